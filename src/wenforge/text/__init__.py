@@ -1,0 +1,17 @@
+"""Shared text helpers (characters, segmentation, n-grams, lexicons) used by clean, style, eval and pipeline."""
+
+from wenforge.text.chars import cjk_ratio, is_cjk, normalize_text, to_simplified
+from wenforge.text.ngrams import char_ngrams, cosine_counts
+from wenforge.text.segment import split_paragraphs, split_sentences, words
+
+__all__ = [
+    "cjk_ratio",
+    "is_cjk",
+    "normalize_text",
+    "to_simplified",
+    "char_ngrams",
+    "cosine_counts",
+    "split_paragraphs",
+    "split_sentences",
+    "words",
+]
