@@ -1,0 +1,135 @@
+"""A small builder for one self-contained HTML page (no scripts, no external assets).
+
+All text passed in is HTML-escaped here, once: scraped pages carry scripts, so callers never
+pre-escape and never insert raw HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:1100px;
+color:#222;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;
+vertical-align:top}th{background:#f5f5f5}.num{text-align:right;font-variant-numeric:tabular-nums}
+.ex{border:1px solid #e2e2e2;border-radius:6px;margin:.6rem 0;padding:.5rem .8rem;background:#fafafa}
+.ex pre{white-space:pre-wrap;word-break:break-all;max-height:16rem;overflow:auto;margin:.3rem 0}
+.meta{color:#666;font-size:.85rem}.note{color:#555}
+"""
+
+
+def esc(value: Any) -> str:
+    """HTML-escape any value (quotes included)."""
+    return html.escape(str(value), quote=True)
+
+
+@dataclass
+class Page:
+    """Accumulates sections and writes one HTML file."""
+
+    title: str
+    parts: list[str] = field(default_factory=list)
+
+    def heading(self, text: str) -> "Page":
+        self.parts.append(f"<h2>{esc(text)}</h2>")
+        return self
+
+    def paragraph(self, text: str) -> "Page":
+        self.parts.append(f"<p class='note'>{esc(text)}</p>")
+        return self
+
+    def table(self, rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> "Page":
+        rows = list(rows)
+        if not rows:
+            self.parts.append("<p class='note'>(none)</p>")
+            return self
+        columns = list(columns or rows[0].keys())
+        head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+        body = []
+        for r in rows:
+            cells = []
+            for c in columns:
+                v = r.get(c, "")
+                cls = " class='num'" if isinstance(v, (int, float)) else ""
+                if isinstance(v, float):
+                    v = f"{v:.4g}"
+                elif isinstance(v, (dict, list)):
+                    v = json.dumps(v, ensure_ascii=False)
+                cells.append(f"<td{cls}>{esc(v)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        self.parts.append(f"<table><tr>{head}</tr>{''.join(body)}</table>")
+        return self
+
+    def bar_chart(self, title: str, values: Mapping[str, float], *, width: int = 640, color: str = "#4e79a7") -> "Page":
+        """Horizontal bar chart as inline SVG."""
+        items = list(values.items())
+        if not items:
+            return self.paragraph(f"{title}: (no data)")
+        bar_h, label_w, pad = 20, 220, 4
+        vmax = max((float(v) for _, v in items), default=0.0) or 1.0
+        height = len(items) * (bar_h + pad) + 24
+        rows = [f"<text x='0' y='14' font-size='13' font-weight='bold'>{esc(title)}</text>"]
+        for i, (label, v) in enumerate(items):
+            y = 22 + i * (bar_h + pad)
+            w = max(1.0, (width - label_w - 80) * float(v) / vmax)
+            shown = f"{v:.3g}" if isinstance(v, float) else str(v)
+            rows.append(
+                f"<text x='{label_w - 6}' y='{y + 14}' font-size='12' text-anchor='end'>{esc(str(label)[:40])}</text>"
+                f"<rect x='{label_w}' y='{y}' width='{w:.1f}' height='{bar_h}' fill='{esc(color)}'/>"
+                f"<text x='{label_w + w + 4:.1f}' y='{y + 14}' font-size='12'>{esc(shown)}</text>"
+            )
+        self.parts.append(
+            f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' role='img'>"
+            + "".join(rows)
+            + "</svg>"
+        )
+        return self
+
+    def histogram(self, title: str, data: Sequence[float], *, bins: int = 20) -> "Page":
+        """Histogram of numeric values, drawn as a bar chart of bin ranges."""
+        data = [float(x) for x in data]
+        if not data:
+            return self.paragraph(f"{title}: (no data)")
+        lo, hi = min(data), max(data)
+        if hi == lo:
+            return self.bar_chart(title, {f"{lo:.3g}": len(data)})
+        step = (hi - lo) / bins
+        counts = [0] * bins
+        for x in data:
+            counts[min(bins - 1, int((x - lo) / step))] += 1
+        return self.bar_chart(title, {f"{lo + i * step:.3g}–{lo + (i + 1) * step:.3g}": c for i, c in enumerate(counts)})
+
+    def examples(self, title: str, items: Iterable[Mapping[str, Any]], *, max_chars: int = 1500) -> "Page":
+        """Text examples: each a mapping with `text` and any other fields shown as metadata."""
+        self.heading(title)
+        n = 0
+        for item in items:
+            n += 1
+            text = str(item.get("text", ""))
+            if len(text) > max_chars:
+                text = text[:max_chars] + f" … [{len(text) - max_chars} more characters]"
+            meta = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in item.items() if k != "text")
+            self.parts.append(f"<div class='ex'><div class='meta'>{meta}</div><pre>{esc(text)}</pre></div>")
+        if n == 0:
+            self.parts.append("<p class='note'>(none)</p>")
+        return self
+
+    def render(self) -> str:
+        return (
+            "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>"
+            "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+            f"<title>{esc(self.title)}</title><style>{_CSS}</style></head><body>"
+            f"<h1>{esc(self.title)}</h1>{''.join(self.parts)}</body></html>"
+        )
+
+    def write(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.render(), encoding="utf-8")
+        return path
