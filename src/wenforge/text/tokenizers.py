@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from functools import lru_cache
+
 from datatrove.utils.word_tokenizers import WordTokenizer
 
 from wenforge.text.segment import split_sentences, words
@@ -26,14 +28,20 @@ def _spans(text: str, parts: list[str]) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _cached_words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
 class JiebaWordTokenizer(WordTokenizer):
-    """Chinese words with jieba; Latin runs stay whole words."""
+    """Chinese words with jieba; Latin runs stay whole words. The last few texts are memoised, since
+    FineWeb-2's three filters each split the same document into words."""
 
     def __init__(self):
         super().__init__("zh")
 
     def word_tokenize(self, text: str) -> list[str]:
-        return words(text)
+        return list(_cached_words(text))
 
     def sent_tokenize(self, text: str) -> list[str]:
         return split_sentences(text)

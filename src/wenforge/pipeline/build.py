@@ -1,0 +1,192 @@
+"""Turn a PipelineConfig into datatrove executors: one processing stage, then datatrove's exact and MinHash
+dedup stages, then the final filter-and-write stage. Local, Ray or Slurm: the same pipeline lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from datatrove.pipeline.dedup.exact_dedup import (
+    ExactDedupConfig,
+    ExactDedupFilter,
+    ExactDedupSignature,
+    ExactFindDedups,
+)
+from datatrove.pipeline.dedup.minhash import (
+    MinhashConfig,
+    MinhashDedupBuckets,
+    MinhashDedupCluster,
+    MinhashDedupFilter,
+    MinhashDedupSignature,
+)
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
+from datatrove.utils.hashing import HashConfig
+
+from wenforge.pipeline.config import ConfigError, PipelineConfig
+from wenforge.pipeline.reasons import Reason
+from wenforge.pipeline.readers import CorpusReader
+from wenforge.pipeline.steps import Decode, Extract, LanguageId, LanguageQuality, Normalize, ReadGate
+from wenforge.pipeline.steps.quality import chinese_filters, english_filters
+from wenforge.pipeline.writers import DedupExclusionWriter, ExclusionWriter, kept_writer
+from wenforge.text.tokenizers import CharTokenizer
+
+
+def _doc_text(doc) -> str:
+    return doc.text
+
+
+@dataclass
+class Stage:
+    name: str
+    pipeline: list
+    tasks: int
+
+
+@dataclass
+class RunLayout:
+    """Where one run writes: the DESIGN's one run, one folder."""
+
+    root: Path
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def excluded(self) -> Path:
+        return self.root / "excluded"
+
+    @property
+    def work(self) -> Path:
+        return self.root / "_work"
+
+    def logs(self, stage: str) -> Path:
+        return self.work / "logs" / stage
+
+
+def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
+    """Steps 2-7 (decode .. style) as datatrove steps, each with its exclusion writer."""
+
+    def excl(step: str):
+        return ExclusionWriter(str(layout.excluded / step), step)
+
+    steps = [ReadGate(excl("read"), max_chars=cfg.limits.max_chars, oversize=cfg.limits.oversize)]
+    steps.append(Decode(excl("decode"), detect=cfg.decode.enabled, max_chars=cfg.limits.max_chars, oversize=cfg.limits.oversize))
+    if cfg.extract.enabled:
+        e = cfg.extract
+        steps.append(Extract(excl("extract"), favor_precision=e.favor_precision, include_tables=e.include_tables, min_chars=e.min_chars))
+    if cfg.normalize.enabled:
+        n = cfg.normalize
+        steps.append(Normalize(excl("normalize"), nfkc=n.nfkc, strip_tags=n.strip_tags, to_simplified=n.to_simplified))
+    if cfg.langid.enabled:
+        lg = cfg.langid
+        steps.append(LanguageId(excl("langid"), allow=lg.allow, min_score=lg.min_score, sample_chars=lg.sample_chars))
+    if cfg.quality.enabled:
+        chains = {"zh": chinese_filters(cfg.quality.zh), "en": english_filters(cfg.quality.en)}
+        steps.append(LanguageQuality(excl("quality"), chains=chains))
+    if cfg.clean.enabled:
+        try:
+            from wenforge.clean.step import AdversarialClean
+        except ImportError as e:
+            raise ConfigError(f"clean.enabled: the adversarial cleaner is not available ({e})") from None
+        steps.append(AdversarialClean(excl("clean"), config=cfg.clean.options or None))
+    if cfg.style.enabled:
+        try:
+            from wenforge.style.step import StyleLabel
+        except ImportError as e:
+            raise ConfigError(f"style.enabled: the style labeller is not available ({e})") from None
+        steps.append(StyleLabel(features=cfg.style.features))
+    return steps
+
+
+def build_stages(cfg: PipelineConfig, files: list[str], layout: RunLayout, tasks: int) -> list[Stage]:
+    """All stages of one run, in order."""
+    processed = str(layout.work / "processed")
+    reader = CorpusReader(
+        files,
+        fmt=cfg.input.format,
+        text_field=cfg.input.text_field,
+        id_field=cfg.input.id_field,
+        max_file_bytes=cfg.limits.max_file_bytes,
+    )
+    stages = [
+        Stage(
+            "process",
+            [reader, *processing_steps(cfg, layout), JsonlWriter(processed, output_filename="${rank}.jsonl.gz")],
+            tasks,
+        )
+    ]
+
+    def read_processed():
+        return JsonlReader(processed, glob_pattern="*.jsonl.gz")
+
+    final_filters: list = []
+    exact_filter = None
+    if cfg.dedup.exact:
+        ecfg = ExactDedupConfig(content_getter=_doc_text, hash_config=HashConfig(precision=64, hash_fc="xxhash"))
+        sigs, dups = str(layout.work / "exact" / "sigs"), str(layout.work / "exact" / "dups")
+        stages.append(Stage("exact_signatures", [read_processed(), ExactDedupSignature(sigs, config=ecfg)], tasks))
+        stages.append(Stage("exact_find", [ExactFindDedups(sigs, dups, config=ecfg)], 1))
+
+        def exact_filter(record: bool):
+            writer = DedupExclusionWriter(str(layout.excluded / "exact_dedup"), "exact_dedup", Reason.EXACT_DUPLICATE)
+            return ExactDedupFilter(dups, config=ecfg, exclusion_writer=writer if record else None)
+
+        final_filters.append(exact_filter(True))
+    m = cfg.dedup.minhash
+    if m.enabled:
+        mcfg = MinhashConfig(
+            hash_config=HashConfig(precision=64, hash_fc="xxhash"),
+            num_buckets=m.num_buckets,
+            hashes_per_bucket=m.hashes_per_bucket,
+            n_grams=m.n_grams,
+        )
+        base = layout.work / "minhash"
+        # signatures are computed on the exact-deduplicated stream, so document indexes match the final stage
+        sig_steps = [read_processed(), *([exact_filter(False)] if exact_filter else [])]
+        sig_steps.append(MinhashDedupSignature(str(base / "sigs"), config=mcfg, language=CharTokenizer()))
+        stages.append(Stage("minhash_signatures", sig_steps, tasks))
+        stages.append(
+            Stage("minhash_buckets", [MinhashDedupBuckets(str(base / "sigs"), str(base / "buckets"), config=mcfg)], m.num_buckets)
+        )
+        stages.append(
+            Stage(
+                "minhash_cluster",
+                [MinhashDedupCluster(str(base / "buckets"), str(base / "remove"), config=mcfg, save_cluster_size=True)],
+                1,
+            )
+        )
+        final_filters.append(
+            MinhashDedupFilter(
+                str(base / "remove"),
+                exclusion_writer=DedupExclusionWriter(
+                    str(layout.excluded / "minhash_dedup"), "minhash_dedup", Reason.NEAR_DUPLICATE
+                ),
+                load_cluster_sizes=True,
+            )
+        )
+    stages.append(Stage("write", [read_processed(), *final_filters, kept_writer(str(layout.data))], tasks))
+    return stages
+
+
+def make_executor(stage: Stage, layout: RunLayout, kind: str, workers: int):
+    """A datatrove executor for one stage (local processes or a Ray cluster)."""
+    workers = max(1, min(workers, stage.tasks))
+    if kind == "ray":
+        try:
+            from datatrove.executor.ray import RayPipelineExecutor
+        except ImportError as e:
+            raise ConfigError(f"--executor ray needs the `ray` extra: pip install 'wenforge[ray]' ({e})") from None
+        return RayPipelineExecutor(
+            pipeline=stage.pipeline, tasks=stage.tasks, workers=workers, logging_dir=str(layout.logs(stage.name))
+        )
+    from datatrove.executor import LocalPipelineExecutor
+
+    return LocalPipelineExecutor(
+        pipeline=stage.pipeline,
+        tasks=stage.tasks,
+        workers=workers,
+        logging_dir=str(layout.logs(stage.name)),
+        start_method="fork",
+    )

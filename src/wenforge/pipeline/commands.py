@@ -1,0 +1,81 @@
+"""CLI: `wenforge run CONFIG.yaml` and `wenforge demo`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def _summary(result, console) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"wenforge run → {result.out_dir}", show_lines=False)
+    t.add_column("step")
+    t.add_column("reason")
+    t.add_column("documents", justify="right")
+    for step, reasons in result.by_step.items():
+        for reason, n in sorted(reasons.items(), key=lambda x: -x[1]):
+            t.add_row(step, reason, str(n))
+    console.print(t)
+    ok = "[green]ok[/green]" if result.conserved else "[red]MISMATCH[/red]"
+    console.print(
+        f"read [bold]{result.read}[/bold] = kept [bold]{result.kept}[/bold] + excluded [bold]{result.excluded}[/bold]"
+        f" ({ok}) in {result.seconds:.1f} s"
+    )
+    console.print(f"data: {result.out_dir / 'data'}  stats: {result.out_dir / 'stats.json'}  report: {result.out_dir / 'report.html'}")
+
+
+def run_with_progress(cfg, *, executor: str, workers: int | None, out_dir: Path | None, verbose: bool):
+    """Run the pipeline with a rich progress bar over its stages."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from wenforge.pipeline.run import run_pipeline
+
+    console = Console(file=sys.stderr)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} stages"), TimeElapsedColumn(), console=console, transient=False) as progress:
+        task = progress.add_task("pipeline", total=None)
+
+        def on_stage(name: str, i: int, n: int) -> None:
+            progress.update(task, description=name, completed=i, total=n)
+
+        result = run_pipeline(cfg, executor=executor, workers=workers, out_dir=out_dir, verbose=verbose, on_stage=on_stage)
+    _summary(result, Console())
+    return result
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run(
+        config: Path = typer.Argument(..., help="pipeline YAML (see examples/pipeline.yaml)"),
+        executor: str = typer.Option("local", "--executor", "-e", help="local or ray"),
+        workers: Optional[int] = typer.Option(None, "--workers", "-w", help="parallel workers (default: config)"),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="run folder (default: config output.dir)"),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="show datatrove's logs"),
+    ) -> None:
+        """Run a corpus pipeline: read, decode, extract, normalize, language ID, quality, clean, style, dedup, write."""
+        from wenforge.pipeline.config import ConfigError, load_config
+        from wenforge.pipeline.readers import InputError
+
+        if executor not in ("local", "ray"):
+            typer.echo(f"error: --executor must be local or ray, not {executor!r}", err=True)
+            raise typer.Exit(2)
+        try:
+            cfg = load_config(config)
+            run_with_progress(cfg, executor=executor, workers=workers, out_dir=output, verbose=verbose)
+        except (ConfigError, InputError) as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from None
+
+    @app.command("demo")
+    def demo(
+        output: Path = typer.Option(Path("wenforge-demo"), "--output", "-o", help="demo folder"),
+        workers: int = typer.Option(2, "--workers", "-w"),
+    ) -> None:
+        """Run the bundled example corpus end to end into ./wenforge-demo/ and print where the report is."""
+        from wenforge.demo import run_demo
+
+        run_demo(output, workers=workers)

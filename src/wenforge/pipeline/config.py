@@ -1,0 +1,218 @@
+"""The pipeline's YAML config, validated with pydantic; errors name the key and its line in the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InputConfig(_Strict):
+    paths: list[str] = Field(..., description="files, folders or globs, relative to the config file")
+    format: Literal["auto", "jsonl", "parquet", "html", "txt", "warc"] = "auto"
+    text_field: str = "text"
+    id_field: str = "id"
+    recursive: bool = True
+
+    @field_validator("paths", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class LimitsConfig(_Strict):
+    max_chars: int = Field(1_000_000, gt=0, description="documents longer than this are truncated or excluded")
+    oversize: Literal["truncate", "exclude"] = "truncate"
+    max_file_bytes: int = Field(64 * 1024 * 1024, gt=0, description="raw files (html/txt/warc records) above this are excluded unread")
+
+
+class DecodeConfig(_Strict):
+    enabled: bool = True  # off: raw bytes are read as UTF-8 with replacement characters
+
+
+class ExtractConfig(_Strict):
+    enabled: bool = True
+    favor_precision: bool = False
+    include_tables: bool = False
+    min_chars: int = 1
+
+
+class NormalizeConfig(_Strict):
+    enabled: bool = True
+    nfkc: bool = True
+    strip_tags: bool = True
+    to_simplified: bool = False
+
+
+class LangIdConfig(_Strict):
+    enabled: bool = True
+    allow: list[str] = Field(default_factory=lambda: ["zh", "en"])
+    min_score: float = Field(0.5, ge=0, le=1)
+    sample_chars: int = Field(2000, gt=0, description="the language is detected on this many leading characters")
+
+
+class ChineseQualityConfig(_Strict):
+    """FineWeb-2 `cmn_Hani` thresholds (huggingface/fineweb-2 configs/cmn_Hani.yml)."""
+
+    dup_line_frac: float = 0.287
+    top_n_grams: list[tuple[int, float]] = Field(default_factory=lambda: [(2, 0.256), (3, 0.201), (4, 0.171)])
+    dup_n_grams: list[tuple[int, float]] = Field(
+        default_factory=lambda: [(5, 0.198), (6, 0.182), (7, 0.167), (8, 0.154), (9, 0.14), (10, 0.127)]
+    )
+    line_punct_thr: float = 0.106
+    new_line_ratio: float = 0.178
+    char_duplicates_ratio: float = 0.1
+    max_avg_word_length: float = 5
+    min_avg_word_length: float = 1
+    max_non_alpha_words_ratio: float = 0.735
+    min_doc_words: int = 50
+    min_stop_words: int = 2
+    stopwords: list[str] = Field(
+        default_factory=lambda: list("的年在月是和日了於·為有被人中为他與後也而由")
+    )
+
+
+class EnglishQualityConfig(_Strict):
+    """Gopher quality and repetition rules with datatrove's defaults."""
+
+    min_doc_words: int = 50
+    max_doc_words: int = 100_000
+    min_stop_words: int = 2
+
+
+class QualityConfig(_Strict):
+    enabled: bool = True
+    zh: ChineseQualityConfig = Field(default_factory=ChineseQualityConfig)
+    en: EnglishQualityConfig = Field(default_factory=EnglishQualityConfig)
+
+
+class CleanSlotConfig(_Strict):
+    enabled: bool = False
+    options: dict[str, Any] = Field(default_factory=dict, description="passed to wenforge.clean's config")
+
+
+class StyleSlotConfig(_Strict):
+    enabled: bool = False
+    features: bool = False
+
+
+class MinhashConfig(_Strict):
+    enabled: bool = True
+    n_grams: int = Field(5, ge=1, description="character n-gram shingles")
+    num_buckets: int = Field(14, ge=1)
+    hashes_per_bucket: int = Field(8, ge=1)
+
+
+class DedupConfig(_Strict):
+    exact: bool = True
+    minhash: MinhashConfig = Field(default_factory=MinhashConfig)
+
+
+class OutputConfig(_Strict):
+    dir: str = "wenforge-out"
+    report_samples: int = Field(8, ge=0)
+
+
+class PipelineConfig(_Strict):
+    name: str = "wenforge-run"
+    input: InputConfig
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    decode: DecodeConfig = Field(default_factory=DecodeConfig)
+    extract: ExtractConfig = Field(default_factory=ExtractConfig)
+    normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
+    langid: LangIdConfig = Field(default_factory=LangIdConfig)
+    quality: QualityConfig = Field(default_factory=QualityConfig)
+    clean: CleanSlotConfig = Field(default_factory=CleanSlotConfig)
+    style: StyleSlotConfig = Field(default_factory=StyleSlotConfig)
+    dedup: DedupConfig = Field(default_factory=DedupConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+    tasks: int = Field(0, ge=0, description="datatrove tasks; 0 = one per input file, at most 64")
+    workers: int = Field(1, ge=1)
+    base_dir: str = Field("", exclude=True, description="set by the loader: folder of the config file")
+
+    def resolve(self, path: str) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() or not self.base_dir else Path(self.base_dir) / p
+
+
+class ConfigError(ValueError):
+    """A config problem, with the file, line and key in the message."""
+
+
+def _key_lines(text: str) -> dict[tuple, int]:
+    """Map each key path (tuple of keys/indexes) to its 1-based line in the YAML text."""
+    lines: dict[tuple, int] = {}
+
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = (*path, k.value)
+                lines[key] = k.start_mark.line + 1
+                walk(v, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                lines[(*path, i)] = v.start_mark.line + 1
+                walk(v, (*path, i))
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def format_validation_error(err: ValidationError, text: str, source: str) -> str:
+    """One line per problem: `file:line: key.path: message`."""
+    lines = _key_lines(text)
+    out = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        line = None
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in lines:
+                line = lines[loc[:n]]
+                break
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        msg = "unknown key (check the spelling)" if e["type"] == "extra_forbidden" else e["msg"]
+        where = f"{source}:{line}" if line else source
+        out.append(f"{where}: {key}: {msg}")
+    return "\n".join(out)
+
+
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> PipelineConfig:
+    """Read and validate a pipeline YAML; raise ConfigError with file:line: key: message."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config is not UTF-8 text") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(e, 'problem', e)}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys (input:, quality:, ...)")
+    for key, value in (overrides or {}).items():
+        node = data
+        *parents, last = key.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[last] = value
+    try:
+        cfg = PipelineConfig.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(format_validation_error(e, text, str(path))) from None
+    cfg.base_dir = str(path.resolve().parent)
+    return cfg

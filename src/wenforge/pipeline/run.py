@@ -1,0 +1,177 @@
+"""Run a pipeline config end to end: stages on a datatrove executor, then stats.json and report.html.
+
+A rerun of the same command resumes: datatrove skips ranks with completion markers, and every rank's
+outputs are rewritten whole, so a killed run leaves no duplicates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from wenforge import __version__
+from wenforge.pipeline.build import RunLayout, build_stages, make_executor
+from wenforge.pipeline.config import ConfigError, PipelineConfig
+from wenforge.pipeline.readers import expand_inputs
+from wenforge.pipeline.reasons import STEP_ORDER, Reason
+
+# datatrove step names -> wenforge step names, for stats
+_DEDUP_STEPS = {"💥 exact-deduplication stage 3": "exact_dedup", "🎯 MinHash stage 4": "minhash_dedup"}
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    read: int
+    kept: int
+    excluded: int
+    by_step: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def conserved(self) -> bool:
+        return self.read == self.kept + self.excluded
+
+
+def _fingerprint(cfg: PipelineConfig, files: list[str]) -> str:
+    payload = json.dumps({"config": cfg.model_dump(mode="json"), "files": files}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _stage_stats(layout: RunLayout, stage: str) -> list[dict]:
+    path = layout.logs(stage) / "stats.json"
+    if not path.exists():
+        return []
+    return json.loads(path.read_text())
+
+
+def _value(v) -> int:
+    return int(v["total"]) if isinstance(v, dict) else int(v)
+
+
+def _step_of(datatrove_name: str) -> str | None:
+    """wenforge step of a datatrove stats entry ("TYPE: name")."""
+    from wenforge.pipeline import steps as st
+
+    name = datatrove_name.split(": ", 1)[-1]
+    if name in _DEDUP_STEPS:
+        return _DEDUP_STEPS[name]
+    for cls in (st.ReadGate, st.Decode, st.Extract, st.Normalize, st.LanguageId, st.LanguageQuality):
+        if name == cls.name:
+            return cls.step
+    for slot in ("clean", "style"):
+        if slot in name.lower():
+            return slot
+    return None
+
+
+def collect_stats(layout: RunLayout) -> dict:
+    """Counts per step and reason from datatrove's per-stage stats: read, kept, excluded by step."""
+    by_step: dict[str, dict[str, int]] = {}
+    read = kept = 0
+    for stage in ("process", "write"):
+        for entry in _stage_stats(layout, stage):
+            name, stats = entry.get("name", ""), entry.get("stats", {})
+            if stage == "process" and "READER" in name:
+                read += _value(stats.get("documents", 0))
+            if stage == "write" and "WRITER" in name:
+                kept += _value(stats.get("total", 0))
+            step = _step_of(name)
+            if not step:
+                continue
+            dropped = _value(stats.get("total", 0)) - _value(stats.get("forwarded", stats.get("total", 0)))
+            if step in ("exact_dedup", "minhash_dedup"):
+                reasons = {Reason.EXACT_DUPLICATE if step == "exact_dedup" else Reason.NEAR_DUPLICATE: dropped}
+            else:
+                reasons = {k[len("dropped_"):]: _value(v) for k, v in stats.items() if k.startswith("dropped_")}
+                if dropped - sum(reasons.values()):
+                    reasons["unspecified"] = dropped - sum(reasons.values())
+            for r, c in reasons.items():
+                if c:
+                    by_step.setdefault(step, {})[r] = by_step.get(step, {}).get(r, 0) + c
+    excluded = sum(sum(v.values()) for v in by_step.values())
+    return {"read": read, "kept": kept, "excluded": excluded, "by_step": by_step}
+
+
+def run_pipeline(
+    cfg: PipelineConfig,
+    *,
+    executor: str = "local",
+    workers: int | None = None,
+    out_dir: str | Path | None = None,
+    verbose: bool = False,
+    on_stage: Callable[[str, int, int], None] | None = None,
+) -> RunResult:
+    """Run all stages; resume when the output folder holds the same run; write stats.json and report.html."""
+    t0 = time.time()
+    files = expand_inputs([str(cfg.resolve(p)) for p in cfg.input.paths], recursive=cfg.input.recursive, fmt=cfg.input.format)
+    root = Path(out_dir) if out_dir else cfg.resolve(cfg.output.dir)
+    layout = RunLayout(root)
+    fp = _fingerprint(cfg, files)
+    marker = layout.work / "run.json"
+    if marker.exists():
+        prev = json.loads(marker.read_text())
+        if prev.get("fingerprint") != fp:
+            raise ConfigError(
+                f"{root} holds a different run (other config or inputs); choose another --output or delete it"
+            )
+    layout.work.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"fingerprint": fp, "files": len(files), "version": __version__}))
+    tasks = cfg.tasks or max(1, min(64, len(files)))
+    workers = workers or cfg.workers
+    stages = build_stages(cfg, files, layout, tasks)
+    timings = {}
+    console_log = layout.work / "datatrove.log"
+    for i, stage in enumerate(stages):
+        if on_stage:
+            on_stage(stage.name, i, len(stages))
+        s0 = time.time()
+        ex = make_executor(stage, layout, executor, workers)
+        if verbose:
+            ex.run()
+        else:  # datatrove logs every task to stderr; keep them in the run folder instead
+            with open(console_log, "a", encoding="utf-8") as log, contextlib.redirect_stderr(log):
+                ex.run()
+        timings[stage.name] = round(time.time() - s0, 3)
+    if on_stage:
+        on_stage("done", len(stages), len(stages))
+    counts = collect_stats(layout)
+    result = RunResult(root, counts["read"], counts["kept"], counts["excluded"], counts["by_step"], time.time() - t0)
+    stats = {
+        "name": cfg.name,
+        "wenforge_version": __version__,
+        "executor": executor,
+        "tasks": tasks,
+        "workers": workers,
+        "input_files": len(files),
+        "documents": {"read": result.read, "kept": result.kept, "excluded": result.excluded},
+        "conservation": "ok" if result.conserved else "MISMATCH",
+        "excluded_by_step": {s: result.by_step[s] for s in STEP_ORDER if s in result.by_step},
+        "stage_seconds": timings,
+        "seconds": round(result.seconds, 3),
+        "config": cfg.model_dump(mode="json"),
+    }
+    (root / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2))
+    from wenforge.pipeline.report import write_run_report
+
+    write_run_report(root, stats, samples=cfg.output.report_samples)
+    return result
+
+
+def exclusion_counts(root: Path) -> Counter:
+    """Count exclusion records per (step, reason) by reading excluded/ (used by tests and audits)."""
+    import gzip
+
+    counts: Counter = Counter()
+    for f in sorted((Path(root) / "excluded").glob("*/*.jsonl.gz")):
+        with gzip.open(f, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                counts[(rec["step"], rec["reason"])] += 1
+    return counts

@@ -1,0 +1,57 @@
+"""The `extract` step: main text from HTML with trafilatura, paragraph breaks kept; plain text passes."""
+
+from __future__ import annotations
+
+import re
+
+from datatrove.data import Document
+
+from wenforge.pipeline.reasons import Reason
+from wenforge.pipeline.steps.base import WenforgeFilter
+
+_HTML_HINT = re.compile(r"<\s*(html|body|div|p|article|head|section|span|br)\b", re.I)
+
+
+def looks_like_html(text: str) -> bool:
+    """A document is treated as HTML when it has structural tags near the start."""
+    return bool(_HTML_HINT.search(text[:5000]))
+
+
+def extract_main_text(html: str, *, favor_precision: bool = False, include_tables: bool = False) -> str:
+    """trafilatura's main-text extraction as plain text with one paragraph per line ('' when nothing)."""
+    import trafilatura
+
+    out = trafilatura.extract(
+        html,
+        output_format="txt",
+        include_comments=False,
+        include_tables=include_tables,
+        favor_precision=favor_precision,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    return out or ""
+
+
+class Extract(WenforgeFilter):
+    name = "🛢 extract (trafilatura)"
+    step = "extract"
+
+    def __init__(self, exclusion_writer=None, favor_precision: bool = False, include_tables: bool = False, min_chars: int = 1):
+        super().__init__(exclusion_writer)
+        self.favor_precision = favor_precision
+        self.include_tables = include_tables
+        self.min_chars = min_chars
+
+    def filter(self, doc: Document) -> bool | tuple[bool, str]:
+        is_html = doc.metadata.get("content_type") == "text/html" or looks_like_html(doc.text)
+        if not is_html:
+            return True
+        self.stat_update("html")
+        text = extract_main_text(doc.text, favor_precision=self.favor_precision, include_tables=self.include_tables)
+        if len(text.strip()) < self.min_chars:
+            doc.text = doc.text[:2000]
+            return self.drop(doc, Reason.NO_MAIN_TEXT)
+        doc.text = text
+        doc.metadata["extracted"] = True
+        return True
