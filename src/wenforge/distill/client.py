@@ -1,0 +1,268 @@
+"""Async teacher client over any OpenAI-compatible endpoint (the `openai` package, extra `distill`).
+
+The SDK's own retries are switched off (`max_retries=0`) and replaced by one loop here so that every
+attempt is counted and every failure maps to a reason code: exponential backoff with jitter on 429,
+408/409, 5xx, timeouts, dropped connections and malformed responses; a server's `Retry-After` is
+honoured; other 4xx fail at once. Concurrency is bounded by a semaphore held during each attempt.
+
+The raw JSON body is returned (via `with_raw_response`), so provider-specific fields such as
+DeepSeek's `reasoning_content` survive untouched and no pydantic model is built per response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import json
+import random
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+class TeacherError(Exception):
+    """A request that failed for good: `reason` is a code from wenforge.distill.reasons."""
+
+    def __init__(self, reason: str, detail: str, attempts: int):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+        self.attempts = attempts
+
+
+@dataclass
+class ClientStats:
+    attempts: int = 0
+    succeeded: int = 0
+    failed: Counter = field(default_factory=Counter)  # reason -> requests given up
+    retries: Counter = field(default_factory=Counter)  # reason -> retried attempts
+    backoff_s: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "attempts": self.attempts,
+            "succeeded": self.succeeded,
+            "failed": dict(self.failed),
+            "retries": dict(self.retries),
+            "backoff_s": round(self.backoff_s, 3),
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+        }
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), None if absent/unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        dt = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, dt.timestamp() - time.time())
+
+
+def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | None = None,
+                  retry_after_max: float = 120.0, rng: random.Random | None = None) -> float:
+    """Delay before retry number `attempt` (0-based): equal-jitter exponential, or the server's Retry-After.
+
+    Exponential: d = min(cap, base * 2**attempt), sleep uniformly in [d/2, d].
+    Retry-After: sleep that long (capped at retry_after_max) plus up to 10% jitter, never less.
+    """
+    rng = rng or random
+    if retry_after is not None:
+        ra = min(retry_after, retry_after_max)
+        return ra + rng.uniform(0, 0.1 * ra if ra > 0 else 0.05)
+    d = min(cap, base * (2**attempt))
+    return d / 2 + rng.uniform(0, d / 2)
+
+
+def validate_completion(data: Any) -> str | None:
+    """None when `data` looks like a chat completion, else what is wrong with it."""
+    if not isinstance(data, dict):
+        return f"body is {type(data).__name__}, not a JSON object"
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices:
+        return "no `choices` list"
+    for i, ch in enumerate(choices):
+        if not isinstance(ch, dict) or not isinstance(ch.get("message"), dict):
+            return f"choices[{i}] has no `message` object"
+        msg = ch["message"]
+        if msg.get("content") is not None and not isinstance(msg.get("content"), str):
+            return f"choices[{i}].message.content is not a string"
+    return None
+
+
+_THINK_RE = re.compile(r"<think>(.*?)</think>", re.DOTALL)
+
+
+def split_reasoning(message: dict[str, Any]) -> tuple[str, str]:
+    """(answer, chain of thought) from a chat message.
+
+    The chain of thought is taken from `reasoning_content` (DeepSeek, vLLM/SGLang reasoning parsers),
+    `reasoning` (newer vLLM), or `<think>...</think>` blocks in the content; a content with a closing
+    `</think>` but no opening tag (R1-style templates open the block in the prompt) counts too.
+    """
+    content = message.get("content") or ""
+    parts: list[str] = []
+    for key in ("reasoning_content", "reasoning"):
+        v = message.get(key)
+        if isinstance(v, str) and v.strip():
+            parts.append(v.strip())
+            break
+    if "</think>" in content:
+        if "<think>" not in content.split("</think>", 1)[0]:
+            head, content = content.split("</think>", 1)
+            if head.strip():
+                parts.append(head.strip())
+        found = _THINK_RE.findall(content)
+        parts.extend(f.strip() for f in found if f.strip())
+        content = _THINK_RE.sub("", content)
+    elif "<think>" in content:  # opened and never closed: all of it is thinking, no answer
+        head, tail = content.split("<think>", 1)
+        parts.append(tail.strip())
+        content = head
+    return content.strip(), "\n\n".join(parts)
+
+
+class TeacherClient:
+    """POST /chat/completions with bounded concurrency, timeouts and retries. Use as an async context."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        concurrency: int = 16,
+        timeout: float = 120.0,
+        max_retries: int = 6,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        retry_after_max: float = 120.0,
+        seed: int | None = None,
+    ):
+        try:
+            import openai
+        except ImportError as e:  # pragma: no cover - depends on the install
+            raise RuntimeError("wenforge distill needs the `openai` package: pip install 'wenforge[distill]'") from e
+        self._openai = openai
+        self._api_key = api_key  # kept in memory only; never in repr, logs or files
+        http_client = openai.DefaultAsyncHttpxClient(
+            limits=__import__("httpx2").Limits(
+                max_connections=concurrency + 8, max_keepalive_connections=concurrency + 8
+            ),
+        )
+        self._client = openai.AsyncOpenAI(
+            base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0, http_client=http_client
+        )
+        self.sem = asyncio.Semaphore(concurrency)
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.retry_after_max = retry_after_max
+        self.rng = random.Random(seed)
+        self.stats = ClientStats()
+
+    def __repr__(self) -> str:
+        return f"TeacherClient(base_url={str(self._client.base_url)!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    def _classify(self, e: BaseException) -> tuple[str, bool, float | None, str]:
+        """(reason, retryable, retry_after, detail) for an exception from one attempt."""
+        o = self._openai
+        if isinstance(e, o.APITimeoutError):
+            return "timeout", True, None, "request timed out"
+        if isinstance(e, o.APIConnectionError):
+            cause = e.__cause__ or e.__context__
+            return "connection_error", True, None, f"{type(cause).__name__ if cause else 'connection'}: {cause or e}"[:200]
+        if isinstance(e, o.APIStatusError):
+            status = e.status_code
+            retry_after = parse_retry_after(e.response.headers.get("retry-after"))
+            body = ""
+            with contextlib.suppress(Exception):
+                body = e.response.text[:200]
+            detail = f"HTTP {status} {body}".strip()
+            if status == 429:
+                return "rate_limited", True, retry_after, detail
+            if status >= 500 or status in RETRYABLE_STATUS:
+                return "server_error", True, retry_after, detail
+            if status in (401, 403):
+                return "auth_error", False, None, f"HTTP {status}"  # no body: it may echo the key
+            return "client_error", False, None, detail
+        if isinstance(e, (json.JSONDecodeError, UnicodeDecodeError, o.APIResponseValidationError)):
+            return "malformed_response", True, None, f"{type(e).__name__}: {e}"[:200]
+        if isinstance(e, asyncio.TimeoutError):
+            return "timeout", True, None, "request timed out"
+        return "connection_error", True, None, f"{type(e).__name__}: {e}"[:200]
+
+    async def _attempt(self, body: dict[str, Any]) -> dict[str, Any]:
+        extra = {k: v for k, v in body.items() if k not in ("model", "messages")}
+        async with self.sem:
+            self.stats.attempts += 1
+            raw = await self._client.chat.completions.with_raw_response.create(
+                model=body["model"], messages=body["messages"], extra_body=extra or None
+            )
+            content = await _read_content(raw)
+        data = json.loads(content)
+        problem = validate_completion(data)
+        if problem:
+            raise self._openai.APIResponseValidationError(
+                response=raw.http_response, body=None, message=f"not a chat completion: {problem}"
+            )
+        return data
+
+    async def chat(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One chat completion (the raw JSON dict), retried as configured; raises TeacherError."""
+        attempt = 0
+        while True:
+            try:
+                data = await self._attempt(body)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # noqa: BLE001 - classified below
+                reason, retryable, retry_after, detail = self._classify(e)
+                if not retryable or attempt >= self.max_retries:
+                    self.stats.failed[reason] += 1
+                    raise TeacherError(reason, detail, attempt + 1) from None
+                self.stats.retries[reason] += 1
+                delay = backoff_delay(
+                    attempt, self.backoff_base, self.backoff_max, retry_after, self.retry_after_max, self.rng
+                )
+                self.stats.backoff_s += delay
+                attempt += 1
+                await asyncio.sleep(delay)
+                continue
+            self.stats.succeeded += 1
+            usage = data.get("usage") or {}
+            if isinstance(usage, dict):
+                self.stats.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+                self.stats.completion_tokens += int(usage.get("completion_tokens") or 0)
+            return data
+
+
+async def _read_content(raw: Any) -> bytes:
+    """Body bytes of a raw SDK response (the legacy raw response has already read it)."""
+    http = raw.http_response
+    try:
+        return http.content
+    except Exception:  # noqa: BLE001 - not read yet (streaming response object)
+        return await http.aread()

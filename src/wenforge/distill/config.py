@@ -1,0 +1,183 @@
+"""Distillation config: one flat pydantic model, loadable from YAML, every key also a CLI flag.
+
+The config is flat on purpose: `--base-url` on the command line and `base_url:` in YAML are the
+same key, so a YAML file and a command line are interchangeable (flags override the file).
+The API key itself is never part of the config: only the *name* of the environment variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class ConfigError(ValueError):
+    """A config problem, with a message naming the file and key."""
+
+
+class DistillConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # --- input -------------------------------------------------------------------------------
+    input: Path = Field(description="prompts: a JSONL or Parquet file (a wenforge mix, math problems, ...)")
+    prompt_field: str = Field("prompt", description="column holding the prompt (or the passage to restyle)")
+    id_field: str = Field("id", description="column holding the row id (copied into every output row)")
+    answer_field: str | None = Field(None, description="column with the reference answer (enables 'outcome')")
+    system_prompt: str | None = Field(None, description="system message sent before every prompt")
+    limit: int | None = Field(None, ge=1, description="use only the first N input rows")
+
+    # --- task --------------------------------------------------------------------------------
+    task: Literal["generate", "style_transfer"] = Field("generate", description="generate or style_transfer")
+    template: str | None = Field(
+        None, description="prompt template: a name in distill/templates or a YAML path (style_transfer default)"
+    )
+
+    # --- output ------------------------------------------------------------------------------
+    output: Path = Field(description="SFT dataset to write (JSONL, chat `messages` rows)")
+    run_dir: Path | None = Field(None, description="run folder for stats.json, report.html, excluded/ (default: OUTPUT.run)")
+    cache_dir: Path | None = Field(None, description="persistent request cache folder (default: RUN_DIR/cache)")
+    reasoning_format: Literal["think_tags", "field", "drop"] = Field(
+        "think_tags", description="how the chain of thought goes into the SFT row"
+    )
+
+    # --- teacher -----------------------------------------------------------------------------
+    base_url: str = Field("http://127.0.0.1:8000/v1", description="OpenAI-compatible endpoint")
+    model: str = Field("teacher", description="model name sent to the endpoint")
+    api_key_env: str = Field("OPENAI_API_KEY", description="NAME of the env var holding the API key")
+    temperature: float = Field(0.7, ge=0.0, le=2.0, description="sampling temperature")
+    top_p: float | None = Field(None, gt=0.0, le=1.0, description="nucleus sampling")
+    max_tokens: int | None = Field(1024, ge=1, description="max completion tokens")
+    n: int = Field(1, ge=1, le=64, description="samples per prompt")
+    n_per_request: bool = Field(
+        True, description="ask for all n samples in one request (`n`); off: n separate requests (seed+i)"
+    )
+    seed: int | None = Field(None, description="sampling seed sent to the endpoint")
+    extra_body: dict[str, Any] = Field(default_factory=dict, description="extra JSON fields for the request body")
+
+    # --- client ------------------------------------------------------------------------------
+    concurrency: int = Field(16, ge=1, le=4096, description="requests in flight at once")
+    timeout: float = Field(120.0, gt=0, description="seconds per request attempt")
+    max_retries: int = Field(6, ge=0, le=50, description="retries on 429/5xx/timeouts/connection errors")
+    backoff_base: float = Field(0.5, ge=0, description="first backoff delay in seconds (doubles each retry)")
+    backoff_max: float = Field(30.0, ge=0, description="backoff delay cap in seconds")
+    retry_after_max: float = Field(120.0, ge=0, description="cap on a server's Retry-After in seconds")
+
+    # --- rejection sampling ------------------------------------------------------------------
+    checks: list[str] | None = Field(
+        None, description="verifiers to run on every sample (default depends on task; see docs/distill.md)"
+    )
+    strict_checks: bool = Field(False, description="fail when a check's module is missing (default: skip it)")
+    keep: Literal["best", "all"] = Field("best", description="keep the best passing sample or all of them")
+    answer_format: str = Field("boxed", description="answer format for the outcome reward")
+    language: str = Field("auto", description="expected output language for 'language' (auto: the prompt's)")
+
+    # --- style -------------------------------------------------------------------------------
+    style_profile: str | None = Field(None, description="style profile name or path (wenforge.style.load_profile)")
+    style_labels: list[str] = Field(default_factory=list, description="taxonomy labels of the target style")
+    style_description: str | None = Field(None, description="free-text description of the target style")
+    style_min_gain: float = Field(0.0, description="a rewrite's style_match must exceed the source's by this")
+    literary_min: float | None = Field(None, description="minimum literary_score for 'literary'")
+    similarity_floor: float = Field(0.25, ge=0.0, le=1.0, description="min char-bigram cosine source vs rewrite")
+    key_terms: int = Field(3, ge=0, description="top key terms of the source checked in a rewrite")
+    key_term_share: float = Field(0.6, ge=0.0, le=1.0, description="share of those key terms that must survive")
+
+    @field_validator("checks", "style_labels", mode="before")
+    @classmethod
+    def _split_commas(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [s.strip() for s in v.split(",") if s.strip()]
+        return v
+
+    @field_validator("extra_body", mode="before")
+    @classmethod
+    def _parse_json(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            import json
+
+            try:
+                return json.loads(v) if v.strip() else {}
+            except json.JSONDecodeError as e:
+                raise ValueError(f"extra_body must be a JSON object: {e}") from e
+        return v
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must start with http:// or https:// (got {v!r})")
+        return v.rstrip("/")
+
+    @model_validator(mode="after")
+    def _defaults(self) -> DistillConfig:
+        if self.checks is None:
+            if self.task == "style_transfer":
+                default = ["nonempty", "content", "style_match", "clean", "language"]
+            else:
+                default = ["nonempty", "clean", "language"]
+                if self.answer_field:
+                    default.insert(1, "outcome")
+            object.__setattr__(self, "checks", default)
+        return self
+
+    # --- derived paths -----------------------------------------------------------------------
+    @property
+    def resolved_run_dir(self) -> Path:
+        return self.run_dir or self.output.with_name(self.output.name + ".run")
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or self.resolved_run_dir / "cache"
+
+    def public_dict(self) -> dict[str, Any]:
+        """The resolved config as plain JSON data (holds no secret: only the env var's name)."""
+        d = self.model_dump(mode="json")
+        d["run_dir"] = str(self.resolved_run_dir)
+        d["cache_dir"] = str(self.resolved_cache_dir)
+        return d
+
+
+def _format_errors(e: ValidationError, source: str) -> str:
+    lines = []
+    for err in e.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(root)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (see `wenforge distill --help` for the keys)"
+        lines.append(f"{source}: key '{key}': {msg}")
+    return "\n".join(lines)
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> DistillConfig:
+    """Read a YAML config (optional) and apply overrides (CLI flags); raise ConfigError with file/key names."""
+    data: dict[str, Any] = {}
+    source = "command line"
+    if path is not None:
+        path = Path(path)
+        source = str(path)
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as e:
+            raise ConfigError(f"{path}: config file not found") from e
+        except yaml.YAMLError as e:
+            raise ConfigError(f"{path}: not valid YAML: {e}") from e
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: top level must be a mapping of keys to values")
+        data.update(loaded)
+        # relative paths in a config file are relative to the file
+        for key in ("input", "output", "run_dir", "cache_dir"):
+            if isinstance(data.get(key), str) and not Path(data[key]).is_absolute():
+                data[key] = str(path.parent / data[key])
+    for k, v in (overrides or {}).items():
+        if v is not None:
+            data[k] = v
+    if path is not None and overrides:
+        source = f"{source} (+ command-line flags)"
+    try:
+        return DistillConfig(**data)
+    except ValidationError as e:
+        raise ConfigError(_format_errors(e, source)) from None
