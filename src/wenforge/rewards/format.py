@@ -1,0 +1,24 @@
+"""Format reward: the R1 think/answer structure (reasoning in ``<think>...</think>``, then a final answer)."""
+
+from __future__ import annotations
+
+from wenforge.rewards.outcome import extract_final_answer, split_think
+
+
+def think_block(completion: str) -> tuple[str | None, str]:
+    """(answer part outside the think blocks or None if a block is unclosed, reasoning inside them)."""
+    return split_think(completion)
+
+
+def format_reward(completion: str, fmt: str = "boxed", require_think: bool = True) -> float:
+    """1.0 when a closed, non-empty ``<think>`` block is followed by a final answer in ``fmt``; else 0.0.
+
+    A completion that starts inside the block (the prompt ended with ``<think>``) and closes it counts.
+    With ``require_think=False`` only the final answer is required (for models trained without tags).
+    """
+    outside, think = split_think(completion)
+    if outside is None:
+        return 0.0
+    if require_think and (not think.strip() or completion.lower().count("</think>") != 1):
+        return 0.0
+    return 1.0 if extract_final_answer(completion, fmt) is not None else 0.0
