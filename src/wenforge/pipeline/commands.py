@@ -20,6 +20,10 @@ def _summary(result, console) -> None:
         for reason, n in sorted(reasons.items(), key=lambda x: -x[1]):
             t.add_row(step, reason, str(n))
     console.print(t)
+    if result.problems:
+        console.print("[yellow]input problems[/yellow] (excluded, see excluded/read/):")
+        for p in result.problems:
+            console.print(f"  {p}", markup=False, highlight=False)
     ok = "[green]ok[/green]" if result.conserved else "[red]MISMATCH[/red]"
     console.print(
         f"read [bold]{result.read}[/bold] = kept [bold]{result.kept}[/bold] + excluded [bold]{result.excluded}[/bold]"

@@ -32,6 +32,7 @@ class RunResult:
     kept: int
     excluded: int
     by_step: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -128,6 +129,10 @@ def run_pipeline(
     stages = build_stages(cfg, files, layout, tasks)
     timings = {}
     console_log = layout.work / "datatrove.log"
+    if not verbose:
+        from loguru import logger
+
+        logger.remove()  # datatrove's default sink writes to the real stderr; it goes to the run log instead
     for i, stage in enumerate(stages):
         if on_stage:
             on_stage(stage.name, i, len(stages))
@@ -142,7 +147,9 @@ def run_pipeline(
     if on_stage:
         on_stage("done", len(stages), len(stages))
     counts = collect_stats(layout)
-    result = RunResult(root, counts["read"], counts["kept"], counts["excluded"], counts["by_step"], time.time() - t0)
+    result = RunResult(root, counts["read"], counts["kept"], counts["excluded"], counts["by_step"])
+    result.problems = read_problems(root)
+    result.seconds = time.time() - t0
     stats = {
         "name": cfg.name,
         "wenforge_version": __version__,
@@ -162,6 +169,22 @@ def run_pipeline(
 
     write_run_report(root, stats, samples=cfg.output.report_samples)
     return result
+
+
+def read_problems(root: Path, limit: int = 10) -> list[str]:
+    """`file:line: reason: detail` for the first input problems (malformed lines, empty/binary files)."""
+    import gzip
+
+    out: list[str] = []
+    for f in sorted((Path(root) / "excluded" / "read").glob("*.jsonl.gz")):
+        with gzip.open(f, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                where = f"{rec.get('source')}:{rec['line']}" if rec.get("line") else str(rec.get("source"))
+                out.append(f"{where}: {rec['reason']}: {rec['metadata'].get('error_detail', '')}".rstrip(": "))
+                if len(out) >= limit:
+                    return out
+    return out
 
 
 def exclusion_counts(root: Path) -> Counter:
