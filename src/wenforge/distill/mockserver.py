@@ -11,7 +11,8 @@ it succeeds, except keys drawn for `always500` (a permanent failure). A prompt h
 restart of the server and tests can check that nothing was paid for twice.
 
 Replies: `<think>` + answer by default; `--reasoning-field` puts the thought in `reasoning_content`.
-A prompt holding `[[answer:X]]` is answered with `\\boxed{X}`; `[[reply:TEXT]]` is answered with TEXT.
+A prompt holding `[[answer:X]]` is answered with `\\boxed{X}`; `[[reply:TEXT]]` is answered with TEXT;
+`--replies FILE` maps a substring of the prompt to a reply (or a list: one per sample).
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ class MockServer:
         log_path: str | None = None,
         api_key: str | None = None,
         seed: int = 0,
+        replies: dict[str, str] | None = None,
     ):
+        self.replies = replies or {}
         self.delay = delay
         self.faults = parse_faults(faults)
         self.fault_attempts = fault_attempts
@@ -112,7 +115,12 @@ class MockServer:
         for i in range(n):
             m = _REPLY_RE.search(prompt)
             a = _ANSWER_RE.search(prompt)
-            if m:
+            mapped = next((v for k, v in self.replies.items() if k in prompt), None)
+            if isinstance(mapped, list):
+                mapped = mapped[i % len(mapped)]
+            if mapped is not None:
+                answer = mapped
+            elif m:
                 answer = m.group(1)
             elif a:
                 answer = f"所以答案是 \\boxed{{{a.group(1)}}}。"
@@ -138,7 +146,8 @@ class MockServer:
     def _record(self, key: str, status: str, attempt: int, auth: str | None) -> None:
         if self._log:
             auth_hash = hashlib.sha256(auth.encode()).hexdigest()[:16] if auth else None
-            self._log.write(json.dumps({"key": key, "status": status, "attempt": attempt, "auth": auth_hash}) + "\n")
+            self._log.write(json.dumps({"key": key, "status": status, "attempt": attempt, "auth": auth_hash,
+                                        "t": round(time.time(), 4)}) + "\n")
             self._log.flush()
 
     # -- HTTP ---------------------------------------------------------------------------------
@@ -264,12 +273,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--log", default=None, help="append every request here (JSONL)")
     ap.add_argument("--api-key-env", default=None, help="require the key held in this env var")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--replies", default=None,
+                    help="JSON file: {substring of the prompt: reply or [reply per sample]}")
     a = ap.parse_args(argv)
+    replies = None
+    if a.replies:
+        with open(a.replies, encoding="utf-8") as f:
+            replies = json.load(f)
     api_key = os.environ.get(a.api_key_env) if a.api_key_env else None
     try:
         asyncio.run(serve(a.port, delay=a.delay, faults=a.faults, fault_attempts=a.fault_attempts,
                           retry_after=a.retry_after, hang=a.hang, reasoning_field=a.reasoning_field,
-                          log_path=a.log, api_key=api_key, seed=a.seed))
+                          log_path=a.log, api_key=api_key, seed=a.seed, replies=replies))
     except KeyboardInterrupt:
         pass
 
