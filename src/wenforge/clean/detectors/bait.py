@@ -1,0 +1,79 @@
+"""Bait phrases: the shared (noisy) lexicons through ``LexiconMatcher`` plus curated structural patterns.
+
+One short hit is nearly worthless (2-character terms weigh 0.08, terms common in genuine text less);
+context scales each hit: short headline-like lines (hot lists, titles) weigh more, long prose less.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line
+from wenforge.clean.lexicon import LexiconMatcher, shared_matcher
+
+PATTERNS_FILE = Path(__file__).resolve().parent.parent / "assets" / "bait_patterns.yaml"
+
+
+@dataclass(frozen=True)
+class BaitPattern:
+    category: str
+    weight: float
+    regex: re.Pattern
+
+
+@lru_cache(maxsize=2)
+def load_patterns(path: str = str(PATTERNS_FILE)) -> tuple[BaitPattern, ...]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    out = []
+    for i, p in enumerate(data.get("patterns") or []):
+        try:
+            out.append(BaitPattern(str(p["category"]), float(p["weight"]), re.compile(p["re"], re.IGNORECASE)))
+        except (KeyError, TypeError, ValueError, re.error) as e:
+            raise ValueError(f"{path}: pattern #{i + 1} is invalid: {e}") from e
+    return tuple(out)
+
+
+def context_factor(ln: Line) -> float:
+    if ln.length <= 60 and not ln.sentence_like:
+        return 1.4
+    if ln.length >= 120:
+        return 0.6
+    return 1.0
+
+
+class BaitDetector:
+    def __init__(self, matcher: LexiconMatcher | None = None, patterns: tuple[BaitPattern, ...] | None = None):
+        self.matcher = matcher if matcher is not None else LexiconMatcher({})
+        self.patterns = patterns if patterns is not None else load_patterns()
+        # one alternation per pattern is fine (16 patterns); a combined quick pre-check keeps clean lines cheap
+        self._any = re.compile("|".join(f"(?:{p.regex.pattern})" for p in self.patterns), re.IGNORECASE) if self.patterns \
+            else None
+
+    @classmethod
+    def default(cls, use_shared: bool = True, categories: tuple[str, ...] | None = None) -> BaitDetector:
+        m = shared_matcher(tuple(categories)) if (use_shared and categories) else (
+            shared_matcher() if use_shared else LexiconMatcher({}))
+        return cls(m)
+
+    def detect(self, lines: list[Line]) -> list[Finding]:
+        out: list[Finding] = []
+        for ln in lines:
+            f = context_factor(ln)
+            for m in self.matcher.find(ln.text):
+                if m.weight * f >= 0.01:
+                    out.append(Finding(ln.start + m.start, ln.start + m.end, R.BAIT, m.weight * f, ln.index,
+                                       detail=f"{m.category}:{m.term}"))
+            if self._any is not None and self._any.search(ln.text):
+                for p in self.patterns:
+                    for k, mm in enumerate(p.regex.finditer(ln.text)):
+                        if k >= 2:
+                            break
+                        out.append(Finding(ln.start + mm.start(), ln.start + mm.end(), R.BAIT, p.weight * f,
+                                           ln.index, detail=f"{p.category}:{mm.group()}"))
+        return out

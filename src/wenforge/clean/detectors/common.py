@@ -1,0 +1,130 @@
+"""What every detector shares: lines with offsets, findings, and cheap per-line features."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TERMINAL_RE = re.compile(r"[。！？!?…”」』]\s*$|[。！？；]")
+_LATIN_TOKEN_RE = re.compile(r"[A-Za-z0-9+/=_]+(?:[-.][A-Za-z0-9+/=_]+)*")
+
+
+@dataclass
+class Line:
+    """A non-blank line of the page; ``start``/``end`` index the page text (stripped of edge spaces)."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    n_cjk: int = 0
+    sentence_like: bool = False  # has sentence punctuation (。！？；)
+    _tokens: list[tuple[int, int, str]] | None = field(default=None, repr=False)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def latin_tokens(self) -> list[tuple[int, int, str]]:
+        """(start, end, token) of Latin/digit runs, offsets in page coordinates."""
+        if self._tokens is None:
+            self._tokens = [(self.start + m.start(), self.start + m.end(), m.group())
+                            for m in _LATIN_TOKEN_RE.finditer(self.text)]
+        return self._tokens
+
+
+@dataclass
+class Finding:
+    """Evidence: a span of the page, its reason code, a strength in [0, 1] and whether it covers the line."""
+
+    start: int
+    end: int
+    reason: str
+    weight: float
+    line: int | None = None  # index of the line it belongs to
+    whole_line: bool = False
+    detail: str = ""
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with page offsets."""
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        s = raw.strip()
+        if s:
+            start = pos + (len(raw) - len(raw.lstrip()))
+            n_cjk = len(_CJK_RE.findall(s))
+            out.append(Line(len(out), start, start + len(s), s, n_cjk, bool(_TERMINAL_RE.search(s))))
+        pos += len(raw) + 1
+    return out
+
+
+def cjk_count(s: str) -> int:
+    return len(_CJK_RE.findall(s))
+
+
+def _classes(tok: str) -> tuple[int, int, int, int, int]:
+    up = lo = dg = sy = trans = 0
+    prev = -1
+    for c in tok:
+        if "A" <= c <= "Z":
+            k = 0
+            up += 1
+        elif "a" <= c <= "z":
+            k = 1
+            lo += 1
+        elif "0" <= c <= "9":
+            k = 2
+            dg += 1
+        else:
+            k = 3
+            sy += 1
+        if prev >= 0 and k != prev:
+            trans += 1
+        prev = k
+    return up, lo, dg, sy, trans
+
+
+_VOWELS = set("aeiouAEIOU")
+# legitimate letter+digit tokens: models, standards, units, versions (PM2.5, COVID-19, MH370, iPhone15, 5G)
+_LEGIT_RE = re.compile(
+    r"^(?:[A-Za-z]{1,6}-?\d{1,4}(?:\.\d+)?[A-Za-z]{0,3}|\d{1,4}[A-Za-z]{1,3}|[A-Z]?[a-z]+\d{1,2}(?:Pro|Max|Plus)?"
+    r"|(?:19|20)\d\d(?:-\d\d){0,2}|v?\d+(?:\.\d+){1,3}|[A-Z]{2,6}|[A-Za-z][a-z]+|[a-z]?[A-Z][a-z]+[A-Z]*[a-z]*\d{0,2}|\d+)$"
+)
+
+
+def alien_score(tok: str) -> float:
+    """How much a Latin/digit token looks injected (random, base64, hex, SEO id): 0 = ordinary, 1 = sure."""
+    n = len(tok)
+    if n < 5:
+        return 0.0
+    core = tok.strip("=")
+    up, lo, dg, sy, trans = _classes(core)
+    if trans <= 2 and _LEGIT_RE.match(tok):
+        return 0.0
+    letters = up + lo
+    if letters == 0:  # digits and symbols only: phone numbers, ids
+        return 0.3 if n >= 9 and sy and "+" in tok else 0.0
+    s = 0.0
+    if letters and dg:
+        s += 0.35 + min(0.4, 0.07 * trans)
+        if n >= 10:
+            s += 0.15
+    elif trans >= 3:  # mixed case without digits: kGTkSx
+        s += 0.2 + min(0.5, 0.08 * trans)
+    elif lo >= 9 and not up:  # long lowercase run: pinyin domains, or English words glued (weak)
+        vowels = sum(1 for c in core if c in _VOWELS)
+        s += 0.45 if vowels / n < 0.2 else 0.15
+    if sy and ("+" in core or "/" in core or "_" in core):
+        s += 0.2
+    if tok.endswith("="):
+        s += 0.2
+    if n >= 16:
+        s += 0.15
+    return min(1.0, s)
+
+
+def is_url(tok: str) -> bool:
+    return tok.lower().startswith(("http", "www.")) or bool(re.search(r"\.(com|cn|net|org|gov|edu|html?)\b", tok))

@@ -1,0 +1,25 @@
+"""Repeated lines and paragraphs (compared without spaces and edge punctuation); later copies are findings."""
+
+from __future__ import annotations
+
+import re
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line
+
+_NORM_RE = re.compile(r"[\s\u3000]+")
+
+
+def detect(lines: list[Line], min_chars: int = 8) -> list[Finding]:
+    seen: dict[str, int] = {}
+    out = []
+    for ln in lines:
+        key = _NORM_RE.sub("", ln.text).strip("。，、；：！？.,;:!?-—_|")
+        if len(key) < min_chars:
+            continue
+        if key in seen:
+            out.append(Finding(ln.start, ln.end, R.DUPLICATE, 0.0, ln.index, whole_line=True,
+                               detail=f"copy of line {seen[key]}"))
+        else:
+            seen[key] = ln.index
+    return out

@@ -1,0 +1,30 @@
+"""Gibberish: random alphanumeric / base64-like strings, as whole lines or tokens inside Chinese text."""
+
+from __future__ import annotations
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line, alien_score, is_url
+
+LINE_MIN_CHARS = 16
+
+
+def detect(lines: list[Line]) -> list[Finding]:
+    """Whole-line findings (weight 0.6-0.8) for lines made of alien tokens; inline findings (weight =
+    alien score) for alien tokens inside other lines."""
+    out: list[Finding] = []
+    for ln in lines:
+        toks = ln.latin_tokens()
+        if not toks:
+            continue
+        alien = [(s, e, t, alien_score(t)) for s, e, t in toks if not is_url(t) and "@" not in t]
+        alien = [a for a in alien if a[3] > 0]
+        if not alien:
+            continue
+        alien_chars = sum(e - s for s, e, _, sc in alien if sc >= 0.5)
+        if ln.n_cjk <= 2 and alien_chars >= LINE_MIN_CHARS and alien_chars >= 0.6 * ln.length:
+            out.append(Finding(ln.start, ln.end, R.GIBBERISH, 0.8 if alien_chars >= 24 else 0.6, ln.index,
+                               whole_line=True))
+            continue
+        for s, e, t, sc in alien:
+            out.append(Finding(s, e, R.GIBBERISH, sc, ln.index, detail=t))
+    return out

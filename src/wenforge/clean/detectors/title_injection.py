@@ -1,0 +1,82 @@
+"""Keyword-injected title lines: one title repeated with alien tokens, site names or bait glued on.
+
+Lines near the top that share a long Chinese core are grouped; a copy decorated with alien Latin/digit
+tokens, site suffixes (网/新闻/官网/手机版), separators or a domain is injected. A copy equal to the bare
+core is the genuine title and is not flagged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line, alien_score
+
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2,}")
+_SITE_RE = re.compile(r"(网|新闻|资讯|官网|手机版|头条|快报|首页|门户|在线|热线|视窗|号)\s*$|(网|新闻|资讯|官网|手机版)[_|\-]"
+                      r"|[a-z0-9-]+\.(com|cn|net|cc|top|xyz|org)\b", re.IGNORECASE)
+_SEP_RE = re.compile(r"[_|｜]|\s-\s|-\"|\"-|【|】|\[|\]")
+TOP_LINES = 15
+MAX_LEN = 160
+
+
+def _grams(s: str) -> set[str]:
+    cores = _CJK_RUN_RE.findall(s)
+    g = set()
+    for c in cores:
+        g.update(c[i : i + 2] for i in range(len(c) - 1))
+    return g
+
+
+def _core(lines: list[Line]) -> str:
+    """The longest Chinese run common to the group's lines (the repeated title)."""
+    runs = sorted(set(_CJK_RUN_RE.findall(lines[0].text)), key=len, reverse=True)
+    for r in runs:
+        if all(r in ln.text for ln in lines[1:]):
+            return r
+    return ""
+
+
+def detect(lines: list[Line]) -> list[Finding]:
+    cand = [ln for ln in lines[:TOP_LINES] if ln.length <= MAX_LEN]
+    out: list[Finding] = []
+    grams = {ln.index: _grams(ln.text) for ln in cand}
+    used: set[int] = set()
+    for i, a in enumerate(cand):
+        if a.index in used or not grams[a.index]:
+            continue
+        group = [a]
+        for b in cand[i + 1 :]:
+            gb = grams[b.index]
+            if b.index in used or not gb:
+                continue
+            inter = len(grams[a.index] & gb)
+            if inter >= 2 and inter >= 0.6 * min(len(grams[a.index]), len(gb)):
+                group.append(b)
+        if len(group) < 2:
+            continue
+        core = _core(group)
+        for ln in group:
+            used.add(ln.index)
+            rest = ln.text.replace(core, " ", 1) if core else ln.text
+            if core and ln.text.strip("《》“”\"' ") == core:
+                continue  # the bare genuine title
+            alien = max((alien_score(t) for _, _, t in ln.latin_tokens()), default=0.0)
+            decorated = bool(_SITE_RE.search(rest)) or bool(_SEP_RE.search(rest))
+            if alien >= 0.5:
+                w = 0.55
+            elif decorated:
+                w = 0.25
+            else:
+                continue
+            out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, w, ln.index, whole_line=True,
+                               detail=core))
+    # a single decorated title with an alien token in the first lines
+    for ln in cand[:5]:
+        if ln.index in used or ln.sentence_like or ln.length > 80 or ln.n_cjk < 2:
+            continue
+        alien = sum(alien_score(t) for _, _, t in ln.latin_tokens())
+        if alien >= 0.6:
+            out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, 0.35, ln.index, whole_line=True,
+                               detail="single"))
+    return out

@@ -1,0 +1,205 @@
+"""A weighted lexicon matcher (Aho-Corasick) for noisy word lists.
+
+Shared word lists (``../shared/data/lexicons``) hold many short common words (网络, 招聘, 淘宝), so a
+single hit means little. ``LexiconMatcher`` weighs each term by its length and script, down-weights terms
+that are common in genuine text (``assets/lexicon_common.json``, rebuilt from `dev` rows by
+``python -m wenforge.clean.lexicon``), lets Latin terms match only at word boundaries, and scores a text
+by the weighted, per-term-capped sum of its hits. The evaluation team's safety detector reuses it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from wenforge.text.chars import is_cjk
+
+ASSETS = Path(__file__).parent / "assets"
+COMMON_FILE = ASSETS / "lexicon_common.json"
+_DOMAIN_RE = re.compile(r"(?<![A-Za-z0-9.-])((?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,10})(?![A-Za-z0-9-])")
+
+
+@dataclass(frozen=True)
+class LexMatch:
+    start: int
+    end: int
+    term: str
+    category: str
+    weight: float
+
+
+def length_weight(term: str) -> float:
+    """Prior weight of a term by its length: 1-2 Han characters are nearly worthless alone."""
+    n_cjk = sum(1 for c in term if is_cjk(c))
+    if n_cjk == 0:  # Latin / digits
+        n = len(term)
+        return 0.0 if n < 3 else 0.15 if n < 5 else 0.4
+    n = len(term)
+    if n <= 1:
+        return 0.0
+    if n == 2:
+        return 0.08
+    if n == 3:
+        return 0.3
+    if n == 4:
+        return 0.6
+    return 0.9
+
+
+def _is_ascii_word(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+class LexiconMatcher:
+    """Weighted multi-term matcher: ``find`` returns matches, ``score`` a capped weighted sum."""
+
+    def __init__(self, terms: dict[str, tuple[float, str]], *, domains: dict[str, tuple[float, str]] | None = None):
+        self._auto = ahocorasick.Automaton()
+        self.terms = {}
+        for term, (w, cat) in terms.items():
+            t = term.strip().lower()
+            if not t or w <= 0:
+                continue
+            if t in self.terms and self.terms[t][0] >= w:
+                continue
+            self.terms[t] = (w, cat)
+        for t, (w, cat) in self.terms.items():
+            self._auto.add_word(t, (t, w, cat))
+        self._empty = not self.terms
+        if not self._empty:
+            self._auto.make_automaton()
+        self.domains = {d.lower(): v for d, v in (domains or {}).items()}
+
+    def __len__(self) -> int:
+        return len(self.terms) + len(self.domains)
+
+    @classmethod
+    def from_files(
+        cls,
+        paths: dict[str, str | Path],
+        *,
+        common: dict[str, float] | None = None,
+        weight_fn=length_weight,
+    ) -> LexiconMatcher:
+        """``paths``: category -> word-list file (one term a line). A category named like ``*domains*``
+        is matched as whole domain names. ``common``: term -> occurrences per million genuine chars."""
+        common = common or {}
+        terms: dict[str, tuple[float, str]] = {}
+        domains: dict[str, tuple[float, str]] = {}
+        for cat, path in paths.items():
+            for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+                t = line.strip()
+                if not t or t.startswith("#"):
+                    continue
+                if "domain" in cat:
+                    domains[t.lower()] = (1.0, cat)
+                    continue
+                w = weight_fn(t)
+                c = common.get(t.lower(), 0.0)
+                if c > 0:
+                    w *= 1.0 / (1.0 + c)  # frequent in genuine text: little evidence
+                if w > terms.get(t, (0.0, ""))[0]:
+                    terms[t] = (w, cat)
+        return cls(terms, domains=domains)
+
+    def find(self, text: str) -> list[LexMatch]:
+        """All matches, case-insensitive; Latin terms only at word boundaries; longest match wins overlaps."""
+        out: list[LexMatch] = []
+        if not self._empty:
+            low = text.lower()
+            for end, (t, w, cat) in self._auto.iter(low):
+                start = end - len(t) + 1
+                if t[0].isascii() and t[0].isalnum() and start > 0 and _is_ascii_word(low[start - 1]):
+                    continue
+                if t[-1].isascii() and t[-1].isalnum() and end + 1 < len(low) and _is_ascii_word(low[end + 1]):
+                    continue
+                out.append(LexMatch(start, end + 1, t, cat, w))
+        if self.domains and "." in text:
+            for m in _DOMAIN_RE.finditer(text):
+                d = m.group(1).lower()
+                hit = self.domains.get(d) or (self.domains.get(d[4:]) if d.startswith("www.") else None)
+                if hit:
+                    out.append(LexMatch(m.start(1), m.end(1), d, hit[1], hit[0]))
+        if len(out) > 1:
+            out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            kept: list[LexMatch] = []
+            last_end = -1
+            for m in out:
+                if m.start >= last_end:
+                    kept.append(m)
+                    last_end = m.end
+                elif m.end - m.start > kept[-1].end - kept[-1].start and m.start == kept[-1].start:
+                    kept[-1] = m
+                    last_end = m.end
+            out = kept
+        return out
+
+    @staticmethod
+    def score_matches(matches: Iterable[LexMatch], *, per_term_cap: int = 2) -> float:
+        """Weighted sum, each distinct term counted at most ``per_term_cap`` times."""
+        seen: dict[str, int] = {}
+        s = 0.0
+        for m in matches:
+            k = seen.get(m.term, 0)
+            if k < per_term_cap:
+                s += m.weight
+                seen[m.term] = k + 1
+        return s
+
+    def score(self, text: str) -> float:
+        """Evidence in [0, 1): 1 - exp(-weighted sum); one short hit stays far below 0.5."""
+        return 1.0 - math.exp(-self.score_matches(self.find(text)))
+
+
+def _lexicon_paths(categories: Iterable[str]) -> dict[str, Path]:
+    from wenforge.paths import shared_data_dir
+
+    folder = shared_data_dir() / "lexicons"
+    return {c: folder / f"{c}.txt" for c in categories if (folder / f"{c}.txt").exists()}
+
+
+def load_common() -> dict[str, float]:
+    if COMMON_FILE.exists():
+        return json.loads(COMMON_FILE.read_text(encoding="utf-8"))
+    return {}
+
+
+@lru_cache(maxsize=4)
+def shared_matcher(categories: tuple[str, ...] = ("porn_a", "porn_b", "ads", "weapons", "violence",
+                                                  "illegal_domains")) -> LexiconMatcher:
+    """The shared lexicons as one matcher (cached); empty if the shared data folder is missing."""
+    try:
+        paths = _lexicon_paths(categories)
+    except FileNotFoundError:
+        return LexiconMatcher({})
+    return LexiconMatcher.from_files(paths, common=load_common())
+
+
+def rebuild_common(out: Path = COMMON_FILE) -> dict[str, float]:
+    """Count each shared lexicon term in genuine `dev` text (news, prose, poetry, Q&A answers) and store
+    its rate per million characters: the terms that genuine writing uses are weak evidence."""
+    from wenforge.synth.seopage import load_sources
+
+    src = load_sources(split="dev")
+    text = "\n".join(a.text for a in src.articles).lower()
+    n_chars = max(1, len(text))
+    paths = _lexicon_paths(("porn_a", "porn_b", "ads", "weapons", "violence"))
+    m = LexiconMatcher.from_files(paths, weight_fn=lambda t: 1.0)
+    counts: dict[str, int] = {}
+    for hit in m.find(text):
+        counts[hit.term] = counts.get(hit.term, 0) + 1
+    rates = {t: round(c * 1e6 / n_chars, 2) for t, c in sorted(counts.items())}
+    out.write_text(json.dumps(rates, ensure_ascii=False, indent=0), encoding="utf-8")
+    return rates
+
+
+if __name__ == "__main__":
+    r = rebuild_common()
+    print(f"wrote {COMMON_FILE} ({len(r)} terms seen in genuine dev text)")

@@ -1,0 +1,231 @@
+"""``clean_page``: run the detectors, decide whether the page is injected, and salvage the genuine text.
+
+The page decision is a noisy-OR of detector evidence (title injection, gibberish, hot-list templates,
+weighted bait, several datelines); no single short lexicon hit can reach the threshold. Salvage is
+conservative on clean pages (only HTML residue and long repeated paragraphs go, boilerplate by config)
+and adversarial on spam pages (injected lines, stitched paragraphs outside the main article, alien tokens
+and bait inside kept lines).
+
+Offsets in ``removed`` index the input text, or for an HTML document the text extracted from it
+(``CleanResult.source_text``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from wenforge.clean import reasons as R
+from wenforge.clean.config import CleanConfig
+from wenforge.clean.detectors import (
+    boilerplate,
+    duplicates,
+    gibberish,
+    hotlist,
+    residue,
+    stitched,
+    title_injection,
+)
+from wenforge.clean.detectors.bait import BaitDetector
+from wenforge.clean.detectors.common import Finding, split_lines
+
+
+@dataclass
+class RemovedSpan:
+    start: int
+    end: int
+    reason: str
+    text: str
+
+
+@dataclass
+class CleanResult:
+    text: str
+    spam: bool
+    spam_score: float
+    reasons: list[str] = field(default_factory=list)
+    removed: list[RemovedSpan] = field(default_factory=list)
+    source_text: str = ""  # the text the offsets refer to
+    evidence: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self, explain: bool = False) -> dict:
+        d = {"text": self.text, "spam": self.spam, "spam_score": round(self.spam_score, 4),
+             "reasons": list(self.reasons)}
+        if explain:
+            d["removed"] = [{"start": r.start, "end": r.end, "reason": r.reason, "text": r.text}
+                            for r in self.removed]
+            d["evidence"] = {k: round(v, 4) for k, v in self.evidence.items()}
+        return d
+
+
+# --------------------------------------------------------------------------------------------------- HTML
+
+_HTML_DOC_RE = re.compile(r"<(?:html|body|head|div|p|br|li|h[1-6]|table|tr|td)\b[^>]*>", re.IGNORECASE)
+_DROP_BLOCK_RE = re.compile(r"<(script|style|noscript|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG_RE = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|title|"
+                           r"blockquote|dd|dt|body|html)\b[^>]*>", re.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    return len(_HTML_DOC_RE.findall(text[:20000])) >= 3
+
+
+def html_to_text(text: str) -> str:
+    """Block tags to newlines; inline tags stay (residue detection removes and reports them)."""
+    text = _DROP_BLOCK_RE.sub("\n", text)
+    text = _BLOCK_TAG_RE.sub("\n", text)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    if "&lt;" in text or "&gt;" in text or "&amp;" in text:
+        text = html.unescape(text)
+    return re.sub(r"\n[ \t\u3000]*(?=\n)", "\n", text)
+
+
+# --------------------------------------------------------------------------------------------- detectors
+
+
+@lru_cache(maxsize=8)
+def _bait_detector(use_shared: bool, categories: tuple[str, ...]) -> BaitDetector:
+    return BaitDetector.default(use_shared, categories)
+
+
+def _noisy_or(values) -> float:
+    p = 1.0
+    for v in values:
+        p *= 1.0 - max(0.0, min(1.0, v))
+    return 1.0 - p
+
+
+def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
+    """Find what was injected into a page, keep what is genuine, and say why."""
+    cfg = config or CleanConfig()
+    if not isinstance(text, str):
+        raise TypeError(f"clean_page expects str, got {type(text).__name__}")
+    work = html_to_text(text) if "<" in text and looks_like_html(text) else text
+    lines = split_lines(work)
+    if not lines:
+        return CleanResult("", False, 0.0, [R.NO_CONTENT], [], work)
+
+    f_res = residue.detect(lines) if cfg.drop_html_residue else []
+    f_boil = boilerplate.detect(lines)
+    f_dup = duplicates.detect(lines, min_chars=min(cfg.duplicate_min_chars_spam, cfg.duplicate_min_chars_clean))
+    f_gib = gibberish.detect(lines)
+    f_title = title_injection.detect(lines)
+    f_hot = hotlist.detect(lines)
+    f_bait = _bait_detector(cfg.use_shared_lexicons, tuple(cfg.lexicon_categories)).detect(lines)
+
+    # ------------------------------------------------------------------ evidence per kind
+    ev: dict[str, float] = {}
+    ev[R.TITLE_INJECTION] = min(0.9, sum(f.weight for f in f_title))
+    gib_lines = [f for f in f_gib if f.whole_line]
+    gib_tokens = sorted((f.weight for f in f_gib if not f.whole_line), reverse=True)
+    ev[R.GIBBERISH] = _noisy_or([f.weight for f in gib_lines] + [0.3 * w for w in gib_tokens[:4] if w >= 0.5])
+    bait_by_line: dict[int, float] = {}
+    for f in f_bait:
+        bait_by_line[f.line] = bait_by_line.get(f.line, 0.0) + f.weight
+    bait_total = sum(min(1.5, v) for v in bait_by_line.values())
+    ev[R.BAIT] = 1.0 - math.exp(-max(0.0, bait_total - 0.4) / 1.2)
+    explicit_hot = [f for f in f_hot if f.detail == "explicit"]
+    numbered = [f for f in f_hot if f.detail == "numbered"]
+    alien_lines = {f.line for f in f_gib if f.weight >= 0.5}
+    baity_numbered = [f for f in numbered if bait_by_line.get(f.line, 0) >= 0.4 or f.line in alien_lines]
+    ev[R.HOTLIST] = _noisy_or([0.4] * min(3, len(explicit_hot)) + [0.2] * min(3, len(baity_numbered)))
+    datelines = {m.group() for ln in lines for m in [stitched.DATELINE_RE.search(ln.text[:80])] if m}
+    ev[R.STITCHED] = 0.2 if len(datelines) >= 2 else 0.0
+    ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
+    score = _noisy_or(ev.values())
+    # a page with only one kind of weak evidence stays below the threshold by construction
+    spam = score >= cfg.spam_threshold
+
+    # ------------------------------------------------------------------ salvage
+    drop_line: dict[int, tuple[str, Finding | None]] = {}
+    inline: list[Finding] = list(f_res)
+
+    def mark(f: Finding, reason: str | None = None) -> None:
+        if f.line is not None and f.line not in drop_line:
+            drop_line[f.line] = (reason or f.reason, f)
+
+    for f in f_dup:
+        min_chars = cfg.duplicate_min_chars_spam if spam else cfg.duplicate_min_chars_clean
+        if f.end - f.start >= min_chars:
+            mark(f)
+    if cfg.boilerplate == "drop" or (cfg.boilerplate == "drop_on_spam" and spam):
+        for f in f_boil:
+            mark(f)
+    if spam:
+        for f in f_title:
+            mark(f)
+        for f in gib_lines:
+            mark(f)
+        for f in explicit_hot:
+            mark(f)
+        for f in baity_numbered:
+            mark(f, R.HOTLIST)
+        for ln in lines:
+            b = bait_by_line.get(ln.index, 0.0)
+            if ln.index in drop_line:
+                continue
+            if (b >= 0.5 and (ln.length <= 100 or not ln.sentence_like)) or b >= 1.5:
+                drop_line[ln.index] = (R.BAIT, None)
+            elif ln.index in alien_lines and ln.n_cjk == 0:
+                drop_line[ln.index] = (R.GIBBERISH, None)
+            elif ln.index in alien_lines and ln.length <= 80 and not ln.sentence_like:
+                drop_line[ln.index] = (R.HOTLIST if ln.index > len(lines) // 3 else R.TITLE_INJECTION, None)
+        hot_idx = {i for i, (code, _) in drop_line.items() if code in (R.HOTLIST, R.BAIT, R.GIBBERISH)}
+        injected = {i for i, (code, _) in drop_line.items() if code in R.INJECTION_CODES}
+        f_st, _main = stitched.detect(lines, injected, hot_lines=hot_idx, ignore=set(drop_line) - injected,
+                                      max_containment=cfg.stitched_containment,
+                                      max_unigram=cfg.stitched_unigram,
+                                      keep_names={f.detail for f in f_title if f.detail != "single"})
+        for f in f_st:
+            mark(f)
+        # numbered headline candidates between removed hot-list lines are part of the list
+        for f in numbered:
+            if f.line not in drop_line and (f.line - 1 in drop_line or f.line + 1 in drop_line) and \
+                    _main is not None and not (_main[0] <= f.line <= _main[1]):
+                mark(f, R.HOTLIST)
+        inline += [f for f in f_gib if not f.whole_line and f.weight >= 0.5]
+        inline += [f for f in f_bait if f.weight >= 0.5]
+
+    # ------------------------------------------------------------------ assemble
+    removed: list[RemovedSpan] = []
+    kept_parts: list[str] = []
+    by_line: dict[int, list[Finding]] = {}
+    for f in inline:
+        if f.line is not None and f.line not in drop_line:
+            by_line.setdefault(f.line, []).append(f)
+    for ln in lines:
+        if ln.index in drop_line:
+            reason = drop_line[ln.index][0]
+            removed.append(RemovedSpan(ln.start, ln.end, reason, ln.text))
+            continue
+        spans = sorted(by_line.get(ln.index, ()), key=lambda f: (f.start, -f.end))
+        if not spans:
+            kept_parts.append(ln.text)
+            continue
+        pos = ln.start
+        buf = []
+        for f in spans:
+            if f.start < pos:
+                continue
+            buf.append(work[pos : f.start])
+            removed.append(RemovedSpan(f.start, f.end, f.reason, work[f.start : f.end]))
+            pos = f.end
+        buf.append(work[pos : ln.end])
+        t = "".join(buf).strip()
+        if t:
+            kept_parts.append(t)
+    out_text = "\n".join(kept_parts)
+    n_genuine = sum(1 for c in out_text if not c.isspace())
+    reasons = sorted({r.reason for r in removed}, key=list(R.REASONS).index)
+    if n_genuine < cfg.min_salvage_chars and (spam or not out_text.strip()):
+        out_text = ""
+        reasons.append(R.NO_CONTENT)
+    if spam:
+        for code, v in ev.items():
+            if v >= 0.2 and code in R.INJECTION_CODES and code not in reasons:
+                reasons.append(code)
+    removed.sort(key=lambda r: r.start)
+    return CleanResult(out_text, spam, round(score, 4), reasons, removed, work, ev)
