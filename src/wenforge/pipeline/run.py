@@ -46,10 +46,16 @@ def _fingerprint(cfg: PipelineConfig, files: list[str]) -> str:
 
 
 def _stage_stats(layout: RunLayout, stage: str) -> list[dict]:
-    path = layout.logs(stage) / "stats.json"
-    if not path.exists():
-        return []
-    return json.loads(path.read_text())
+    """Per-step stats of a stage summed over every rank's own file (ranks skipped on resume included)."""
+    merged: list[dict] = []
+    for f in sorted((layout.logs(stage) / "stats").glob("*.json")):
+        for i, entry in enumerate(json.loads(f.read_text())):
+            if i >= len(merged):
+                merged.append({"name": entry.get("name", ""), "stats": {}})
+            acc = merged[i]["stats"]
+            for k, v in entry.get("stats", {}).items():
+                acc[k] = acc.get(k, 0) + _value(v)
+    return merged
 
 
 def _value(v) -> int:

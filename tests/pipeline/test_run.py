@@ -1,0 +1,134 @@
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from wenforge.cli import app
+from wenforge.pipeline.config import load_config
+from wenforge.pipeline.run import exclusion_counts, run_pipeline
+
+BASE = """
+input:
+  paths: [in]
+quality: {{enabled: true}}
+langid: {{allow: [zh, en]}}
+dedup:
+  exact: true
+  minhash: {{enabled: true}}
+limits: {{max_chars: {max_chars}, oversize: {oversize}}}
+output: {{dir: out}}
+tasks: {tasks}
+workers: 1
+"""
+
+
+def kept_rows(out):
+    rows = []
+    for f in sorted((out / "data").glob("*.parquet")):
+        rows.extend(pq.read_table(f).to_pylist())
+    return rows
+
+
+@pytest.fixture
+def corpus(tmp_path, news, write_jsonl):
+    rows = [{"id": f"n{i}", "text": t} for i, t in enumerate(news[:30])]
+    rows.append({"id": "copy", "text": news[0]})  # exact duplicate
+    rows.append({"id": "near", "text": news[1][:-3] + "（完）"})  # near duplicate
+    rows.append({"id": "xss", "text": news[2] + "\n<script>alert('x')</script>"})
+    rows.append({"id": "fr", "text": "Le conseil municipal a adopté le budget après un long débat mardi soir."})
+    write_jsonl(tmp_path / "in" / "a.jsonl", rows[:16])
+    write_jsonl(tmp_path / "in" / "b.jsonl", rows[16:])
+    with open(tmp_path / "in" / "b.jsonl", "a", encoding="utf-8") as f:
+        f.write("{not json\n")
+    (tmp_path / "in" / "empty.jsonl").write_bytes(b"")
+    html = "<html><head><meta charset='gbk'></head><body><article>" + "".join(f"<p>{p}</p>" for p in news[31].split("\n")) + "</article></body></html>"
+    (tmp_path / "in" / "page.html").write_bytes(html.encode("gbk"))
+    return tmp_path
+
+
+def test_conservation_dedup_and_report(corpus, write_config):
+    cfg = load_config(write_config(corpus, BASE.format(max_chars=100000, oversize="truncate", tasks=2)))
+    res = run_pipeline(cfg)
+    assert res.read == 30 + 4 + 1 + 1 + 1  # rows + malformed line + empty file + html page
+    assert res.conserved and res.kept + res.excluded == res.read
+    stats = json.loads((corpus / "out" / "stats.json").read_text())
+    assert stats["conservation"] == "ok"
+    # every exclusion in stats has a record with step and reason, and the other way round
+    counts = exclusion_counts(corpus / "out")
+    assert sum(counts.values()) == res.excluded
+    for step, reasons in stats["excluded_by_step"].items():
+        for reason, n in reasons.items():
+            assert counts[(step, reason)] == n
+    assert counts[("read", "malformed_json")] == 1 and counts[("read", "empty_file")] == 1
+    assert counts[("exact_dedup", "exact_duplicate")] >= 1  # the copy (UHGEval itself repeats some articles)
+    assert counts[("minhash_dedup", "near_duplicate")] >= 1
+    assert counts[("langid", "language_not_allowed")] == 1
+    rows = kept_rows(corpus / "out")
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) == res.kept
+    assert {"n0", "copy"} & set(ids) and not {"n0", "copy"} <= set(ids)
+    page = next(r for r in rows if r["id"].endswith("page.html"))
+    assert page["encoding"] == "gb18030" and page["language"] == "zh" and "\n" in page["text"]
+    html = (corpus / "out" / "report.html").read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html or "xss" not in ids
+
+
+def test_huge_document_truncated_or_excluded(tmp_path, write_config, news):
+    big = news[0] * (50 * 1024 * 1024 // (3 * len(news[0])))  # ~50 MB of UTF-8
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "big.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "big", "text": big}, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"id": "ok", "text": news[1]}, ensure_ascii=False) + "\n")
+    body = BASE.format(max_chars=20000, oversize="exclude", tasks=1).replace("dedup:\n  exact: true", "dedup:\n  exact: false")
+    res = run_pipeline(load_config(write_config(tmp_path, body)))
+    counts = exclusion_counts(tmp_path / "out")
+    assert counts[("read", "too_long")] == 1 and res.conserved
+    rec = json.loads(gzip.open(next((tmp_path / "out" / "excluded" / "read").glob("*.gz")), "rt").readline())
+    assert rec["id"] == "big" and len(rec["text"]) == 2000 and rec["metadata"]["original_chars"] == len(big)
+
+
+def test_resume_after_kill_has_no_duplicates(tmp_path, write_jsonl, news):
+    rows = [{"id": f"d{i}-{j}", "text": news[j % len(news)] + f"\n第{i}批第{j}篇。"} for i in range(6) for j in range(40)]
+    for i in range(6):
+        write_jsonl(tmp_path / "in" / f"{i}.jsonl", rows[i * 40 : (i + 1) * 40])
+    cfg = tmp_path / "pipeline.yaml"
+    cfg.write_text(BASE.format(max_chars=100000, oversize="truncate", tasks=6).replace("minhash: {enabled: true}", "minhash: {enabled: false}"))
+    cmd = [sys.executable, "-m", "wenforge.cli", "run", str(cfg)]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    done = tmp_path / "out" / "_work" / "logs" / "process" / "completions"
+    deadline = time.time() + 120
+    while time.time() < deadline and not (done.exists() and len(list(done.iterdir())) >= 2):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert done.exists() and 2 <= len(list(done.iterdir())) < 6, "kill must land mid-run"
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    ids = [r["id"] for r in kept_rows(tmp_path / "out")]
+    assert len(ids) == len(set(ids))
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert stats["documents"]["read"] == 240 and stats["conservation"] == "ok"
+    assert Counter(i.split("-")[0] for i in ids).keys() <= {f"d{i}" for i in range(6)}
+
+
+def test_cli_errors_are_clear(tmp_path):
+    runner = CliRunner()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("input:\n  paths: [x]\nlangid:\n  alow: [zh]\n")
+    r = runner.invoke(app, ["run", str(bad)])
+    assert r.exit_code == 2 and f"{bad}:4: langid.alow: unknown key" in r.output
+    ok = tmp_path / "ok.yaml"
+    ok.write_text("input:\n  paths: [missing_dir]\n")
+    r = runner.invoke(app, ["run", str(ok)])
+    assert r.exit_code == 2 and "input path not found" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["run", "--help"])
+    assert r.exit_code == 0 and "--executor" in r.output
