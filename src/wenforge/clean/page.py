@@ -125,7 +125,12 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     bait_by_line: dict[int, float] = {}
     for f in f_bait:
         bait_by_line[f.line] = bait_by_line.get(f.line, 0.0) + f.weight
-    bait_total = sum(min(1.5, v) for v in bait_by_line.values())
+    # page evidence counts each distinct lure once (its strongest context): a news story that repeats
+    # 外挂 five times is about cheats; an injected page carries many different lures
+    bait_terms: dict[str, float] = {}
+    for f in f_bait:
+        bait_terms[f.detail] = max(bait_terms.get(f.detail, 0.0), f.weight)
+    bait_total = sum(bait_terms.values())
     ev[R.BAIT] = 1.0 - math.exp(-max(0.0, bait_total - 0.4) / 1.2)
     explicit_hot = [f for f in f_hot if f.detail == "explicit"]
     numbered = [f for f in f_hot if f.detail == "numbered"]

@@ -40,11 +40,19 @@ def load_patterns(path: str = str(PATTERNS_FILE)) -> tuple[BaitPattern, ...]:
 
 
 def context_factor(ln: Line) -> float:
+    """Lures sit in short headline-like lines (titles, hot lists); inside full sentences a lure word is
+    more often reported than used (news about a gambling crackdown)."""
     if ln.length <= 60 and not ln.sentence_like:
         return 1.4
-    if ln.length >= 120:
-        return 0.6
+    if ln.sentence_like:
+        return 0.35 if ln.length >= 40 else 0.6
     return 1.0
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """The match sits inside “...” or 「...」 (a quoted term, not a lure)."""
+    left = text.rfind("“", 0, start)
+    return (left >= 0 and text.find("”", left) >= end) or ("「" in text[:start] and "」" in text[end:])
 
 
 class BaitDetector:
@@ -66,14 +74,16 @@ class BaitDetector:
         for ln in lines:
             f = context_factor(ln)
             for m in self.matcher.find(ln.text):
-                if m.weight * f >= 0.01:
-                    out.append(Finding(ln.start + m.start, ln.start + m.end, R.BAIT, m.weight * f, ln.index,
+                w = m.weight * f * (0.3 if _quoted(ln.text, m.start, m.end) else 1.0)
+                if w >= 0.01:
+                    out.append(Finding(ln.start + m.start, ln.start + m.end, R.BAIT, w, ln.index,
                                        detail=f"{m.category}:{m.term}"))
             if self._any is not None and self._any.search(ln.text):
                 for p in self.patterns:
                     for k, mm in enumerate(p.regex.finditer(ln.text)):
                         if k >= 2:
                             break
-                        out.append(Finding(ln.start + mm.start(), ln.start + mm.end(), R.BAIT, p.weight * f,
+                        w = p.weight * f * (0.3 if _quoted(ln.text, mm.start(), mm.end()) else 1.0)
+                        out.append(Finding(ln.start + mm.start(), ln.start + mm.end(), R.BAIT, w,
                                            ln.index, detail=f"{p.category}:{mm.group()}"))
         return out

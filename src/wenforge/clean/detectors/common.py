@@ -88,10 +88,13 @@ def _classes(tok: str) -> tuple[int, int, int, int, int]:
 
 
 _VOWELS = set("aeiouAEIOU")
+# product names: iPhone15Pro, Mate60Pro, Galaxy24Ultra
+_PRODUCT_RE = re.compile(r"^[a-z]?[A-Z][a-z]+\d{1,3}(?:Pro|Max|Plus|Ultra|Mini|Air|SE|[A-Z][a-z]+)?$")
 # legitimate letter+digit tokens: models, standards, units, versions (PM2.5, COVID-19, MH370, iPhone15, 5G)
 _LEGIT_RE = re.compile(
     r"^(?:[A-Za-z]{1,6}-?\d{1,4}(?:\.\d+)?[A-Za-z]{0,3}|\d{1,4}[A-Za-z]{1,3}|[A-Z]?[a-z]+\d{1,2}(?:Pro|Max|Plus)?"
-    r"|(?:19|20)\d\d(?:-\d\d){0,2}|v?\d+(?:\.\d+){1,3}|[A-Z]{2,6}|[A-Za-z][a-z]+|[a-z]?[A-Z][a-z]+[A-Z]*[a-z]*\d{0,2}|\d+)$"
+    r"|(?:19|20)\d\d(?:-\d\d){0,2}|v?\d+(?:\.\d+){1,3}|[A-Z]{2,6}|[A-Za-z][a-z]+|[a-z]?[A-Z][a-z]+[A-Z]*[a-z]*\d{0,2}|\d+"
+    r"|\d+(?:\.\d+)?[A-Za-z]{1,5})$"
 )
 
 
@@ -102,7 +105,7 @@ def alien_score(tok: str) -> float:
         return 0.0
     core = tok.strip("=")
     up, lo, dg, sy, trans = _classes(core)
-    if trans <= 2 and _LEGIT_RE.match(tok):
+    if (trans <= 3 and _LEGIT_RE.match(tok)) or _PRODUCT_RE.match(tok):
         return 0.0
     letters = up + lo
     if letters == 0:  # digits and symbols only: phone numbers, ids

@@ -73,6 +73,22 @@ def modern_rate(chars: Counter) -> float:
     return sum(chars.get(c, 0) for c in MODERN_CHARS) / n if n else 0.0
 
 
+CLASSICAL_CHARS = "之其而也兮乎矣焉哉曰於兮"
+_CLAUSE_RE = re.compile(r"[，。！？；、：,.!?;]")
+
+
+def _classical_style(lines: list[Line]) -> bool:
+    """Classical verse / prose: classical particles, or short clauses and no digits (terse news has both)."""
+    text = "".join(ln.text for ln in lines)
+    n = max(1, sum(ln.n_cjk for ln in lines))
+    if sum(text.count(c) for c in CLASSICAL_CHARS) / n > 0.01:
+        return True
+    if any(c.isdigit() for c in text):
+        return False
+    clauses = [c for c in _CLAUSE_RE.split(text) if c.strip()]
+    return bool(clauses) and n / len(clauses) <= 9
+
+
 def char_counts(text: str) -> Counter:
     """Counts of Han characters (the register of a paragraph: classical, literary, news, Q&A)."""
     c = Counter(text)
@@ -133,12 +149,14 @@ def detect(
     out: list[Finding] = []
     short_body = sorted(ln.n_cjk for ln in body)[len(body) // 2] < 30
     body_cjk = sum(ucounts.values()) or 1
-    classical = sum(ucounts.get(c, 0) for c in MODERN_CHARS) / body_cjk < 0.006
+    classical = sum(ucounts.get(c, 0) for c in MODERN_CHARS) / body_cjk < 0.006 and _classical_style(body)
 
     def unrelated(ln: Line, rest: Counter, urest: Counter, rest_lines: list[Line], strict: bool,
                   next_lines: list[Line] = ()) -> bool:
         if ln.text.strip("《》“”\"' ") in keep_names:
             return False
+        if classical and strict:
+            return containment(grams[ln.index], rest) < 0.25
         if classical and ln.n_cjk >= 10:
             # verse / classical prose: a modern paragraph is foreign, a classical one belongs
             return modern_rate(chars[ln.index]) > 0.015

@@ -75,8 +75,9 @@ def detect(lines: list[Line]) -> list[Finding]:
     for ln in cand[:5]:
         if ln.index in used or ln.sentence_like or ln.length > 80 or ln.n_cjk < 2:
             continue
-        alien = sum(alien_score(t) for _, _, t in ln.latin_tokens())
-        if alien >= 0.6:
+        scores = [alien_score(t) for _, _, t in ln.latin_tokens()]
+        strong = max(scores, default=0.0) >= 0.6
+        if strong or (sum(1 for x in scores if x >= 0.4) >= 2 and sum(scores) >= 0.9):
             out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, 0.35, ln.index, whole_line=True,
                                detail="single"))
     return out
