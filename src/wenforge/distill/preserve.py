@@ -127,6 +127,15 @@ def _present(token: str, text: str) -> bool:
     return False
 
 
+def _term_present(term: str, text: str) -> bool:
+    """A key term survives verbatim, or (Chinese) with at least half its characters (全长 -> 长)."""
+    if term in text:
+        return True
+    if any("\u4e00" <= c <= "\u9fff" for c in term):
+        return sum(1 for c in set(term) if c in text) * 2 >= len(set(term))
+    return False
+
+
 @dataclass
 class Preservation:
     ok: bool
@@ -159,7 +168,8 @@ def check_preservation(
     """Are the source's numbers, dates, names (all) and key terms (a share) in the rewrite, and is it similar?
 
     Numbers, dates and names must all be present. Key terms are content words a restyling may
-    legitimately swap for a synonym (学生 -> 学子), so only `key_term_share` of them must survive.
+    legitimately swap for a synonym (学生 -> 学子), so only `key_term_share` of them (rounded) must
+    survive, each verbatim or with half its characters.
     """
     facts = extract_facts(source, key_terms=key_terms)
     missing: dict[str, list[str]] = {"numbers": [], "dates": [], "names": [], "terms": []}
@@ -172,8 +182,9 @@ def check_preservation(
     for name in facts.names:
         if name not in rewrite:
             missing["names"].append(name)
-    lost_terms = [t for t in facts.terms if t not in rewrite]
-    if facts.terms and (len(facts.terms) - len(lost_terms)) / len(facts.terms) < key_term_share - 1e-9:
+    lost_terms = [t for t in facts.terms if not _term_present(t, rewrite)]
+    need = round(key_term_share * len(facts.terms))
+    if facts.terms and len(facts.terms) - len(lost_terms) < need:
         missing["terms"] = lost_terms
     sim = cosine_counts(char_ngrams(source, 2), char_ngrams(rewrite, 2))
     ok = not any(missing.values()) and sim >= similarity_floor
