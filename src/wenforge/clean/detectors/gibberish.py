@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, alien_score, is_url
 
 LINE_MIN_CHARS = 16
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u9fff，。]+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
 
 
 def detect(lines: list[Line]) -> list[Finding]:
@@ -16,7 +19,10 @@ def detect(lines: list[Line]) -> list[Finding]:
         toks = ln.latin_tokens()
         if not toks:
             continue
-        alien = [(s, e, t, alien_score(t)) for s, e, t in toks if not is_url(t) and "@" not in t]
+        urls = [(ln.start + m.start(), ln.start + m.end()) for m in _URL_RE.finditer(ln.text)] \
+            if ("http" in ln.text or "www." in ln.text or "@" in ln.text) else []
+        alien = [(s, e, t, alien_score(t)) for s, e, t in toks
+                 if not is_url(t) and "@" not in t and not any(a <= s < b for a, b in urls)]
         alien = [a for a in alien if a[3] > 0]
         if not alien:
             continue
