@@ -100,7 +100,7 @@ def method_datatrove():
         GopherRepetitionFilter(language=tok, dup_para_frac=0, dup_line_char_frac=0, dup_para_char_frac=0),
         GopherQualityFilter(language=tok, min_doc_words=50, min_avg_word_length=1, max_avg_word_length=6,
                             stop_words=stop, min_stop_words=2, max_non_alpha_words_ratio=0.6),
-        C4QualityFilter(language=tok, filter_no_terminal_punct=False, min_num_sentences=3, min_words_per_line=3),
+        C4QualityFilter(language=tok, filter_no_terminal_punct=False, min_num_sentences=0, min_words_per_line=3),
         FineWebQualityFilter(language=tok, short_line_thr=999, line_punct_thr=0.12, char_duplicates_ratio=0.1,
                              new_line_ratio=0.3, stop_chars=(".", "'", '"', "!", "?", "。", "！", "？", "”", "…")),
     ]

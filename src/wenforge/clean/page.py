@@ -223,7 +223,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         if t:
             kept_parts.append(t)
     out_text = "\n".join(kept_parts)
-    n_genuine = sum(1 for c in out_text if not c.isspace())
+    n_genuine = len("".join(out_text.split()))
     reasons = sorted({r.reason for r in removed}, key=list(R.REASONS).index)
     if n_genuine < cfg.min_salvage_chars and (spam or not out_text.strip()):
         out_text = ""

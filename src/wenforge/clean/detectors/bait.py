@@ -7,6 +7,7 @@ context scales each hit: short headline-like lines (hot lists, titles) weigh mor
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,20 +71,41 @@ class BaitDetector:
         return cls(m)
 
     def detect(self, lines: list[Line]) -> list[Finding]:
-        out: list[Finding] = []
+        """Scan the page once (lexicon automaton and each pattern over the joined lines), then weigh each
+        hit by the context of its line."""
+        if not lines:
+            return []
+        joined = "\n".join(ln.text for ln in lines)
+        starts = []
+        pos = 0
         for ln in lines:
-            f = context_factor(ln)
-            for m in self.matcher.find(ln.text):
-                w = m.weight * f * (0.3 if _quoted(ln.text, m.start, m.end) else 1.0)
-                if w >= 0.01:
-                    out.append(Finding(ln.start + m.start, ln.start + m.end, R.BAIT, w, ln.index,
-                                       detail=f"{m.category}:{m.term}"))
-            if self._any is not None and self._any.search(ln.text):
-                for p in self.patterns:
-                    for k, mm in enumerate(p.regex.finditer(ln.text)):
-                        if k >= 2:
-                            break
-                        w = p.weight * f * (0.3 if _quoted(ln.text, mm.start(), mm.end()) else 1.0)
-                        out.append(Finding(ln.start + mm.start(), ln.start + mm.end(), R.BAIT, w,
-                                           ln.index, detail=f"{p.category}:{mm.group()}"))
+            starts.append(pos)
+            pos += len(ln.text) + 1
+        factors: dict[int, float] = {}
+        out: list[Finding] = []
+
+        def add(a: int, b: int, w: float, detail: str) -> None:
+            i = bisect_right(starts, a) - 1
+            ln = lines[i]
+            off = starts[i]
+            if b > off + len(ln.text):  # crosses a line break: not one phrase
+                return
+            f = factors.get(i)
+            if f is None:
+                f = factors[i] = context_factor(ln)
+            w = w * f * (0.3 if _quoted(ln.text, a - off, b - off) else 1.0)
+            if w >= 0.01:
+                out.append(Finding(ln.start + a - off, ln.start + b - off, R.BAIT, w, ln.index, detail=detail))
+
+        for m in self.matcher.find(joined):
+            add(m.start, m.end, m.weight, f"{m.category}:{m.term}")
+        if self._any is not None and self._any.search(joined):
+            for p in self.patterns:
+                seen: dict[str, int] = {}
+                for mm in p.regex.finditer(joined):
+                    k = seen.get(mm.group(), 0)
+                    if k < 2:
+                        seen[mm.group()] = k + 1
+                        add(mm.start(), mm.end(), p.weight, f"{p.category}:{mm.group()}")
+        out.sort(key=lambda f: f.start)
         return out
