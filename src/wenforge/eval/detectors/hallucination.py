@@ -1,0 +1,291 @@
+"""Hallucination detector: which names, numbers, dates, places and claims of a text are unsupported.
+
+`text` continues or summarises a `source`; an optional `reference` is trusted text on the same subject.
+Each candidate span (or each given keyword) gets features of its support in source and reference
+(exact match, character and bigram coverage, its numbers, its entity type, conflicting numbers with
+the same unit); a logistic model trained on the dev rows of UHGEval (`wenforge detect-train
+hallucination`) turns them into a probability of being hallucinated. The model ships as a small JSON
+of coefficients in `wenforge/eval/assets/hallucination.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from wenforge.eval.detectors.claims import extract_claims, number_values
+from wenforge.text.segment import pos_words
+
+ASSET = Path(__file__).resolve().parent.parent / "assets" / "hallucination.json"
+DEFAULT_THRESHOLD = 0.5
+
+FEATURES = (
+    "bias", "in_source", "in_reference", "char_cov_source", "char_cov_reference",
+    "bigram_cov_source", "bigram_cov_reference", "word_cov_source", "word_cov_reference",
+    "has_number", "numbers_in_source", "numbers_in_reference", "number_conflict_source",
+    "number_conflict_reference", "is_entity", "is_person", "is_place", "log_len",
+    "no_reference", "rel_position", "lcs_source", "lcs_reference", "has_date",
+    "min_log_freq", "oov_share", "verb_only", "pos_m_or_t", "num_x_absent_source", "num_x_absent_reference",
+    "entity_x_absent_source", "entity_x_absent_reference", "n_words",
+)
+
+
+@lru_cache(maxsize=1)
+def _freq():
+    from wenforge.text.segment import _jieba
+
+    dt = _jieba().dt
+    return dt.FREQ, math.log(max(dt.total, 1))
+
+
+def _freq_feats(kw_pos) -> list[float]:
+    freq, log_total = _freq()
+    logs = []
+    oov = 0
+    for w, _ in kw_pos:
+        f = freq.get(w, 0)
+        if not f:
+            oov += 1
+        logs.append(math.log(f + 1) - log_total)
+    n = max(len(kw_pos), 1)
+    return [min(logs) if logs else 0.0, oov / n]
+
+
+def _bigrams(s: str) -> set[str]:
+    s = "".join(s.split())
+    return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def _cov(part: set[str], whole: set[str]) -> float:
+    return sum(1 for x in part if x in whole) / len(part) if part else 1.0
+
+
+def _lcs_ratio(k: str, doc: str) -> float:
+    """Length of the longest substring of k found in doc, over len(k) (greedy, O(len(k)^2) finds)."""
+    if not k or not doc:
+        return 0.0
+    best = 0
+    n = len(k)
+    for i in range(n):
+        lo = best + 1
+        while i + lo <= n and k[i : i + lo] in doc:
+            best = lo
+            lo += 1
+    return best / n
+
+
+_UNIT_RE = re.compile(r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)\s*([年月日号岁名人位次个家所座项件台辆元万亿千百%％倍届周天期轮])")
+
+
+def _units(text: str) -> dict[str, set[str]]:
+    from wenforge.eval.detectors.claims import _norm_num, cn_to_int
+
+    out: dict[str, set[str]] = {}
+    for m in _UNIT_RE.finditer(text):
+        raw = m.group(1)
+        v = _norm_num(raw) if raw[0].isdigit() else str(cn_to_int(raw))
+        out.setdefault(m.group(2), set()).add(v)
+    return out
+
+
+@dataclass
+class _Doc:
+    text: str
+    chars: set[str] = field(init=False)
+    bigrams: set[str] = field(init=False)
+    words: set[str] = field(init=False)
+    numbers: set[str] = field(init=False)
+    units: dict[str, set[str]] = field(init=False)
+
+    def __post_init__(self):
+        t = self.text
+        self.chars = set(t)
+        self.bigrams = _bigrams(t)
+        self.words = {w for w, _ in _pos(t)} if t else set()
+        self.numbers = number_values(t)
+        self.units = _units(t)
+
+
+@lru_cache(maxsize=256)
+def _pos(t: str) -> tuple[tuple[str, str], ...]:
+    return tuple(pos_words(t))
+
+
+def _support_feats(k: str, kw_words: list[str], kw_nums: set[str], kw_units, d: _Doc | None) -> list[float]:
+    if d is None or not d.text:
+        return [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    inside = float(k in d.text)
+    cc = _cov(set(k) - set("，。、的了和与在是"), d.chars)
+    bc = _cov(_bigrams(k), d.bigrams)
+    wc = _cov(set(kw_words), d.words)
+    nums = _cov(kw_nums, d.numbers) if kw_nums else 1.0
+    conflict = 0.0
+    for unit, vals in kw_units.items():
+        other = d.units.get(unit)
+        if other and not (vals & other):
+            conflict = 1.0
+    return [inside, cc, bc, wc, nums, conflict, _lcs_ratio(k, d.text)]
+
+
+def keyword_features(keyword: str, text: str, src: _Doc, ref: _Doc | None) -> list[float]:
+    k = keyword.strip()
+    kw_pos = _pos(k) if k else ()
+    kw_words = [w for w, _ in kw_pos]
+    flags = {f for _, f in kw_pos}
+    kw_nums = number_values(k)
+    kw_units = _units(k)
+    s = _support_feats(k, kw_words, kw_nums, kw_units, src)
+    r = _support_feats(k, kw_words, kw_nums, kw_units, ref)
+    pos = text.find(k)
+    return [
+        1.0,
+        s[0], r[0], s[1], r[1], s[2], r[2], s[3], r[3],
+        float(bool(kw_nums)), s[4], r[4], s[5], r[5],
+        float(bool(flags & {"nr", "nrfg", "nrt", "ns", "nt", "nz"})),
+        float(bool(flags & {"nr", "nrfg", "nrt"})),
+        float(bool(flags & {"ns"})),
+        math.log1p(len(k)),
+        float(ref is None or not ref.text),
+        (pos / max(len(text), 1)) if pos >= 0 else 1.0,
+        s[6], r[6],
+        float(bool(re.search(r"\d+年|\d+月|\d+日|[一二三四五六七八九十]+月", k))),
+        *_freq_feats(kw_pos),
+        float(bool(flags) and all(f.startswith("v") for f in flags)),
+        float(bool(flags & {"m", "t", "mq"})),
+        float(bool(kw_nums)) * (1.0 - s[4]),
+        float(bool(kw_nums)) * (1.0 - r[4]) if ref is not None else 0.0,
+        float(bool(flags & {"nr", "nrfg", "nrt", "ns", "nt", "nz"})) * (1.0 - s[0]),
+        float(bool(flags & {"nr", "nrfg", "nrt", "ns", "nt", "nz"})) * (1.0 - r[0]) if ref is not None else 0.0,
+        math.log1p(len(kw_pos)),
+    ]
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str | None = None) -> dict:
+    p = Path(path) if path else ASSET
+    if not p.exists():
+        raise FileNotFoundError(f"hallucination model missing: {p}; rebuild it with `wenforge detect-train hallucination`")
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+def _prob(model: dict, feats: list[float], with_ref: bool) -> float:
+    m = model["with_reference" if with_ref else "source_only"]
+    z = sum(w * (x - mu) / sd for w, x, mu, sd in zip(m["coef"], feats, m["mean"], m["std"])) + m["intercept"]
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def keyword_probabilities(text: str, source: str, keywords: list[str], reference: str | None = None) -> dict[str, float]:
+    """Probability that each keyword of `text` is hallucinated, given the source (and reference)."""
+    model = load_model()
+    src = _Doc(source or "")
+    ref = _Doc(reference) if reference else None
+    return {k: _prob(model, keyword_features(k, text, src, ref), ref is not None) for k in keywords}
+
+
+def keyword_verdicts(text: str, source: str, keywords: list[str], reference: str | None = None) -> dict[str, bool]:
+    """{keyword: True when hallucinated} at the model's tuned threshold."""
+    model = load_model()
+    key = "with_reference" if reference else "source_only"
+    thr = model[key].get("threshold", DEFAULT_THRESHOLD)
+    return {k: p >= thr for k, p in keyword_probabilities(text, source, keywords, reference).items()}
+
+
+def detect_hallucination(text: str, source: str = "", reference: str | None = None,
+                         keywords: list[str] | None = None) -> dict:
+    """`hallucination_score` (max claim probability), `unsupported` spans and optional `keyword_verdicts`."""
+    model = load_model()
+    key = "with_reference" if reference else "source_only"
+    thr = model[key].get("threshold", DEFAULT_THRESHOLD)
+    src = _Doc(source or "")
+    ref = _Doc(reference) if reference else None
+    unsupported, probs = [], []
+    for c in extract_claims(text):
+        p = _prob(model, keyword_features(c.text, text, src, ref), ref is not None)
+        probs.append(p)
+        if p >= thr:
+            d = c.as_dict()
+            d["probability"] = round(p, 4)
+            d["reason"] = "not_in_source_or_reference" if ref is not None else "not_in_source"
+            unsupported.append(d)
+    out = {
+        "hallucination_score": round(max(probs), 4) if probs else 0.0,
+        "unsupported": unsupported,
+        "n_claims": len(probs),
+    }
+    if keywords:
+        kp = {k: _prob(model, keyword_features(k, text, src, ref), ref is not None) for k in keywords}
+        out["keyword_verdicts"] = {k: p >= thr for k, p in kp.items()}
+        out["keyword_probabilities"] = {k: round(p, 4) for k, p in kp.items()}
+    return out
+
+
+# ---- training (dev rows only) -------------------------------------------------------------------------
+
+
+def parse_uhgeval(row: dict) -> list[tuple[str, bool]]:
+    out = []
+    for a in row.get("annotations") or []:
+        k, _, v = a.partition("<sep>")
+        if k.strip():
+            out.append((k.strip(), v.startswith("不合理")))
+    return out
+
+
+def uhgeval_reference(row: dict) -> str:
+    real = row.get("realContinuation") or ""
+    rest = row.get("newsRemainder") or ""
+    return rest if real.strip() and real.strip() in rest else real + "\n" + rest
+
+
+def keyword_matrix(rows: list[dict], with_ref: bool):
+    X, y, groups = [], [], []
+    for row in rows:
+        text = row["hallucinatedContinuation"]
+        src = _Doc(row["newsBeginning"])
+        ref = _Doc(uhgeval_reference(row)) if with_ref else None
+        for k, lab in parse_uhgeval(row):
+            X.append(keyword_features(k, text, src, ref))
+            y.append(int(lab))
+            groups.append(row["id"])
+    return X, y, groups
+
+
+def train(rows: list[dict], out: Path | None = None, C: float = 1.0) -> dict:
+    """Fit both settings on UHGEval rows (pass dev rows only) and write the JSON asset."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    model: dict = {"features": list(FEATURES), "trained_on": "UHGEval concise, split=dev"}
+    for key, with_ref in (("source_only", False), ("with_reference", True)):
+        X, y, groups = keyword_matrix(rows, with_ref)
+        X = np.asarray(X, float)
+        y = np.asarray(y)
+        mu, sd = X.mean(0), X.std(0)
+        sd[sd == 0] = 1.0
+        mu[0], sd[0] = 0.0, 1.0
+        Xs = (X - mu) / sd
+        clf = LogisticRegression(C=C, max_iter=2000, fit_intercept=False)
+        p = cross_val_predict(clf, Xs, y, groups=groups, cv=GroupKFold(5), method="predict_proba")[:, 1]
+        best_t, best_f = 0.5, -1.0
+        for t in np.arange(0.1, 0.9, 0.01):
+            pred = p >= t
+            tp = int((pred & (y == 1)).sum())
+            f = 2 * tp / max(int(pred.sum()) + int(y.sum()), 1)
+            if f > best_f:
+                best_t, best_f = float(t), f
+        clf.fit(Xs, y)
+        model[key] = {
+            "coef": [float(c) for c in clf.coef_[0]], "intercept": 0.0,
+            "mean": [float(v) for v in mu], "std": [float(v) for v in sd],
+            "threshold": round(best_t, 3), "cv_f1_dev": round(best_f, 4),
+        }
+    path = out or ASSET
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model, ensure_ascii=False, indent=1), encoding="utf-8")
+    load_model.cache_clear()
+    return model

@@ -1,0 +1,168 @@
+"""HalluQA judging: is an answer hallucinated, given the question's best and wrong reference answers?
+
+Features: character-bigram and character overlap with the closest best and wrong answers and their
+margin, overlap with the evidence (`Source`), refusal and hedging markers, the numbers the answer
+shares with best vs wrong answers, length and the question category. A logistic model trained on dev
+rows of the GPT-4-judged answers (`wenforge detect-train halluqa`): gradient-boosted trees (they beat a
+logistic model on grouped dev cross-validation, 0.83 vs 0.80), shipped as a small joblib file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from wenforge.eval.detectors.claims import number_values
+from wenforge.text.ngrams import char_ngrams, cosine_counts
+
+ASSET = Path(__file__).resolve().parent / "assets" / "halluqa.joblib"
+CATEGORIES = ("Misleading", "Misleading-hard", "Knowledge")
+REFUSAL_RE = re.compile(
+    r"不知道|无法(?:回答|确定|提供|得知|判断)|不能(?:回答|确定|提供)|没有(?:相关|足够|具体)?(?:信息|数据|资料|记录)|"
+    r"抱歉|对不起|不清楚|不确定|作为(?:一个)?(?:人工智能|AI|语言模型)|我是(?:一个)?(?:人工智能|AI|语言模型)|不存在|没有.{0,6}(?:说法|依据|根据)"
+)
+NEGATION_RE = re.compile(r"不是|并非|没有|并不|不会|不能|错误|误解|谣言|迷信|不存在|无法")
+FEATURES = (
+    "bias", "best_cos", "wrong_cos", "margin_cos", "best_char", "wrong_char", "margin_char",
+    "source_cos", "refusal", "negation", "log_len", "num_best", "num_wrong", "has_number",
+    "cat_misleading", "cat_hard", "cat_knowledge", "best_contained", "wrong_contained", "question_cos",
+    "best_only_terms", "wrong_only_terms", "terms_margin", "source_only_terms", "best_tri", "wrong_tri",
+)
+_STOP = set("的了是在和与我你他她它这那有也都就还而及或被把对为以于之其个一不吗呢吧啊")
+
+
+def _terms(text: str) -> set[str]:
+    from wenforge.text.segment import words
+
+    return {w for w in words(text) if len(w) > 1 or (w not in _STOP and not w.isspace() and w.isalnum())}
+
+
+@lru_cache(maxsize=2048)
+def _question_terms(key: str, best: tuple[str, ...], wrong: tuple[str, ...], src: str):
+    tb = set().union(*[_terms(b) for b in best]) if best else set()
+    tw = set().union(*[_terms(w) for w in wrong]) if wrong else set()
+    ts = _terms(src) if src else set()
+    return tb - tw, tw - tb, ts - tw
+
+
+def reference_answers(q: dict) -> tuple[list[str], list[str]]:
+    best = [q[k] for k in sorted(q) if k.startswith("Best Answer") and q.get(k)]
+    wrong = [q[k] for k in sorted(q) if k.startswith("Wrong_Answer") and q.get(k)]
+    return best, wrong
+
+
+def _char_overlap(a: str, b: str) -> float:
+    sa = set(a) - set("，。、的了是在和与？！ ")
+    return sum(1 for c in sa if c in b) / len(sa) if sa else 0.0
+
+
+def judge_features(response: str, question: dict) -> list[float]:
+    best, wrong = reference_answers(question)
+    r = response or ""
+    rb = char_ngrams(r, 2)
+    bc = max((cosine_counts(rb, char_ngrams(b, 2)) for b in best), default=0.0)
+    wc = max((cosine_counts(rb, char_ngrams(w, 2)) for w in wrong), default=0.0)
+    bch = max((_char_overlap(b, r) for b in best), default=0.0)
+    wch = max((_char_overlap(w, r) for w in wrong), default=0.0)
+    src = question.get("Source") or ""
+    sc = cosine_counts(rb, char_ngrams(src, 2)) if src else 0.0
+    nums = number_values(r)
+    bn = set().union(*[number_values(b) for b in best]) if best else set()
+    wn = set().union(*[number_values(w) for w in wrong]) if wrong else set()
+    cat = question.get("Category", "")
+    b_only, w_only, s_only = _question_terms(str(question.get("question_id")), tuple(best), tuple(wrong), src)
+    rt = _terms(r)
+    nb, nw, ns = len(rt & b_only), len(rt & w_only), len(rt & s_only)
+    r3 = char_ngrams(r, 3)
+    b3 = max((cosine_counts(r3, char_ngrams(b, 3)) for b in best), default=0.0)
+    w3 = max((cosine_counts(r3, char_ngrams(w, 3)) for w in wrong), default=0.0)
+    core = lambda s: re.sub(r"[。，！？,.!?\s]", "", s)
+    return [
+        1.0, bc, wc, bc - wc, bch, wch, bch - wch, sc,
+        float(bool(REFUSAL_RE.search(r))), float(bool(NEGATION_RE.search(r))),
+        math.log1p(len(r)),
+        float(bool(nums & bn)), float(bool(nums & wn)), float(bool(nums)),
+        float(cat == "Misleading"), float(cat == "Misleading-hard"), float(cat == "Knowledge"),
+        float(any(core(b) and core(b) in core(r) for b in best)),
+        float(any(core(w) and core(w) in core(r) for w in wrong)),
+        cosine_counts(rb, char_ngrams(question.get("Question", ""), 2)),
+        math.log1p(nb), math.log1p(nw), math.log1p(nb) - math.log1p(nw), math.log1p(ns), b3, w3,
+    ]
+
+
+def overlap_rule(response: str, question: dict) -> bool:
+    """The baseline: hallucinated unless closer (char-bigram cosine) to a best answer than to every wrong one."""
+    best, wrong = reference_answers(question)
+    rb = char_ngrams(response or "", 2)
+    bc = max((cosine_counts(rb, char_ngrams(b, 2)) for b in best), default=0.0)
+    wc = max((cosine_counts(rb, char_ngrams(w, 2)) for w in wrong), default=0.0)
+    return not bc > wc
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str | None = None) -> dict:
+    import joblib
+
+    p = Path(path) if path else ASSET
+    if not p.exists():
+        raise FileNotFoundError(f"HalluQA judge model missing: {p}; rebuild it with `wenforge detect-train halluqa`")
+    return joblib.load(p)
+
+
+def judge_probability(response: str, question: dict) -> float:
+    """Probability that `response` to a HalluQA-style question (with reference answers) is hallucinated."""
+    m = load_model()
+    return float(m["model"].predict_proba([judge_features(response, question)])[0, 1])
+
+
+def judge(response: str, question: dict) -> dict:
+    """{'hallucinated': bool, 'probability': p, 'closest': 'best'|'wrong'|'none'}."""
+    m = load_model()
+    f = judge_features(response, question)
+    p = float(m["model"].predict_proba([f])[0, 1])
+    closest = "none" if max(f[1], f[2]) == 0 else ("best" if f[1] > f[2] else "wrong")
+    return {"hallucinated": p >= m["threshold"], "probability": round(p, 4), "closest": closest}
+
+
+def load_halluqa(data_dir: Path) -> tuple[dict[int, dict], list[dict]]:
+    qs = json.loads((data_dir / "hallucination" / "HalluQA.json").read_text(encoding="utf-8"))
+    by_id = {int(q["question_id"]): q for q in qs}
+    answers = []
+    with open(data_dir / "hallucination" / "halluqa_llm_responses_gpt4judged.jsonl", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if isinstance(r.get("is_hallucination"), bool) and int(r["question_id"]) in by_id:
+                answers.append(r)
+    return by_id, answers
+
+
+def train(questions: dict[int, dict], answers: list[dict], out: Path | None = None) -> dict:
+    """Fit on judged answers (pass dev rows only); threshold chosen by grouped 5-fold CV accuracy."""
+    import joblib
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    X = np.asarray([judge_features(a["response"], questions[int(a["question_id"])]) for a in answers], float)
+    y = np.asarray([int(a["is_hallucination"]) for a in answers])
+    groups = [int(a["question_id"]) for a in answers]
+
+    def make():
+        return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
+                                              l2_regularization=1.0, random_state=0)
+
+    p = cross_val_predict(make(), X, y, groups=groups, cv=GroupKFold(5), method="predict_proba")[:, 1]
+    best_t = float(max(np.arange(0.2, 0.8, 0.01), key=lambda t: ((p >= t) == y).mean()))
+    model = {
+        "features": list(FEATURES), "model": make().fit(X, y), "threshold": round(best_t, 3),
+        "cv_accuracy_dev": round(float(((p >= best_t) == y).mean()), 4),
+        "trained_on": "HalluQA GPT-4-judged answers, split=dev",
+    }
+    path = out or ASSET
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, path, compress=3)
+    load_model.cache_clear()
+    return {k: v for k, v in model.items() if k != "model"}
