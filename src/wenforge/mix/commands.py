@@ -1,0 +1,72 @@
+"""`wenforge mix SHARDS... -o RUN_DIR --share literature=0.4 --share news=0.2 ... --budget 1e6`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("mix")(mix_cmd)
+
+
+def mix_cmd(
+    inputs: Annotated[list[Path], typer.Argument(help="labelled shards (JSONL/Parquet files or folders)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="run folder: data/, stats.json, report.html")],
+    share: Annotated[list[str] | None, typer.Option("--share", help="LABEL=SHARE, repeatable")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="YAML: shares, budget, unit, seed, max_repeat, by, fit")] = None,
+    budget: Annotated[float | None, typer.Option("--budget", help="total characters or tokens")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="chars | tokens")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="label column: l1 | l2 | any column")] = None,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
+    max_repeat: Annotated[int | None, typer.Option("--max-repeat", help="most copies of any document")] = None,
+    fit: Annotated[str | None, typer.Option("--fit", help="shares (exact shares) | budget (fill budget)")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="jsonl | parquet")] = None,
+    chat: Annotated[bool, typer.Option("--chat", help="write chat `messages` instead of `text`")] = False,
+    tokenizer: Annotated[Path | None, typer.Option("--tokenizer", help="local tokenizer.json for --unit tokens")] = None,
+) -> None:
+    """Build a training mixture with target shares by label, a budget, a seed and a repeat cap."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from wenforge.mix.mixture import MixError, build_mixture, load_config
+
+    console = Console(stderr=True)
+    try:
+        cfg = load_config(config) if config else {}
+        shares = share or cfg.get("shares")
+        done = {"n": 0}
+
+        def prog(stage, path, rn):
+            done["n"] += 1
+            if done["n"] % 20000 == 0:
+                console.print(f"[dim]{stage}: {path.name}:{rn}[/dim]")
+
+        with console.status("mixing (count, select, write)"):
+            res = build_mixture(
+                inputs, shares, budget if budget is not None else cfg.get("budget"),
+                unit=unit or cfg.get("unit", "chars"), by=by or cfg.get("by", "l1"),
+                seed=seed if seed is not None else int(cfg.get("seed", 0)),
+                max_repeat=max_repeat if max_repeat is not None else int(cfg.get("max_repeat", 1)),
+                fit=fit or cfg.get("fit", "shares"), output=output, fmt=fmt or cfg.get("format", "jsonl"),
+                chat=chat or bool(cfg.get("chat", False)),
+                tokenizer=str(tokenizer) if tokenizer else cfg.get("tokenizer"), progress=prog,
+            )
+    except MixError as e:
+        console.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from None
+    s = res.stats
+    for b in s["malformed_examples"][:10]:
+        console.print(f"[yellow]{b['file']}:{b['line']}: {b['reason']} (excluded, see excluded/malformed.jsonl)[/yellow]")
+    table = Table(title=f"wenforge mix -> {res.output}")
+    for c in ("label", "target", "achieved", "units", "available", "docs"):
+        table.add_column(c)
+    for k, v in s["labels"].items():
+        table.add_row(k, f"{v['target_share']:.3f}", f"{v['achieved_share']:.3f}", str(v["achieved_units"]),
+                      str(v["available_units"]), str(v["docs_written"]))
+    console.print(table)
+    console.print(f"total {s['total_achieved']} {s['unit']} (target {s['total_target']}); max share error "
+                  f"{s['max_abs_share_error']}; copies/doc {s['copies_per_selected_doc']}; excluded {s['excluded']}; "
+                  f"report {res.report}")
