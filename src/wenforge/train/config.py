@@ -75,7 +75,7 @@ _PATH_KEYS = ("model", "train_file", "eval_file", "output_dir")
 def load_recipe(path: str | Path, kind: str, overrides: dict[str, Any] | None = None):
     """Read a YAML recipe into ``WenSFTConfig`` / ``WenGRPOConfig``; unknown keys are errors naming the key.
 
-    Relative paths resolve against the recipe's folder when they exist there. ``bf16`` defaults to on only
+    Relative paths resolve against the recipe's folder (``model``/``train_file`` only when they exist there). ``bf16`` defaults to on only
     with a bf16-capable CUDA device (TRL's own default is on, which fails on CPU).
     """
     path = Path(path)
@@ -100,9 +100,10 @@ def load_recipe(path: str | Path, kind: str, overrides: dict[str, Any] | None = 
             near = difflib.get_close_matches(key, names, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             raise RecipeError(f"{path}: unknown key {key!r} for {cls.__name__}{hint}")
-    for key in _PATH_KEYS:
+    for key in _PATH_KEYS:  # output_dir always, the others when they exist there (else a hub name)
         v = raw.get(key)
-        if isinstance(v, str) and not Path(v).is_absolute() and (path.parent / v).exists():
+        relative = isinstance(v, str) and not Path(v).is_absolute()
+        if relative and (key == "output_dir" or (path.parent / v).exists()):
             raw[key] = str((path.parent / v).resolve())
     if "output_dir" not in raw:
         raise RecipeError(f"{path}: key 'output_dir' is required (the run folder)")

@@ -168,6 +168,11 @@ def run_sft(cfg, rows: list[dict] | None = None, callbacks: list | None = None) 
         peft_config=_peft(cfg),
         callbacks=[MetricsLogger(Path(cfg.output_dir) / "metrics.jsonl"), *(callbacks or [])],
     )
+    if len(trainer.train_dataset) == 0:
+        raise RecipeError(
+            f"{cfg.train_file}: no row left after tokenizing: every completion lies beyond "
+            f"max_length={cfg.max_length} tokens; raise max_length"
+        )
     resumed = _last_checkpoint(cfg)
     trainer.train(resume_from_checkpoint=resumed)
     return _finish("sft", trainer, tok, cfg, t0, resumed, {"model": model_path, "rows": len(ds)})
