@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 
+import pytest
 from distill_helpers import FAST, read_jsonl, write_prompts
 
 from wenforge.distill.client import backoff_delay, parse_retry_after
@@ -30,12 +31,13 @@ def _outcome_ids(tmp_path):
     return [r["id"] for r in out], {r["id"]: r["reason"] for r in excl}
 
 
-def test_every_fault_kind_ends_with_output_or_reason(tmp_path, teacher):
+@pytest.mark.parametrize("transport", ["httpx", "openai"])
+def test_every_fault_kind_ends_with_output_or_reason(tmp_path, teacher, transport):
     ids = [f"q{i:03d}" for i in range(30)]
     write_prompts(tmp_path / "p.jsonl", 30, extra=lambda i: {"question": "[[400]] 坏请求"} if i == 7 else {})
     t = teacher("--faults", "500:0.1,503:0.05,429:0.12,timeout:0.06,truncated:0.08,malformed:0.08,badshape:0.05,"
                 "drop:0.08,always500:0.04", "--retry-after", "0.2", "--hang", "3")
-    s = run_distill(_cfg(tmp_path, t.url, max_retries=5), warn=lambda m: None)
+    s = run_distill(_cfg(tmp_path, t.url, max_retries=5, transport=transport), warn=lambda m: None)
     out_ids, excluded = _outcome_ids(tmp_path)
     assert sorted(out_ids + list(excluded)) == ids  # each prompt exactly once, output or reason
     assert excluded["q007"] == "client_error"  # 400: not retried
@@ -119,7 +121,7 @@ def test_client_killed_then_resumed(tmp_path, teacher):
     """Kill the `wenforge distill` process mid-run (SIGKILL), rerun: complete, no duplicates, and nothing
     answered and committed before the kill is requested again."""
     write_prompts(tmp_path / "p.jsonl", 40)
-    t = teacher("--delay", "0.1")
+    t = teacher("--delay", "0.2")
     args = [sys.executable, "-c", ("import typer; from wenforge.distill.commands import register; "
             "app = typer.Typer(); register(app); app.command('x')(lambda: None); app()"),
             "distill", "--input", str(tmp_path / "p.jsonl"), "--prompt-field", "question",
@@ -128,7 +130,7 @@ def test_client_killed_then_resumed(tmp_path, teacher):
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
     while len(t.served()) < 12:
         time.sleep(0.02)
-        assert proc.poll() is None
+        assert proc.poll() is None, "client ended before the kill"
     proc.kill()
     proc.wait()
     kill_t = time.time()
@@ -142,7 +144,7 @@ def test_client_killed_then_resumed(tmp_path, teacher):
     served = t.served()
     again = [k for k, v in served.items() if v > 1]
     # only requests in flight at the kill (answered in the last moments before it) can be asked again
-    assert len(again) <= 4
-    assert all(first[k] > kill_t - 1.0 for k in again)
+    assert len(again) <= 4, (len(again), len(first))
+    assert all(first[k] > kill_t - 2.0 for k in again), [kill_t - first[k] for k in again]
     stats = json.loads((tmp_path / "out.jsonl.run" / "stats.json").read_text())
     assert stats["counts"]["cache_hits"] >= len(first) - 4

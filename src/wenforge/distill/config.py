@@ -58,6 +58,9 @@ class DistillConfig(BaseModel):
     extra_body: dict[str, Any] = Field(default_factory=dict, description="extra JSON fields for the request body")
 
     # --- client ------------------------------------------------------------------------------
+    transport: Literal["httpx", "openai"] = Field(
+        "httpx", description="HTTP path: httpx (thin, default) or openai (the openai SDK's AsyncOpenAI)"
+    )
     concurrency: int = Field(16, ge=1, le=4096, description="requests in flight at once")
     timeout: float = Field(120.0, gt=0, description="seconds per request attempt")
     max_retries: int = Field(6, ge=0, le=50, description="retries on 429/5xx/timeouts/connection errors")

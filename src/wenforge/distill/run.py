@@ -400,6 +400,7 @@ class Distiller:
             backoff_max=cfg.backoff_max,
             retry_after_max=cfg.retry_after_max,
             seed=cfg.seed,
+            transport=cfg.transport,
         )
         pending: dict[int, PromptResult] = {}
         next_index = 0
