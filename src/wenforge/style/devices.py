@@ -82,6 +82,9 @@ def _clause_start(text: str, pos: int, limit: int = 30) -> int:
 _LIKE_FRAME = re.compile(r"(?:好|就|正|活|恰)?像(?P<body>[^，,。！？!?；;\n]{1,20}?)(?:一样|一般|似的|般)")
 _NOT_METAPHOR = re.compile(r"往常|平时|平常|以前|过去|原来|之前|以往|上次|往年|上面|下面|前面|这样|那样|别人|其他")
 _NOUN_BAN = re.compile(r"[\u4e00-\u9fff]{1,4}般(?:的|地)")
+_QUANT = "个只条座片层匹支颗朵面把群道张串束团汪轮弯缕盏艘叶粒首幅"
+_LIKE_A = re.compile(rf"(?:就|好|恰|活)?像(?:是)?一[{_QUANT}]|(?<![例比譬假诸正])[如似]一[{_QUANT}]")
+_RU_DE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![例比譬假诸正有])如(?![下此果何今实期同意愿常数约前上今])[\u4e00-\u9fff]{1,5}(?:的[\u4e00-\u9fff]{1,3}|般)")
 
 
 def detect_metaphor(doc: Doc) -> DeviceResult:
@@ -92,6 +95,9 @@ def detect_metaphor(doc: Doc) -> DeviceResult:
     for m in _LIKE_FRAME.finditer(t):
         if not _NOT_METAPHOR.search(m.group("body")):
             spans.append((m.start(), m.end()))
+    for rx in (_LIKE_A, _RU_DE):
+        for m in rx.finditer(t):
+            spans.append((m.start(), _clause_end(t, m.end(), 16)))
     for m in _NOUN_BAN.finditer(t):
         word = m.group(0)
         if not word.endswith(("一般的", "一般地", "这般的", "那般的", "这般地", "那般地", "百般的", "百般地")):

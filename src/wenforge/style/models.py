@@ -49,6 +49,7 @@ LIT_ORNAMENT = [
 ]
 ORNAMENT_MIN_WEIGHT = 0.5
 NGRAM_MAX_FEATURES = 30000
+SHORT_TEXT_CHARS = 50
 STYLE_WEIGHT = 0.3  # scale of the z-scored style vector next to the L2-normalised n-gram block
 
 
@@ -76,9 +77,12 @@ class LiteraryModel:
     def logit(self, features: dict[str, float]) -> float:
         return float(self._z(features) @ self.weights + self.bias)
 
-    def score(self, features: dict[str, float]) -> float:
-        """Calibrated probability that the text is literary, in [0, 1]."""
+    def score(self, features: dict[str, float], n_chars: int | None = None) -> float:
+        """Calibrated probability that the text is literary, in [0, 1]. Texts shorter than
+        SHORT_TEXT_CHARS carry little evidence: their calibrated log-odds shrink toward 0 (score 0.5)."""
         z = self.platt_a * self.logit(features) + self.platt_b
+        if n_chars is not None and n_chars < SHORT_TEXT_CHARS:
+            z *= max(n_chars, 0) / SHORT_TEXT_CHARS
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def explain(self, features: dict[str, float], top: int = 8) -> list[tuple[str, float]]:

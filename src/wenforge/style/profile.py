@@ -125,7 +125,7 @@ def style_match(text: str, profile: StyleProfile) -> float:
     z = _zvec(feats)
     mu, sp = np.asarray(profile.mean), np.asarray(profile.spread)
     vec = float(np.mean(np.exp(-0.5 * ((z - mu) / sp) ** 2)))
-    lit = load_models().literary.score(feats)
+    lit = load_models().literary.score(feats, doc.n_chars)
     lit_close = 1.0 - abs(lit - profile.literary_mean)
     a = np.array([feats[f"dev_{d}"] for d in DETECTORS])
     b = np.array([profile.device_density.get(d, 0.0) for d in DETECTORS])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
@@ -47,6 +48,20 @@ def _evidence(devices: dict[str, DeviceResult]) -> list[dict]:
     return sorted(ev, key=lambda e: (e["start"], e["device"]))
 
 
+LIT_BLEND = 0.5  # weight of the literary score's log-odds on the L1 `literature` log-probability
+
+
+def _blend_literary(p1: dict[str, float], lit: float) -> dict[str, float]:
+    """Let the literary score inform L1 (short texts give the n-gram classifier little to go on)."""
+    if "literature" not in p1:
+        return p1
+    lo = math.log(max(lit, 1e-6) / max(1 - lit, 1e-6))
+    q = dict(p1)
+    q["literature"] = p1["literature"] * math.exp(LIT_BLEND * max(-4.0, min(4.0, lo)))
+    z = sum(q.values())
+    return {k: v / z for k, v in q.items()}
+
+
 def score_style(text: str, *, with_proba: bool = False) -> StyleResult:
     """Score one text. Empty or non-Chinese text gets literary_score 0 and l1/l2 `other`."""
     if not isinstance(text, str):
@@ -57,10 +72,11 @@ def score_style(text: str, *, with_proba: bool = False) -> StyleResult:
     if doc.n_chars == 0 or doc.n_cjk / max(doc.n_chars, 1) < MIN_CJK_RATIO:
         return StyleResult(0.0, {"l1": "other", "l2": "other", "l3": l3}, feats, evidence)
     models = load_models()
-    lit = models.literary.score(feats)
+    lit = models.literary.score(feats, doc.n_chars)
     grams = Counter(char_ngrams_12(doc.text))
     p1 = models.l1.proba(grams, feats)
     p2 = models.l2.proba(grams, feats)
+    p1 = _blend_literary(p1, lit)
     l1 = max(p1, key=p1.get)
     tax = load_taxonomy()
     children = [c for c in tax.l2_of(l1) if c in p2]
@@ -76,4 +92,4 @@ def literary_score(text: str) -> float:
     feats, _devices, doc = compute(text)
     if doc.n_chars == 0 or doc.n_cjk / max(doc.n_chars, 1) < MIN_CJK_RATIO:
         return 0.0
-    return load_models().literary.score(feats)
+    return load_models().literary.score(feats, doc.n_chars)

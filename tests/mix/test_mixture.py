@@ -1,0 +1,110 @@
+"""build_mixture / `wenforge mix`: shares within tolerance, determinism by seed, repeat cap, bad input."""
+
+import json
+import random
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from wenforge.cli import app
+from wenforge.mix import MixError, build_mixture
+
+SHARES = {"literature": 0.4, "news": 0.2, "expository": 0.2, "qa": 0.2}
+
+
+def _rows(n=2000, seed=1, weights=(0.1, 0.5, 0.3, 0.1)):
+    rng = random.Random(seed)
+    labels = list(SHARES)
+    out = []
+    for i in range(n):
+        lab = rng.choices(labels, weights)[0]
+        out.append({"id": f"d{i}", "text": f"{lab}{i}" + "文" * rng.randint(40, 400), "l1": lab,
+                    "l2": "x", "l3": [], "literary_score": 0.5})
+    return out
+
+
+@pytest.fixture
+def shards(tmp_path):
+    rows = _rows()
+    j = tmp_path / "a.jsonl"
+    j.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows[:1000]) + "\n", encoding="utf-8")
+    nested = [{"id": r["id"], "text": r["text"], "taxonomy": {"l1": r["l1"], "l2": "x", "l3": []}} for r in rows[1000:]]
+    pq.write_table(pa.Table.from_pylist(nested), tmp_path / "b.parquet")
+    return [j, tmp_path / "b.parquet"]
+
+
+def _share_err(res):
+    return max(abs(v["achieved_share"] - v["target_share"]) for v in res.stats["labels"].values())
+
+
+def test_shares_within_tolerance_flat_and_nested_labels(shards):
+    res = build_mixture(shards, SHARES, 100_000, seed=0)
+    assert _share_err(res) <= 0.01
+    assert abs(res.stats["total_achieved"] - 100_000) <= 1000
+    assert {r["label"] for r in res.rows} == set(SHARES)
+    assert all(r["copy"] == 0 for r in res.rows)  # max_repeat=1: no document twice
+
+
+def test_deterministic_by_seed(shards):
+    a = build_mixture(shards, SHARES, 50_000, seed=7)
+    b = build_mixture(shards, SHARES, 50_000, seed=7)
+    c = build_mixture(shards, SHARES, 50_000, seed=8)
+    assert [r["id"] for r in a.rows] == [r["id"] for r in b.rows]
+    assert {r["id"] for r in a.rows} != {r["id"] for r in c.rows}
+
+
+def test_repeat_cap_and_shares_fit(shards):
+    # literature is ~10% of the text but wants 40%: with max_repeat=2 the total shrinks to keep the shares
+    res = build_mixture(shards, SHARES, 10_000_000, seed=0, max_repeat=2)
+    counts = {}
+    for r in res.rows:
+        counts[r["id"]] = counts.get(r["id"], 0) + 1
+    assert max(counts.values()) == 2
+    assert _share_err(res) <= 0.01
+    lit = res.stats["labels"]["literature"]
+    assert lit["achieved_units"] <= 2 * lit["available_units"]
+    # fit=budget fills the budget and reports the shortfall instead
+    res_b = build_mixture(shards, SHARES, 300_000, seed=0, max_repeat=1, fit="budget")
+    assert res_b.stats["labels"]["literature"]["short_by_units"] > 0
+
+
+def test_run_folder_outputs_parquet_chat_and_report(shards, tmp_path):
+    out = tmp_path / "run"
+    res = build_mixture(shards, SHARES, 20_000, output=out, fmt="parquet", chat=True)
+    t = pq.read_table(res.output)
+    assert "messages" in t.column_names and "text" not in t.column_names
+    assert t.num_rows == sum(v["docs_written"] for v in res.stats["labels"].values())
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    assert stats["labels"]["news"]["target_share"] == pytest.approx(0.2)
+    assert "achieved share" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_bad_input_reported_with_file_and_line(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "1", "text": "文文文", "l1": "news"}\nnot json\n{"id": "3", "text": 5, "l1": "qa"}\n'
+                 '{"id": "4", "text": "无标签"}\n', encoding="utf-8")
+    res = build_mixture([p], {"news": 1.0}, output=tmp_path / "run")
+    ex = res.stats["excluded"]
+    assert ex == {"malformed_input": 1, "text_not_a_string": 1, "label_missing": 1}
+    lines = [json.loads(x) for x in (tmp_path / "run" / "excluded" / "malformed.jsonl").read_text().splitlines()]
+    assert [x["line"] for x in lines] == [2, 3, 4] and all(x["file"].endswith("bad.jsonl") for x in lines)
+    with pytest.raises(MixError, match="share"):
+        build_mixture([p], ["news=abc"])
+    binf = tmp_path / "bin.jsonl"
+    binf.write_bytes(b"\x00\x00\x01")
+    with pytest.raises(MixError, match="binary"):
+        build_mixture([binf], {"news": 1})
+
+
+def test_cli_mix(shards, tmp_path):
+    out = tmp_path / "run"
+    r = CliRunner().invoke(app, ["mix", *map(str, shards), "-o", str(out), "--share", "literature=0.4",
+                                 "--share", "news=0.2", "--share", "expository=0.2", "--share", "qa=0.2",
+                                 "--budget", "40000", "--seed", "3"])
+    assert r.exit_code == 0, r.output
+    lines = (out / "data" / "mixture.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines and "text" in json.loads(lines[0])
+    r = CliRunner().invoke(app, ["mix", str(shards[0]), "-o", str(out), "--share", "news=x"])
+    assert r.exit_code == 2 and "error" in r.output
