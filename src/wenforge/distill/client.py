@@ -23,12 +23,14 @@ import email.utils
 import json
 import random
 import re
+import ssl
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Self
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+_SHARD = 8  # connections per httpx pool (see TeacherClient.__init__)
 
 
 class TeacherError(Exception):
@@ -171,28 +173,41 @@ class TeacherClient:
     ):
         try:
             import httpx2
-            import openai
         except ImportError as e:  # pragma: no cover - depends on the install
             raise RuntimeError("wenforge distill needs the `openai` package: pip install 'wenforge[distill]'") from e
-        self._openai = openai
         self._httpx = httpx2
+        self._openai = None
         self.transport = transport
         self._api_key = api_key  # kept in memory only; never in repr, logs or files
-        limits = httpx2.Limits(max_connections=concurrency + 8, max_keepalive_connections=concurrency + 8)
         self._base_url = base_url.rstrip("/")
+        self._client = None
+        self._http: list[Any] = []
         if transport == "openai":
+            import openai
+
+            self._openai = openai
+            limits = httpx2.Limits(max_connections=concurrency + 8, max_keepalive_connections=concurrency + 8)
             self._client = openai.AsyncOpenAI(
                 base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0,
                 http_client=openai.DefaultAsyncHttpxClient(limits=limits),
             )
-            self._http = None
         else:
-            self._client = None
-            self._http = httpx2.AsyncClient(
-                base_url=self._base_url, timeout=timeout, limits=limits,
-                headers={"Authorization": f"Bearer {api_key}", "Content-Type": "application/json",
-                         "Accept": "application/json", "User-Agent": "wenforge-distill"},
-            )
+            # httpcore scans its whole pool on every request (O(connections)); with 64+ connections
+            # that scan dominated the client's CPU, so connections are sharded over small pools.
+            shards = max(1, (concurrency + _SHARD - 1) // _SHARD)
+            per = (concurrency + shards - 1) // shards + 2
+            # one TLS context for all pools (building one loads the CA bundle: ~50 ms each)
+            verify: Any = ssl.create_default_context() if self._base_url.startswith("https") else False
+            self._http = [
+                httpx2.AsyncClient(
+                    base_url=self._base_url, timeout=timeout, verify=verify,
+                    limits=httpx2.Limits(max_connections=per, max_keepalive_connections=per),
+                    headers={"Authorization": f"Bearer {api_key}", "Content-Type": "application/json",
+                             "Accept": "application/json", "User-Agent": "wenforge-distill"},
+                )
+                for _ in range(shards)
+            ]
+            self._next = 0
         self.sem = asyncio.Semaphore(concurrency)
         self.max_retries = max_retries
         self.backoff_base = backoff_base
@@ -213,8 +228,8 @@ class TeacherClient:
     async def close(self) -> None:
         if self._client is not None:
             await self._client.close()
-        if self._http is not None:
-            await self._http.aclose()
+        for h in self._http:
+            await h.aclose()
 
     def _classify(self, e: BaseException) -> tuple[str, bool, float | None, str]:
         """(reason, retryable, retry_after, detail) for an exception from one attempt."""
@@ -232,6 +247,12 @@ class TeacherClient:
         if isinstance(e, hx.TimeoutException):
             return "timeout", True, None, "request timed out"
         if isinstance(e, hx.TransportError):
+            return "connection_error", True, None, f"{type(e).__name__}: {e}"[:200]
+        if isinstance(e, (json.JSONDecodeError, UnicodeDecodeError, _Malformed)):
+            return "malformed_response", True, None, f"{type(e).__name__}: {e}"[:200]
+        if isinstance(e, asyncio.TimeoutError):
+            return "timeout", True, None, "request timed out"
+        if o is None:
             return "connection_error", True, None, f"{type(e).__name__}: {e}"[:200]
         if isinstance(e, o.APITimeoutError):
             return "timeout", True, None, "request timed out"
@@ -261,9 +282,10 @@ class TeacherClient:
     async def _attempt(self, body: dict[str, Any]) -> dict[str, Any]:
         async with self.sem:
             self.stats.attempts += 1
-            if self._http is not None:
+            if self._http:
                 payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-                resp = await self._http.post("/chat/completions", content=payload)
+                self._next = (self._next + 1) % len(self._http)
+                resp = await self._http[self._next].post("/chat/completions", content=payload)
                 content = resp.content
                 if resp.status_code >= 400:
                     raise _HTTPStatus(resp.status_code, resp.headers.get("retry-after"),
