@@ -186,11 +186,8 @@ class TeacherClient:
             import openai
 
             self._openai = openai
-            limits = httpx2.Limits(max_connections=concurrency + 8, max_keepalive_connections=concurrency + 8)
-            self._client = openai.AsyncOpenAI(
-                base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0,
-                http_client=openai.DefaultAsyncHttpxClient(limits=limits),
-            )
+            # the SDK's own pool (1000 connections); concurrency is bounded by self.sem
+            self._client = openai.AsyncOpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0)
         else:
             # httpcore scans its whole pool on every request (O(connections)); with 64+ connections
             # that scan dominated the client's CPU, so connections are sharded over small pools.
