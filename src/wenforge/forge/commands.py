@@ -1,0 +1,51 @@
+"""CLI: `wenforge forge CONFIG.yaml` (rounds of train -> evaluate -> adjust) and `wenforge forge --demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("forge")
+    def forge(
+        config: Annotated[
+            Path | None, typer.Argument(help="forge YAML (see examples/recipes/forge_demo.yaml)")
+        ] = None,
+        demo: Annotated[bool, typer.Option("--demo", help="the built-in minutes-long tiny forge")] = False,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="run folder (overrides output_dir)")
+        ] = None,
+    ) -> None:
+        """Rounds of GRPO training, held-out evaluation and re-weighting (more of what fails); resumes after a kill."""
+        from rich.console import Console
+
+        console = Console()
+        from wenforge.train.commands import _need_train_extra
+
+        _need_train_extra(console)
+        from wenforge.forge.rounds import ForgeError, load_forge_config, run_forge
+
+        try:
+            if demo:
+                from wenforge.forge.demo import demo_config
+
+                cfg = demo_config(str(output or Path("runs/forge-demo")))
+            elif config is None:
+                console.print("[red]give a forge CONFIG.yaml or --demo[/red]")
+                raise typer.Exit(2)
+            else:
+                cfg = load_forge_config(config, {"output_dir": str(output.resolve())} if output else None)
+            state = run_forge(cfg, log=console.print)
+        except ForgeError as e:
+            console.print(f"[red]{e}[/red]")
+            raise typer.Exit(2) from None
+        for r in state["rounds"]:
+            o = r["eval"]["overall"]
+            console.print(
+                f"round {r['round']}: accuracy {o['accuracy']:.3f}  mean outcome {o['mean_outcome']:.3f}  "
+                f"format {o['format_rate']:.3f}  weights -> {r['next_weights']}"
+            )
+        console.print(f"report: {Path(cfg.output_dir) / 'report.html'}")

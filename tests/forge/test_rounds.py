@@ -1,0 +1,102 @@
+"""Forge rounds on a tiny model: train -> held-out evaluation -> weights, saved per round, resumed after a stop."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from wenforge.forge.rounds import (
+    Adjust,
+    ForgeConfig,
+    ForgeError,
+    load_forge_config,
+    next_weights,
+    sample_round,
+)
+
+HEAVY = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "trl", "peft", "datasets"))
+
+
+def test_next_weights_more_of_what_fails():
+    w = {"add": 1 / 3, "sub": 1 / 3, "mul": 1 / 3}
+    ev = {"by_category": {"add": {"accuracy": 1.0}, "sub": {"accuracy": 0.5}, "mul": {"accuracy": 0.0}}}
+    new = next_weights(w, ev, Adjust(min_weight=0.1, smoothing=0.0))
+    assert new["mul"] > new["sub"] > new["add"] > 0
+    assert sum(new.values()) == pytest.approx(1.0, abs=1e-3)
+    same = next_weights(w, ev, Adjust(smoothing=1.0))
+    assert same == pytest.approx(w, abs=1e-3)
+
+
+def test_sample_round_follows_weights():
+    pools = {"a": [{"q": 1}], "b": [{"q": 2}]}
+    rows = sample_round(pools, {"a": 0.9, "b": 0.1}, 1000, seed=0)
+    assert 850 < sum(r["q"] == 1 for r in rows) < 950
+
+
+def test_config_errors(tmp_path):
+    p = tmp_path / "f.yaml"
+    p.write_text("output_dir: out\nroundz: 2\n", encoding="utf-8")
+    with pytest.raises(ForgeError, match="roundz"):
+        load_forge_config(p)
+    p.write_text("output_dir: out\nrounds: 0\n", encoding="utf-8")
+    with pytest.raises(ForgeError, match="rounds"):
+        load_forge_config(p)
+
+
+@pytest.mark.skipif(not HEAVY, reason="needs the train extra")
+def test_rounds_run_save_and_resume(tmp_path, monkeypatch):
+    from wenforge.forge import rounds
+
+    cfg = ForgeConfig(
+        output_dir=str(tmp_path / "forge"),
+        rounds=2,
+        rows_per_round=8,
+        heldout_per_category=2,
+        tiny={
+            "hidden_size": 32,
+            "num_layers": 1,
+            "num_heads": 2,
+            "num_kv_heads": 1,
+            "intermediate_size": 64,
+            "vocab_size": 400,
+        },
+        warmup_sft={
+            "max_steps": 2,
+            "per_device_train_batch_size": 8,
+            "learning_rate": 1e-2,
+            "max_length": 256,
+            "save_strategy": "no",
+        },
+        train={
+            "max_steps": 1,
+            "per_device_train_batch_size": 4,
+            "num_generations": 4,
+            "max_completion_length": 8,
+            "logging_steps": 1,
+            "save_strategy": "no",
+            "rewards": {"outcome": 1.0, "language": 0.5},
+        },
+        max_new_tokens=8,
+    )
+    state = rounds.run_forge(cfg, log=lambda *a: None)
+    assert [r["round"] for r in state["rounds"]] == [0, 1]
+    out = tmp_path / "forge"
+    for k in (0, 1):
+        ev = json.loads((out / f"round_{k:02d}" / "eval.json").read_text())
+        assert set(ev["by_category"]) == {"add", "sub", "mul"} and ev["overall"]["n"] == 6
+        assert (out / f"round_{k:02d}" / "eval.html").exists()
+    assert state["rounds"][1]["weights"] == state["rounds"][0]["next_weights"]
+    # round 1 starts from round 0's model
+    assert (out / "round_01" / "grpo.yaml").read_text().count(str(out / "round_00" / "grpo" / "final")) == 1
+    assert "<svg" in (out / "report.html").read_text()
+
+    # a rerun resumes: nothing is trained again
+    def boom(*a, **k):
+        raise AssertionError("retrained a finished round")
+
+    monkeypatch.setattr("wenforge.train.run.run_grpo", boom)
+    monkeypatch.setattr("wenforge.train.run.run_sft", boom)
+    again = rounds.run_forge(cfg, log=lambda *a: None)
+    assert len(again["rounds"]) == 2
