@@ -253,8 +253,10 @@ def training_examples(seed: int = 0, cap_per_l2: int = 900):
     heads = [x for x in items if x.source == "thucnews"]
     rest = [x for x in items if x.source != "thucnews"]
     ex = []
+    minor = {"modern_fiction", "prose_poetry"}  # few source rows: take more windows from each
     for size in (100, 300, 500, 800):
-        ex += windows(rest, size, per_group=2, seed=seed + size)
+        ex += windows([x for x in rest if x.l2 not in minor], size, per_group=2, seed=seed + size)
+        ex += windows([x for x in rest if x.l2 in minor], size, per_group=8, seed=seed + size)
     ex += [x for x in rest if len(x.text) < 300]
     ex += rng.sample(heads, min(600, len(heads)))
     by: dict[str, list] = {}
