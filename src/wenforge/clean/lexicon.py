@@ -109,11 +109,12 @@ class LexiconMatcher:
                     terms[t] = (w, cat)
         return cls(terms, domains=domains)
 
-    def find(self, text: str) -> list[LexMatch]:
-        """All matches, case-insensitive; Latin terms only at word boundaries; longest match wins overlaps."""
+    def find(self, text: str, *, lowered: str | None = None) -> list[LexMatch]:
+        """All matches, case-insensitive; Latin terms only at word boundaries; longest match wins overlaps.
+        ``lowered``: ``text.lower()`` when the caller already has it."""
         out: list[LexMatch] = []
         if not self._empty:
-            low = text.lower()
+            low = lowered if lowered is not None else text.lower()
             for end, (t, w, cat) in self._auto.iter(low):
                 start = end - len(t) + 1
                 if t[0].isascii() and t[0].isalnum() and start > 0 and _is_ascii_word(low[start - 1]):

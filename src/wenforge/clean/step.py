@@ -16,8 +16,9 @@ class AdversarialClean(BaseFilter):
 
     name = "🧹 adversarial clean"
 
-    def __init__(self, exclusion_writer=None, config: dict | CleanConfig | None = None):
+    def __init__(self, exclusion_writer=None, config: dict | CleanConfig | None = None, max_removed: int = 20):
         super().__init__(exclusion_writer)
+        self.max_removed = max_removed
         if isinstance(config, dict):
             config = CleanConfig(**config)
         self.config = config or CleanConfig()
@@ -27,6 +28,10 @@ class AdversarialClean(BaseFilter):
         doc.metadata["spam"] = res.spam
         doc.metadata["spam_score"] = res.spam_score
         doc.metadata["clean_reasons"] = list(res.reasons)
+        if res.removed:  # evidence for reports: what was cut and why (bounded)
+            doc.metadata["clean_removed"] = [
+                {"reason": r.reason, "text": r.text[:300]} for r in res.removed[: self.max_removed]
+            ]
         for code in res.reasons:
             self.stat_update(f"reason_{code}")
         if res.spam:

@@ -25,7 +25,8 @@ PATTERNS_FILE = Path(__file__).resolve().parent.parent / "assets" / "bait_patter
 class BaitPattern:
     category: str
     weight: float
-    regex: re.Pattern
+    regex: re.Pattern  # case-insensitive
+    lower: re.Pattern | None = None  # the same pattern for lower-cased text (faster), when it has no capitals
 
 
 @lru_cache(maxsize=2)
@@ -34,7 +35,9 @@ def load_patterns(path: str = str(PATTERNS_FILE)) -> tuple[BaitPattern, ...]:
     out = []
     for i, p in enumerate(data.get("patterns") or []):
         try:
-            out.append(BaitPattern(str(p["category"]), float(p["weight"]), re.compile(p["re"], re.IGNORECASE)))
+            rx = str(p["re"])
+            out.append(BaitPattern(str(p["category"]), float(p["weight"]), re.compile(rx, re.IGNORECASE),
+                                   re.compile(rx) if rx == rx.lower() else None))
         except (KeyError, TypeError, ValueError, re.error) as e:
             raise ValueError(f"{path}: pattern #{i + 1} is invalid: {e}") from e
     return tuple(out)
@@ -60,9 +63,6 @@ class BaitDetector:
     def __init__(self, matcher: LexiconMatcher | None = None, patterns: tuple[BaitPattern, ...] | None = None):
         self.matcher = matcher if matcher is not None else LexiconMatcher({})
         self.patterns = patterns if patterns is not None else load_patterns()
-        # one alternation per pattern is fine (16 patterns); a combined quick pre-check keeps clean lines cheap
-        self._any = re.compile("|".join(f"(?:{p.regex.pattern})" for p in self.patterns), re.IGNORECASE) if self.patterns \
-            else None
 
     @classmethod
     def default(cls, use_shared: bool = True, categories: tuple[str, ...] | None = None) -> BaitDetector:
@@ -97,15 +97,21 @@ class BaitDetector:
             if w >= 0.01:
                 out.append(Finding(ln.start + a - off, ln.start + b - off, R.BAIT, w, ln.index, detail=detail))
 
-        for m in self.matcher.find(joined):
+        # one pass of the automaton and of each pattern over the lower-cased page (each pattern alone is
+        # several times faster than one alternation of all of them, and than case-insensitive matching)
+        low = joined.lower()
+        same = len(low) == len(joined)  # lower() kept offsets (it does for CJK and ASCII)
+        for m in self.matcher.find(joined, lowered=low if same else None):
             add(m.start, m.end, m.weight, f"{m.category}:{m.term}")
-        if self._any is not None and self._any.search(joined):
-            for p in self.patterns:
-                seen: dict[str, int] = {}
-                for mm in p.regex.finditer(joined):
-                    k = seen.get(mm.group(), 0)
-                    if k < 2:
-                        seen[mm.group()] = k + 1
-                        add(mm.start(), mm.end(), p.weight, f"{p.category}:{mm.group()}")
+        for p in self.patterns:
+            rx, target = (p.lower, low) if (same and p.lower is not None) else (p.regex, joined)
+            seen: dict[str, int] = {}
+            for mm in rx.finditer(target):
+                a, b = mm.span()
+                g = joined[a:b]
+                k = seen.get(g, 0)
+                if k < 2:
+                    seen[g] = k + 1
+                    add(a, b, p.weight, f"{p.category}:{g}")
         out.sort(key=lambda f: f.start)
         return out

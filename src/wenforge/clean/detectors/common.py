@@ -3,38 +3,44 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TERMINAL_RE = re.compile(r"[。！？!?…”」』]\s*$|[。！？；]")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z0-9+/=_]+(?:[-.][A-Za-z0-9+/=_]+)*")
+_HAS_LATIN_RE = re.compile(r"[A-Za-z0-9+/=_]")
 
 
-@dataclass
 class Line:
     """A non-blank line of the page; ``start``/``end`` index the page text (stripped of edge spaces)."""
 
-    index: int
-    start: int
-    end: int
-    text: str
-    n_cjk: int = 0
-    sentence_like: bool = False  # has sentence punctuation (。！？；)
-    _tokens: list[tuple[int, int, str]] | None = field(default=None, repr=False)
+    __slots__ = ("_tokens", "end", "index", "length", "n_cjk", "sentence_like", "start", "text")
 
-    @property
-    def length(self) -> int:
-        return self.end - self.start
+    def __init__(self, index: int, start: int, end: int, text: str, n_cjk: int = 0, sentence_like: bool = False):
+        self.index = index
+        self.start = start
+        self.end = end
+        self.text = text
+        self.n_cjk = n_cjk
+        self.sentence_like = sentence_like  # has sentence punctuation (。！？；)
+        self.length = end - start
+        self._tokens: list[tuple[int, int, str]] | None = None
+
+    def __repr__(self) -> str:
+        return f"Line({self.index}, {self.start}, {self.end}, {self.text[:30]!r})"
 
     def latin_tokens(self) -> list[tuple[int, int, str]]:
         """(start, end, token) of Latin/digit runs, offsets in page coordinates."""
         if self._tokens is None:
-            self._tokens = [(self.start + m.start(), self.start + m.end(), m.group())
-                            for m in _LATIN_TOKEN_RE.finditer(self.text)]
+            st = self.start
+            self._tokens = [(st + m.start(), st + m.end(), m.group()) for m in _LATIN_TOKEN_RE.finditer(self.text)] \
+                if _HAS_LATIN_RE.search(self.text) else []
         return self._tokens
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """Evidence: a span of the page, its reason code, a strength in [0, 1] and whether it covers the line."""
 
@@ -55,14 +61,14 @@ def split_lines(text: str) -> list[Line]:
         s = raw.strip()
         if s:
             start = pos + (len(raw) - len(raw.lstrip()))
-            n_cjk = len(_CJK_RE.findall(s))
-            out.append(Line(len(out), start, start + len(s), s, n_cjk, bool(_TERMINAL_RE.search(s))))
+            n_cjk = sum(map(len, _CJK_RUN_RE.findall(s)))
+            out.append(Line(len(out), start, start + len(s), s, n_cjk, _TERMINAL_RE.search(s) is not None))
         pos += len(raw) + 1
     return out
 
 
 def cjk_count(s: str) -> int:
-    return len(_CJK_RE.findall(s))
+    return sum(map(len, _CJK_RUN_RE.findall(s)))
 
 
 def _classes(tok: str) -> tuple[int, int, int, int, int]:
@@ -98,6 +104,7 @@ _LEGIT_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def alien_score(tok: str) -> float:
     """How much a Latin/digit token looks injected (random, base64, hex, SEO id): 0 = ordinary, 1 = sure."""
     n = len(tok)
@@ -129,5 +136,8 @@ def alien_score(tok: str) -> float:
     return min(1.0, s)
 
 
+_URL_SUFFIX_RE = re.compile(r"\.(com|cn|net|org|gov|edu|html?)\b")
+
+
 def is_url(tok: str) -> bool:
-    return tok.lower().startswith(("http", "www.")) or bool(re.search(r"\.(com|cn|net|org|gov|edu|html?)\b", tok))
+    return tok.lower().startswith(("http", "www.")) or ("." in tok and _URL_SUFFIX_RE.search(tok) is not None)

@@ -13,6 +13,8 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from wenforge.clean import reasons as R
@@ -32,19 +34,20 @@ def common_bigrams() -> frozenset[str]:
     return frozenset()
 
 
+_HAN_BIGRAM_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # overlapping Han bigrams, found in C
+_HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def content_bigrams(text: str) -> set[str]:
-    stop = common_bigrams()
-    out: set[str] = set()
-    for run in _HAN.findall(text):
-        out.update(run[i : i + 2] for i in range(len(run) - 1))
-    return out - stop
+    """Han bigrams of ``text`` outside the most common ones of genuine Chinese."""
+    return set(_HAN_BIGRAM_RE.findall(text)) - common_bigrams()
 
 
 def containment(a: set[str], b: set[str] | Counter) -> float:
     """Share of ``a``'s content bigrams found in ``b``."""
     if not a:
         return 1.0
-    return sum(1 for g in a if g in b) / len(a)
+    return len(a.intersection(b.keys() if isinstance(b, dict) else b)) / len(a)
 
 
 def _runs(lines: list[Line], flagged: set[int], ignore: set[int]) -> list[list[Line]]:
@@ -91,19 +94,45 @@ def _classical_style(lines: list[Line]) -> bool:
 
 def char_counts(text: str) -> Counter:
     """Counts of Han characters (the register of a paragraph: classical, literary, news, Q&A)."""
-    c = Counter(text)
-    return Counter({k: v for k, v in c.items() if "\u4e00" <= k <= "\u9fff"})
+    return Counter("".join(_HAN_RUN_RE.findall(text)))
 
 
-def cosine(a: Counter, b: Counter) -> float:
+def _sumsq(c: Counter) -> int:
+    v = c.values()
+    return sum(map(mul, v, v))
+
+
+def cosine(a: Counter, b: Counter, b_sumsq: int | None = None) -> float:
+    """Cosine of two count vectors; ``b_sumsq`` (the squared norm of ``b``) when the caller caches it."""
     if not a or not b:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
+        b_sumsq = None
+    dot = sum(map(mul, a.values(), map(b.get, a, repeat(0))))
     if not dot:
         return 0.0
-    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    a_sq = _sumsq(a)
+    return dot / math.sqrt(a_sq * (b_sumsq if b_sumsq is not None else _sumsq(b)))
+
+
+def _cosine_without(a: Counter, total: Counter, total_sumsq: int) -> float:
+    """``cosine(a, total - a)`` for ``a`` contained in ``total``, without building ``total - a``."""
+    if not a:
+        return 0.0
+    dot = 0
+    rest_sq = total_sumsq
+    for k, v in a.items():
+        t = total.get(k, 0)
+        r = t - v
+        if r > 0:
+            dot += v * r
+            rest_sq -= t * t - r * r
+        else:  # the rest has none of it
+            rest_sq -= t * t
+    if not dot or rest_sq <= 0:
+        return 0.0
+    return dot / math.sqrt(_sumsq(a) * rest_sq)
 
 
 def detect(
@@ -138,36 +167,60 @@ def detect(
         return w * 0.5 if first_marker is not None and r[0].index > first_marker else w
 
     main = max(runs, key=weight)
-    grams = {ln.index: content_bigrams(ln.text) for r in runs for ln in r}
-    chars = {ln.index: char_counts(ln.text) for r in runs for ln in r}
+    gram_cache: dict[int, set[str]] = {}
+    char_cache: dict[int, Counter] = {}
+
+    def grams(ln: Line) -> set[str]:
+        g = gram_cache.get(ln.index)
+        if g is None:
+            g = gram_cache[ln.index] = content_bigrams(ln.text)
+        return g
+
+    def chars(ln: Line) -> Counter:
+        c = char_cache.get(ln.index)
+        if c is None:
+            c = char_cache[ln.index] = char_counts(ln.text)
+        return c
+
     body = list(main)
-    counts: Counter = Counter()
-    ucounts: Counter = Counter()
-    for ln in body:
-        counts.update(grams[ln.index])
-        ucounts.update(chars[ln.index])
+    # occurrences of every Han bigram and character in the body, each counted in one pass over the body;
+    # a line's bigram is in the rest of the body when the body has more of it than the line
+    body_text = "\n".join(ln.text for ln in body)
+    counts = Counter(_HAN_BIGRAM_RE.findall(body_text))
+    ucounts = char_counts(body_text)
+    u_sumsq = _sumsq(ucounts)
     out: list[Finding] = []
     short_body = sorted(ln.n_cjk for ln in body)[len(body) // 2] < 30
     body_cjk = sum(ucounts.values()) or 1
     classical = sum(ucounts.get(c, 0) for c in MODERN_CHARS) / body_cjk < 0.006 and _classical_style(body)
 
-    def unrelated(ln: Line, rest: Counter, urest: Counter, rest_lines: list[Line], strict: bool,
-                  next_lines: list[Line] = ()) -> bool:
+    def unrelated(ln: Line, rest_lines: list[Line], strict: bool, next_lines: list[Line] = (),
+                  edge_occ: Counter | None = None) -> bool:
+        """Is ``ln`` foreign to the body? ``edge_occ`` (its bigram occurrences) when ``ln`` is an edge of the
+        body itself: it is then compared with the body without it (without copying the body's counts)."""
+
+        def contain() -> float:
+            g = grams(ln)
+            if edge_occ is None:
+                return containment(g, counts)
+            return sum(1 for x in g if counts.get(x, 0) > edge_occ[x]) / len(g) if g else 1.0
+
         if ln.text.strip("《》“”\"' ") in keep_names:
             return False
         if classical and strict:
-            return containment(grams[ln.index], rest) < 0.25
+            return contain() < 0.25
         if classical and ln.n_cjk >= 10:
             # verse / classical prose: a modern paragraph is foreign, a classical one belongs
-            return modern_rate(chars[ln.index]) > 0.015
+            return modern_rate(chars(ln)) > 0.015
         if not strict and (ln.n_cjk < 12 or (short_body and ln.n_cjk < 40)):
             return False  # too short to judge; verse lines share little by nature
         if sum(x.n_cjk for x in rest_lines) < 40:
             return False
-        c = containment(grams[ln.index], rest)
+        c = contain()
         if next_lines and DATELINE_RE.search(ln.text[:60]) and any(DATELINE_RE.search(x.text[:60]) for x in next_lines):
             return c < 0.3  # a dateline right before the article's own dateline
-        u = cosine(chars[ln.index], urest)
+        u = cosine(chars(ln), ucounts, u_sumsq) if edge_occ is None else \
+            _cosine_without(chars(ln), ucounts, u_sumsq)
         if strict:
             return not (c >= 0.25 or u >= 0.45)
         return c < max_containment and u < max_unigram
@@ -182,17 +235,25 @@ def detect(
             if edge.n_cjk < 10:
                 continue
             tested += 1
-            rest = counts.copy()
-            rest.subtract(grams[edge.index])
-            urest = ucounts.copy()
-            urest.subtract(chars[edge.index])
+            if edge.index in removed_idx:
+                break  # every line after it went or is too short to test
+            e_occ = Counter(_HAN_BIGRAM_RE.findall(edge.text))
+            if edge.index not in gram_cache:
+                gram_cache[edge.index] = set(e_occ) - common_bigrams()
             rest_lines = [x for x in body if x.index != edge.index and x.index not in removed_idx]
             nxt = [x for x in rest_lines if x.index > edge.index][:2] if side == 0 else []
-            if unrelated(edge, +rest, +urest, rest_lines, False, nxt):
+            if unrelated(edge, rest_lines, False, nxt, edge_occ=e_occ):
                 out.append(Finding(edge.start, edge.end, R.STITCHED, 0.3, edge.index, whole_line=True,
                                    detail="edge of main article"))
                 removed_idx.add(edge.index)
-                counts, ucounts = +rest, +urest
+                for c, sub in ((counts, e_occ), (ucounts, chars(edge))):
+                    for k, v in sub.items():  # keep only positive counts: tests below ask for presence
+                        left = c.get(k, 0) - v
+                        if left > 0:
+                            c[k] = left
+                        else:
+                            c.pop(k, None)
+                u_sumsq = _sumsq(ucounts)
             else:
                 break
     body = [x for x in body if x.index not in removed_idx]
@@ -203,7 +264,7 @@ def detect(
             continue
         for ln in r:
             in_hot = hot_after is not None and ln.index > hot_after
-            if unrelated(ln, counts, ucounts, body, in_hot):
+            if unrelated(ln, body, in_hot):
                 out.append(Finding(ln.start, ln.end, R.STITCHED, 0.3, ln.index, whole_line=True,
                                    detail="outside main article"))
     return out, (first, last)

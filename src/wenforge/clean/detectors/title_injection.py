@@ -13,6 +13,7 @@ from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, alien_score
 
 _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2,}")
+_CJK_BIGRAM_RE = re.compile(r"(?=([\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2}))")  # the bigrams of those runs
 _SITE_RE = re.compile(r"(网|新闻|资讯|官网|手机版|头条|快报|首页|门户|在线|热线|视窗|号)\s*$|(网|新闻|资讯|官网|手机版)[_|\-]"
                       r"|[a-z0-9-]+\.(com|cn|net|cc|top|xyz|org)\b", re.IGNORECASE)
 _SEP_RE = re.compile(r"[_|｜]|\s-\s|-\"|\"-|【|】|\[|\]")
@@ -21,11 +22,8 @@ MAX_LEN = 160
 
 
 def _grams(s: str) -> set[str]:
-    cores = _CJK_RUN_RE.findall(s)
-    g = set()
-    for c in cores:
-        g.update(c[i : i + 2] for i in range(len(c) - 1))
-    return g
+    """Bigrams inside Chinese runs (overlapping, found by the regex engine)."""
+    return set(_CJK_BIGRAM_RE.findall(s))
 
 
 def _core(lines: list[Line]) -> str:
