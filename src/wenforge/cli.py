@@ -18,7 +18,7 @@ def _register() -> None:
     from wenforge.pipeline import commands as pipeline_commands
 
     pipeline_commands.register(app)
-    for name in ("clean", "style", "mix", "rewards", "train", "distill", "eval", "forge"):
+    for name in ("clean", "style", "mix", "rewards", "train", "forge", "distill", "serve", "eval"):
         try:
             module = __import__(f"wenforge.{name}.commands", fromlist=["register"])
         except ModuleNotFoundError as e:

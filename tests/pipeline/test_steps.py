@@ -82,3 +82,27 @@ def test_quality_routes_by_language(news):
     assert keep is False and reason.startswith(("gopher_rep:", "fineweb_qual:", "gopher_qual:"))
     other = Document(text="x", id="o", metadata={"language": "fr"})
     assert q.filter(other) is True
+
+
+def test_quality_rescues_literature_the_generic_filters_drop():
+    import json
+
+    from wenforge.paths import shared_data_dir
+
+    poems = []
+    with open(shared_data_dir() / "literary" / "classical_poetry.jsonl", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["split"] == "dev" and r["genre"] in ("唐诗", "宋词") and len(poems) < 12:
+                poems.append(r["text"])
+    zh = chinese_filters(QualityConfig().zh)
+    plain = LanguageQuality(chains={"zh": zh})
+    rescuing = LanguageQuality(chains={"zh": zh}, rescue_literary=0.8)
+    dropped = [p for p in poems if plain.filter(Document(text=p, id="p", metadata={"language": "zh"})) is not True]
+    assert len(dropped) >= len(poems) // 2  # FineWeb-2's web rules drop most poems
+    for p in dropped:
+        doc = Document(text=p, id="p", metadata={"language": "zh"})
+        assert rescuing.filter(doc) is True
+        assert doc.metadata["quality_rescued"].split(":")[0] in {"gopher_rep", "fineweb_qual", "gopher_qual"}
+    spam = Document(text="\n".join(["澳门新葡京官网注册送彩金"] * 40), id="s", metadata={"language": "zh"})
+    assert rescuing.filter(spam)[0] is False  # rescue is for literature, not for spam

@@ -3,6 +3,7 @@ dedup stages, then the final filter-and-write stage. Local, Ray or Slurm: the sa
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +66,14 @@ class RunLayout:
         return self.work / "logs" / stage
 
 
+def _style_available() -> bool:
+    try:
+        import wenforge.style.score  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
     """Steps 2-7 (decode .. style) as datatrove steps, each with its exclusion writer."""
 
@@ -84,7 +93,9 @@ def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
         steps.append(LanguageId(excl("langid"), allow=lg.allow, min_score=lg.min_score, sample_chars=lg.sample_chars))
     if cfg.quality.enabled:
         chains = {"zh": chinese_filters(cfg.quality.zh), "en": english_filters(cfg.quality.en)}
-        steps.append(LanguageQuality(excl("quality"), chains=chains))
+        rescue = cfg.quality.rescue_literary
+        threshold = rescue.min_literary_score if rescue.enabled and _style_available() else None
+        steps.append(LanguageQuality(excl("quality"), chains=chains, rescue_literary=threshold))
     if cfg.clean.enabled:
         try:
             from wenforge.clean.step import AdversarialClean
@@ -96,7 +107,7 @@ def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
             from wenforge.style.step import StyleLabel
         except ImportError as e:
             raise ConfigError(f"style.enabled: the style labeller is not available ({e})") from None
-        steps.append(StyleLabel(features=cfg.style.features))
+        steps.append(StyleLabel(features=cfg.style.features, evidence=cfg.style.evidence))
     return steps
 
 
@@ -175,11 +186,19 @@ def make_executor(stage: Stage, layout: RunLayout, kind: str, workers: int):
     workers = max(1, min(workers, stage.tasks))
     if kind == "ray":
         try:
+            import ray
             from datatrove.executor.ray import RayPipelineExecutor
         except ImportError as e:
             raise ConfigError(f"--executor ray needs the `ray` extra: pip install 'wenforge[ray]' ({e})") from None
+        if not ray.is_initialized():
+            # joins the cluster in $RAY_ADDRESS when set, else starts a local Ray instance
+            ray.init(address=os.environ.get("RAY_ADDRESS") or None, log_to_driver=False, include_dashboard=False)
         return RayPipelineExecutor(
-            pipeline=stage.pipeline, tasks=stage.tasks, workers=workers, logging_dir=str(layout.logs(stage.name))
+            pipeline=stage.pipeline,
+            tasks=stage.tasks,
+            workers=workers,
+            logging_dir=str(layout.logs(stage.name)),
+            mem_per_cpu_gb=1,
         )
     from datatrove.executor import LocalPipelineExecutor
 

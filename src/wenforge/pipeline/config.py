@@ -86,8 +86,17 @@ class EnglishQualityConfig(_Strict):
     min_stop_words: int = 2
 
 
+class RescueConfig(_Strict):
+    """Generic web filters drop poetry and classical prose (short lines, few stopwords); keep what they drop
+    when the style system scores it as literature."""
+
+    enabled: bool = True
+    min_literary_score: float = Field(0.8, ge=0, le=1)
+
+
 class QualityConfig(_Strict):
     enabled: bool = True
+    rescue_literary: RescueConfig = Field(default_factory=RescueConfig)
     zh: ChineseQualityConfig = Field(default_factory=ChineseQualityConfig)
     en: EnglishQualityConfig = Field(default_factory=EnglishQualityConfig)
 
@@ -100,6 +109,7 @@ class CleanSlotConfig(_Strict):
 class StyleSlotConfig(_Strict):
     enabled: bool = False
     features: bool = False
+    evidence: bool = True  # device evidence spans (offsets into the kept text) for reports
 
 
 class MinhashConfig(_Strict):

@@ -28,17 +28,68 @@ def _kept_columns(data_dir: Path, columns: list[str]) -> dict[str, list]:
     return out
 
 
-def _kept_samples(data_dir: Path, n: int, rng: random.Random) -> list[dict]:
+def _kept_rows(data_dir: Path, limit: int = 3000) -> list[dict]:
+    """Up to `limit` kept rows (all columns) from the first row groups, for examples."""
     import pyarrow.parquet as pq
 
-    files = sorted(data_dir.glob("*.parquet"))
     rows: list[dict] = []
-    for f in files[:4]:
-        table = pq.ParquetFile(f).read_row_group(0, columns=["id", "text", "language", "l1", "l2", "spam_score"]) if pq.ParquetFile(f).num_row_groups else None
-        if table is not None:
-            rows.extend(table.slice(0, 200).to_pylist())
-    rng.shuffle(rows)
-    return [{k: v for k, v in r.items() if v is not None} for r in rows[:n]]
+    for f in sorted(data_dir.glob("*.parquet")):
+        pf = pq.ParquetFile(f)
+        for g in range(pf.num_row_groups):
+            rows.extend(pf.read_row_group(g).to_pylist())
+            if len(rows) >= limit:
+                return rows
+    return rows
+
+
+def _clean_section(page: Page, stats: dict, cols: dict, rows: list[dict], rng: random.Random, n: int) -> None:
+    spam = [bool(x) for x in cols.get("spam", []) if x is not None]
+    if not spam:
+        return
+    dropped = sum(stats["excluded_by_step"].get("clean", {}).values())
+    page.heading("Adversarial cleaning")
+    page.paragraph(
+        f"{sum(spam)} kept pages were injected spam pages whose genuine article was salvaged; "
+        f"{dropped} pages had nothing genuine left and were excluded; {len(spam) - sum(spam)} kept pages were clean."
+    )
+    codes = Counter(c for cs in cols.get("clean_reasons", []) if cs for c in cs)
+    if codes:
+        page.bar_chart("reason codes on kept pages", dict(codes.most_common(15)), color="#f28e2b")
+    salvaged = [r for r in rows if r.get("spam") and r.get("clean_removed")]
+    rng.shuffle(salvaged)
+    items = []
+    for r in salvaged[:n]:
+        removed = json.loads(r["clean_removed"])
+        cut = "\n".join(f"[{x['reason']}] {x['text']}" for x in removed)
+        spans, pos = [], 0
+        for x in removed:  # highlight each removed fragment in the listing of cuts
+            start = cut.index(x["text"], pos) if x["text"] else pos
+            spans.append((start, start + len(x["text"]), x["reason"]))
+            pos = start + len(x["text"])
+        items.append({"id": r["id"], "spam_score": r.get("spam_score"), "text": cut, "spans": spans})
+        items.append({"id": r["id"], "salvaged article": "", "text": r["text"], "spans": []})
+    page.marked("Salvaged pages: removed spans (highlighted, with reason) and the article kept", items)
+
+
+def _style_section(page: Page, cols: dict, rows: list[dict], rng: random.Random, n: int) -> None:
+    if not any(cols.get("l1", [])):
+        return
+    page.heading("Style labels")
+    l1 = Counter(x for x in cols["l1"] if x)
+    total = sum(l1.values()) or 1
+    page.bar_chart("L1 domain share", {k: round(v / total, 3) for k, v in l1.most_common()}, color="#59a14f")
+    page.bar_chart("L2 genre", dict(Counter(x for x in cols["l2"] if x).most_common(15)), color="#59a14f")
+    page.bar_chart("L3 devices", dict(Counter(d for ds in cols["l3"] if ds for d in ds).most_common(15)), color="#59a14f")
+    if any(x is not None for x in cols["literary_score"]):
+        page.histogram("literary_score", [x for x in cols["literary_score"] if x is not None])
+    with_ev = [r for r in rows if r.get("style_evidence") and r.get("l1") == "literature"] or [r for r in rows if r.get("style_evidence")]
+    rng.shuffle(with_ev)
+    items = []
+    for r in with_ev[:n]:
+        ev = json.loads(r["style_evidence"])
+        spans = [(e["start"], e["end"], e["device"]) for e in ev if "start" in e and "end" in e]
+        items.append({"id": r["id"], "l1": r.get("l1"), "l2": r.get("l2"), "literary_score": round(r.get("literary_score") or 0, 3), "text": r["text"], "spans": spans})
+    page.marked("Device evidence (highlighted spans, labelled by device)", items)
 
 
 def _excluded_samples(excluded: Path, per_step: int, rng: random.Random) -> dict[str, list[dict]]:
@@ -75,22 +126,19 @@ def write_run_report(root: Path, stats: dict, *, samples: int = 8, seed: int = 0
     for step, reasons in stats["excluded_by_step"].items():
         if len(reasons) > 1:
             page.bar_chart(f"{step}: reasons", dict(sorted(reasons.items(), key=lambda x: -x[1])[:15]), color="#e15759")
-    cols = _kept_columns(root / "data", ["chars", "language", "l1", "l2", "l3", "literary_score", "spam_score"])
+    cols = _kept_columns(root / "data", ["chars", "language", "l1", "l2", "l3", "literary_score", "spam", "clean_reasons"])
+    rows = _kept_rows(root / "data")
     page.heading("Kept documents")
     if cols["chars"]:
         page.histogram("length (characters)", cols["chars"])
     if cols["language"]:
         page.bar_chart("language", dict(Counter(x or "unknown" for x in cols["language"]).most_common(12)))
-    if any(cols["l1"]):
-        page.heading("Style labels")
-        l1 = Counter(x for x in cols["l1"] if x)
-        total = sum(l1.values()) or 1
-        page.bar_chart("L1 domain share", {k: round(v / total, 3) for k, v in l1.most_common()}, color="#59a14f")
-        page.bar_chart("L2 genre", dict(Counter(x for x in cols["l2"] if x).most_common(15)), color="#59a14f")
-        page.bar_chart("L3 devices", dict(Counter(d for ds in cols["l3"] if ds for d in ds).most_common(15)), color="#59a14f")
-        if any(x is not None for x in cols["literary_score"]):
-            page.histogram("literary_score", [x for x in cols["literary_score"] if x is not None])
-    page.examples("Kept examples", _kept_samples(root / "data", samples, rng))
+    _clean_section(page, stats, cols, rows, rng, max(1, samples // 2))
+    _style_section(page, cols, rows, rng, max(1, samples // 2))
+    sample = rows[:]
+    rng.shuffle(sample)
+    shown = ("id", "text", "language", "l1", "l2", "spam_score", "quality_rescued")
+    page.examples("Kept examples", [{k: r[k] for k in shown if r.get(k) is not None} for r in sample[:samples]])
     for step, items in _excluded_samples(root / "excluded", max(1, samples // 2), rng).items():
         page.examples(f"Excluded at {step}", items)
     page.heading("Stage timings (s)")

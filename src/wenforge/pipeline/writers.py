@@ -26,6 +26,9 @@ METADATA_COLUMNS: dict[str, str] = {
     "l2": "string",
     "l3": "list<string>",
     "minhash_cluster_size": "int64",
+    "quality_rescued": "string",
+    "clean_removed": "json",
+    "style_evidence": "json",
 }
 
 
@@ -38,6 +41,7 @@ def _arrow_type(name: str):
         "float64": pa.float64(),
         "bool": pa.bool_(),
         "list<string>": pa.list_(pa.string()),
+        "json": pa.string(),
     }[name]
 
 
@@ -62,6 +66,8 @@ def _coerce(value, kind: str):
             return float(value)
         if kind == "bool":
             return bool(value)
+        if kind == "json":
+            return json.dumps(value, ensure_ascii=False, default=str)
         if kind == "list<string>":
             return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
     except (TypeError, ValueError):

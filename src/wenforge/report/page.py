@@ -20,7 +20,7 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;paddin
 vertical-align:top}th{background:#f5f5f5}.num{text-align:right;font-variant-numeric:tabular-nums}
 .ex{border:1px solid #e2e2e2;border-radius:6px;margin:.6rem 0;padding:.5rem .8rem;background:#fafafa}
 .ex pre{white-space:pre-wrap;word-break:break-all;max-height:16rem;overflow:auto;margin:.3rem 0}
-.meta{color:#666;font-size:.85rem}.note{color:#555}
+.meta{color:#666;font-size:.85rem}mark{background:#ffe08a}mark sup{color:#a33;font-size:.65rem;margin-left:2px}.note{color:#555}
 """
 
 
@@ -116,6 +116,27 @@ class Page:
                 text = text[:max_chars] + f" … [{len(text) - max_chars} more characters]"
             meta = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in item.items() if k != "text")
             self.parts.append(f"<div class='ex'><div class='meta'>{meta}</div><pre>{esc(text)}</pre></div>")
+        if n == 0:
+            self.parts.append("<p class='note'>(none)</p>")
+        return self
+
+    def marked(self, title: str, items: Iterable[Mapping[str, Any]], *, max_chars: int = 2500) -> "Page":
+        """Texts with spans highlighted: each item has `text`, `spans` [(start, end, label)] and metadata."""
+        self.heading(title)
+        n = 0
+        for item in items:
+            n += 1
+            text = str(item.get("text", ""))[:max_chars]
+            pos, out = 0, []
+            for start, end, label in sorted((s for s in item.get("spans", []) if s[0] < len(text)), key=lambda s: s[0]):
+                if start < pos:
+                    continue
+                out.append(esc(text[pos:start]))
+                out.append(f"<mark title='{esc(label)}'>{esc(text[start:end])}<sup>{esc(label)}</sup></mark>")
+                pos = end
+            out.append(esc(text[pos:]))
+            meta = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in item.items() if k not in ("text", "spans"))
+            self.parts.append(f"<div class='ex'><div class='meta'>{meta}</div><pre>{''.join(out)}</pre></div>")
         if n == 0:
             self.parts.append("<p class='note'>(none)</p>")
         return self

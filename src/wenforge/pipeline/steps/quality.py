@@ -66,13 +66,28 @@ class LanguageQuality(WenforgeFilter):
     name = "🥇 quality (FineWeb-2 / Gopher)"
     step = "quality"
 
-    def __init__(self, exclusion_writer=None, chains: dict[str, list] | None = None):
+    def __init__(self, exclusion_writer=None, chains: dict[str, list] | None = None, rescue_literary: float | None = None):
+        """rescue_literary: keep a dropped document whose `literary_score` is at least this (None: off)."""
         super().__init__(exclusion_writer)
         self.chains = chains or {}
+        self.rescue_literary = rescue_literary
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
         for f in self.chains.get(doc.metadata.get("language", ""), ()):
             keep, reason = get_filter_result(f.filter(doc))
             if not keep:
-                return self.drop(doc, f"{_SHORT.get(type(f), type(f).__name__)}:{reason or 'dropped'}")
+                reason = f"{_SHORT.get(type(f), type(f).__name__)}:{reason or 'dropped'}"
+                if self.rescue_literary is not None and self._literary(doc) >= self.rescue_literary:
+                    doc.metadata["quality_rescued"] = reason
+                    self.stat_update("rescued_literary")
+                    return True
+                return self.drop(doc, reason)
         return True
+
+    def _literary(self, doc: Document) -> float:
+        """The style system's literary score, computed only for documents the generic filters drop."""
+        from wenforge.style import literary_score
+
+        score = float(literary_score(doc.text))
+        doc.metadata["literary_score"] = score
+        return score
