@@ -145,7 +145,7 @@ def load_facts(source: str | Path | dict) -> FactSheet:
         raise FactSheetError(f"{where}: expected a mapping with reference_date, aliases, facts")
     unknown = set(data) - {"reference_date", "aliases", "facts", "subject"}
     if unknown:
-        raise FactSheetError(f"{where}: unknown key {sorted(unknown)[0]!r} (allowed: reference_date, subject, aliases, facts)")
+        raise FactSheetError(f"{where}: unknown key {min(unknown)!r} (allowed: reference_date, subject, aliases, facts)")
     rd = data.get("reference_date")
     if rd is None:
         raise FactSheetError(f"{where}: reference_date is required")
@@ -167,7 +167,7 @@ def load_facts(source: str | Path | dict) -> FactSheet:
             raise FactSheetError(f"{w}: expected a mapping")
         bad = set(f) - {"subject", "relation", "object", "start", "end"}
         if bad:
-            raise FactSheetError(f"{w}: unknown key {sorted(bad)[0]!r}")
+            raise FactSheetError(f"{w}: unknown key {min(bad)!r}")
         rel = f.get("relation")
         if rel not in RELATIONS:
             raise FactSheetError(f"{w}: relation must be one of {', '.join(RELATIONS)}, got {rel!r}")
@@ -298,7 +298,7 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
             if name not in known and not any(name in k or k in name for k in known):
                 objects.append((m.start(), m.end(), name))
 
-        def emit(reason: str, span: tuple[int, int], claim: dict, fact: Fact | None):
+        def emit(reason: str, span: tuple[int, int], claim: dict, fact: Fact | None, off=off, sent=sent):
             s, e = span
             contradictions.append({
                 "span": {"start": off + s, "end": off + e, "text": sent[s:e]},
@@ -306,8 +306,8 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
                 "explanation": REASONS[reason],
             })
 
-        def nearest_time(i: int) -> TimeRef:
-            return min(times, key=lambda t: abs(t.start - i))
+        def nearest_time(i: int, times=times) -> TimeRef:
+            return min(times, key=lambda tr: abs(tr.start - i))
 
         rel_hits = [(rel, m) for rel, rx in CUES.items() for m in rx.finditer(sent)]
         for rel, m in rel_hits:

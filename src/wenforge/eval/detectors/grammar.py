@@ -16,6 +16,7 @@ sentences, and `spans` point to the rule hits and to the sentences the model fla
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -87,16 +88,16 @@ def sentence_tokens(sentence: str) -> list[str]:
     pw = pos_words(sentence)
     tags = ["BOS"] + [f if f not in ("x",) else (w if w in "，。；、：“”" else "x") for w, f in pw] + ["EOS"]
     toks = [f"P:{t}" for t in tags[1:-1]]
-    toks += [f"P2:{a}_{b}" for a, b in zip(tags, tags[1:])]
+    toks += [f"P2:{a}_{b}" for a, b in itertools.pairwise(tags)]
     toks += [f"P3:{a}_{b}_{c}" for a, b, c in zip(tags, tags[1:], tags[2:])]
     # lexicalise function words, keep content words as their tags
     mixed = ["BOS"] + [w if f in ("p", "c", "d", "u", "uj", "ul", "uz", "uv", "ud", "ug", "f", "r", "q") or w in "，。；" else f
                        for w, f in pw] + ["EOS"]
-    toks += [f"M2:{a}_{b}" for a, b in zip(mixed, mixed[1:])]
+    toks += [f"M2:{a}_{b}" for a, b in itertools.pairwise(mixed)]
     toks += [f"M3:{a}_{b}_{c}" for a, b, c in zip(mixed, mixed[1:], mixed[2:])]
     ws = [w for w, _ in pw]
     toks += [f"W:{w}" for w in ws]
-    toks += [f"W2:{a}_{b}" for a, b in zip(ws, ws[1:])]
+    toks += [f"W2:{a}_{b}" for a, b in itertools.pairwise(ws)]
     for h in rule_hits(sentence):
         toks.append(f"R:{h['code']}")
     toks.append(f"LEN:{min(len(sentence) // 20, 6)}")

@@ -1,0 +1,188 @@
+"""CLI: `wenforge detect KIND IN.jsonl -o OUT.jsonl`, `wenforge detect-train KIND`, `wenforge eval CONFIG.yaml`.
+
+Thin wrappers: parse, call wenforge.eval, print a one-screen summary. Heavy work is imported inside the
+command functions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+TRAINABLE = ("ai", "grammar", "hallucination", "halluqa")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("detect")(detect)
+    app.command("detect-train")(detect_train)
+    app.command("eval")(eval_command)
+
+
+def _fail(msg: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[red]error:[/red] {msg}", highlight=False, markup=True)
+    raise typer.Exit(2)
+
+
+def detect(
+    kind: Annotated[str, typer.Argument(help="detector kind: ai, grammar, hallucination, facts, safety")],
+    input: Annotated[Path, typer.Argument(help="JSONL with `id`, `text` and the fields the kind reads")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="output JSONL (one line per input line)")],
+    facts: Annotated[Path | None, typer.Option("--facts", help="fact sheet YAML (for kind facts)")] = None,
+) -> None:
+    """Run one detector over a JSONL file; malformed lines are written with an `error` reason, never dropped."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from wenforge.eval.io import InputError, count_lines, read_jsonl
+    from wenforge.eval.kinds import DETECTORS, DetectorError, get_kind, run_detector
+
+    console = Console()
+    try:
+        k = get_kind(kind)
+    except DetectorError as e:
+        _fail(str(e))
+    sheet = None
+    if k.needs_facts:
+        if facts is None:
+            _fail(f"detector {kind!r} needs --facts FACTS.yaml")
+        from wenforge.eval.detectors.facts import FactSheetError, load_facts
+
+        try:
+            sheet = load_facts(facts)
+        except FactSheetError as e:
+            _fail(str(e))
+    try:
+        total = count_lines(input) if input.exists() and input.is_file() else 0
+        lines = read_jsonl(input)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        n_ok, n_err, n_fail, chars = 0, 0, 0, 0
+        errors: list[str] = []
+        with open(output, "w", encoding="utf-8") as out, Progress(
+            TextColumn(f"detect {kind}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        ) as prog:
+            task = prog.add_task("rows", total=total or None)
+            for line in lines:
+                prog.advance(task)
+                if line.row is None:
+                    n_err += 1
+                    errors.append(line.error)
+                    out.write(json.dumps({"id": None, "line": line.lineno, "error": line.error}, ensure_ascii=False) + "\n")
+                    continue
+                rid = line.row.get("id")
+                try:
+                    res = run_detector(kind, line.row, facts=sheet)
+                except DetectorError as e:
+                    n_err += 1
+                    msg = f"{input}:{line.lineno}: {e}"
+                    errors.append(msg)
+                    out.write(json.dumps({"id": rid, "line": line.lineno, "error": msg}, ensure_ascii=False) + "\n")
+                    continue
+                n_ok += 1
+                chars += len(line.row["text"])
+                n_fail += bool(res.get(DETECTORS[kind].fail_field))
+                out.write(json.dumps({"id": rid, **res}, ensure_ascii=False) + "\n")
+            elapsed = prog.tasks[0].elapsed or 0.0
+    except InputError as e:
+        _fail(str(e))
+    except FileNotFoundError as e:
+        _fail(str(e))
+    t = Table(title=f"wenforge detect {kind}", show_header=False)
+    t.add_row("input", str(input))
+    t.add_row("rows scored", str(n_ok))
+    t.add_row(f"flagged ({DETECTORS[kind].fail_field})", f"{n_fail} ({n_fail / max(n_ok, 1):.1%})")
+    t.add_row("malformed / rejected lines", str(n_err))
+    t.add_row("speed", f"{chars / max(elapsed, 1e-9):,.0f} chars/s")
+    t.add_row("output", str(output))
+    console.print(t)
+    for msg in errors[:10]:
+        console.print(f"[yellow]skipped with reason:[/yellow] {msg}", highlight=False)
+    if len(errors) > 10:
+        console.print(f"... and {len(errors) - 10} more (see `error` lines in {output})")
+
+
+def detect_train(
+    kind: Annotated[str, typer.Argument(help="ai, grammar, hallucination, halluqa, or all")] = "all",
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write assets here, not the package assets")] = None,
+) -> None:
+    """Rebuild the shipped detector models from the `dev` rows of ../shared/data."""
+    from rich.console import Console
+
+    from wenforge.paths import shared_data_dir
+
+    console = Console()
+    kinds = TRAINABLE if kind == "all" else (kind,)
+    if any(k not in TRAINABLE for k in kinds):
+        _fail(f"cannot train {kind!r}; trainable: {', '.join(TRAINABLE)}, all")
+    try:
+        data = shared_data_dir()
+    except FileNotFoundError as e:
+        _fail(str(e))
+    for k in kinds:
+        with console.status(f"training {k} on dev rows"):
+            if k == "ai":
+                from wenforge.eval.detectors import ai
+
+                info = ai.train_from_hc3(data / "ai_text" / "hc3_chinese_sample.jsonl",
+                                         out_dir / "ai.npz" if out_dir else None)
+            elif k == "grammar":
+                from wenforge.eval.detectors import grammar
+
+                info = grammar.train(data, out_dir / "grammar.npz" if out_dir else None)
+            elif k == "hallucination":
+                from wenforge.eval.detectors import hallucination as h
+
+                with open(data / "hallucination" / "uhgeval_concise.jsonl", encoding="utf-8") as f:
+                    rows = [json.loads(x) for x in f]
+                m = h.train([r for r in rows if r["split"] == "dev"], out_dir / "hallucination.json" if out_dir else None)
+                info = {key: {"threshold": v["threshold"], "cv_f1_dev": v["cv_f1_dev"]}
+                        for key, v in m.items() if isinstance(v, dict)}
+            else:
+                from wenforge.eval import halluqa
+
+                qs, ans = halluqa.load_halluqa(data)
+                info = halluqa.train(qs, [a for a in ans if a["split"] == "dev"], out_dir / "halluqa.joblib" if out_dir else None)
+        console.print(f"[green]{k}[/green]: {info}", highlight=False)
+
+
+def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config YAML")]) -> None:
+    """Score outputs (or generate them) on accuracy, style, every detector and HalluQA; write eval.json,
+    feedback.json and report.html into the run folder."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from wenforge.eval.detectors.facts import FactSheetError
+    from wenforge.eval.evaluate import EvalConfigError, load_config, run_eval
+    from wenforge.eval.io import InputError
+
+    console = Console()
+    try:
+        cfg = load_config(config)
+    except EvalConfigError as e:
+        _fail(str(e))
+    try:
+        with Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as prog:
+            task = prog.add_task("rows", total=None)
+            res = run_eval(cfg, progress=lambda i, n: prog.update(task, completed=i, total=n))
+    except (InputError, FactSheetError, FileNotFoundError) as e:
+        _fail(str(e))
+    ev, fb = res["eval"], res["feedback"]
+    t = Table(title="wenforge eval", show_header=False)
+    for k, v in ev["overall"].items():
+        t.add_row(k, f"{v:.4g}" if isinstance(v, float) else str(v))
+    t.add_row("excluded lines", str(ev["n_excluded"]))
+    console.print(t)
+    for g, ws in fb.get("next_weights", {}).items():
+        console.print(f"next weights by {g}: " + ", ".join(f"{k} {v:.3f}" for k, v in ws.items()), highlight=False)
+    console.print(f"distil more for {len(fb['distill'])} failing prompts")
+    for e in res["excluded"][:5]:
+        console.print(f"[yellow]excluded:[/yellow] {e['reason']}", highlight=False)
+    console.print(f"report: {Path(res['out_dir']) / 'report.html'}")

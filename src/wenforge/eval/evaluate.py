@@ -1,0 +1,347 @@
+"""`wenforge eval CONFIG.yaml`: score a model's outputs on every dimension and write the feedback.
+
+Outputs come from a JSONL (`outputs:`), or are generated (`generate:`) from a local model path
+(transformers, imported lazily) or any OpenAI-compatible endpoint (openai client, imported lazily; the
+API key is read from the environment variable named in the config, never logged or written).
+
+Per row (fields: `id`, `prompt`, `completion` (or `output`/`response`/`text`), optional `answer`,
+`category`, `task`, `label`, `source`, `reference`, `keywords`, `subject`, `question_id` (HalluQA)):
+- `reward`: the rule-based outcome reward when the row has an `answer`;
+- `literary_score`, and `style_match` against `style_profile`;
+- every detector in `detectors` (kinds from wenforge.eval.kinds);
+- `halluqa`: when the row has a HalluQA `question_id` (or `best_answers`/`wrong_answers`), judged
+  against the reference answers.
+The run folder gets `eval.json` (summary, per-category/task/label breakdowns), `rows.jsonl` (per-row
+evidence), `excluded.jsonl` (malformed lines with file:line and reason), `feedback.json` and `report.html`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from wenforge.eval.feedback import FeedbackConfig, build_feedback
+from wenforge.eval.io import read_jsonl
+from wenforge.eval.kinds import DETECTORS, DetectorError, run_detector
+
+COMPLETION_FIELDS = ("completion", "output", "response", "text")
+
+
+class EvalConfigError(ValueError):
+    """A config that cannot be used; the message names the file and key."""
+
+
+class GenerateConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    prompts: str = Field(..., description="JSONL of prompts")
+    prompt_field: str = "prompt"
+    model: str = Field(..., description="local model path, or the model name at base_url")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint; absent = load `model` locally")
+    api_key_env: str = Field("OPENAI_API_KEY", description="environment variable holding the API key")
+    max_new_tokens: int = 256
+    temperature: float = 0.0
+
+
+class EvalConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outputs: str | None = Field(None, description="JSONL of model outputs (or use generate)")
+    generate: GenerateConfig | None = None
+    output_dir: str = "eval-out"
+    answer_format: str = "boxed"
+    detectors: list[str] = Field(default_factory=lambda: ["ai", "grammar", "hallucination", "safety"])
+    facts: str | None = Field(None, description="fact sheet YAML for the facts detector")
+    style_profile: str | None = None
+    literary: bool = True
+    halluqa: bool = True
+    worst_k: int = 8
+    feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
+
+
+def load_config(path: str | Path) -> EvalConfig:
+    import yaml
+
+    p = Path(path)
+    if not p.exists():
+        raise EvalConfigError(f"{p}: no such config file")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise EvalConfigError(f"{p}: not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise EvalConfigError(f"{p}: expected a mapping of settings")
+    try:
+        cfg = EvalConfig.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(x) for x in err["loc"])
+        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        raise EvalConfigError(f"{p}: {key}: {msg}") from None
+    base = p.parent
+    for name in ("outputs", "facts", "style_profile"):
+        v = getattr(cfg, name)
+        if v and not Path(v).is_absolute():
+            setattr(cfg, name, str((base / v).resolve()))
+    if cfg.generate and not Path(cfg.generate.prompts).is_absolute():
+        cfg.generate.prompts = str((base / cfg.generate.prompts).resolve())
+    if not Path(cfg.output_dir).is_absolute():
+        cfg.output_dir = str((base / cfg.output_dir).resolve())
+    bad = [d for d in cfg.detectors if d not in DETECTORS]
+    if bad:
+        raise EvalConfigError(f"{p}: detectors: unknown kind {bad[0]!r}; kinds: {', '.join(DETECTORS)}")
+    if not cfg.outputs and not cfg.generate:
+        raise EvalConfigError(f"{p}: give `outputs` (a JSONL of outputs) or `generate`")
+    if "facts" in cfg.detectors and not cfg.facts:
+        raise EvalConfigError(f"{p}: detectors: 'facts' needs `facts: FACTS.yaml`")
+    return cfg
+
+
+# ---- generation ------------------------------------------------------------------------------------------
+
+
+def generate(g: GenerateConfig, rows: list[dict]) -> list[str]:
+    prompts = [str(r.get(g.prompt_field, "")) for r in rows]
+    if g.base_url:
+        from openai import OpenAI
+
+        client = OpenAI(base_url=g.base_url, api_key=os.environ.get(g.api_key_env, "EMPTY"))
+        out = []
+        for p in prompts:
+            resp = client.chat.completions.create(model=g.model, messages=[{"role": "user", "content": p}],
+                                                  max_tokens=g.max_new_tokens, temperature=g.temperature)
+            out.append(resp.choices[0].message.content or "")
+        return out
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(g.model)
+    model = AutoModelForCausalLM.from_pretrained(g.model)
+    out = []
+    for p in prompts:
+        enc = tok(p, return_tensors="pt")
+        gen = model.generate(**enc, max_new_tokens=g.max_new_tokens, do_sample=g.temperature > 0,
+                             pad_token_id=tok.pad_token_id or tok.eos_token_id)
+        out.append(tok.decode(gen[0][enc["input_ids"].shape[1]:], skip_special_tokens=True))
+    return out
+
+
+# ---- scoring ---------------------------------------------------------------------------------------------
+
+
+def _completion(row: dict) -> str | None:
+    for f in COMPLETION_FIELDS:
+        if isinstance(row.get(f), str):
+            return row[f]
+    return None
+
+
+def _halluqa_question(row: dict, questions: dict[int, dict] | None) -> dict | None:
+    if row.get("best_answers") or row.get("wrong_answers"):
+        q = {"Question": row.get("prompt") or row.get("question") or "", "Category": row.get("category", "")}
+        for i, a in enumerate(row.get("best_answers") or [], 1):
+            q[f"Best Answer{i}"] = a
+        for i, a in enumerate(row.get("wrong_answers") or [], 1):
+            q[f"Wrong_Answer{i}"] = a
+        return q
+    if questions and row.get("question_id") is not None:
+        try:
+            return questions.get(int(row["question_id"]))
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def score_row(row: dict, cfg: EvalConfig, *, facts=None, profile=None, questions=None) -> dict:
+    comp = _completion(row) or ""
+    r: dict[str, Any] = {
+        "id": row.get("id"), "prompt": row.get("prompt") or row.get("question"), "completion": comp,
+        "category": row.get("category"), "task": row.get("task"), "label": row.get("label"),
+        "answer": row.get("answer"),
+    }
+    if row.get("answer") is not None:
+        from wenforge.rewards import outcome_reward
+
+        r["reward"] = float(outcome_reward(comp, str(row["answer"]), fmt=cfg.answer_format))
+    if cfg.literary or profile is not None:
+        from wenforge.style import literary_score, style_match
+
+        if cfg.literary:
+            r["literary_score"] = round(float(literary_score(comp)), 4)
+        if profile is not None:
+            r["style_match"] = round(float(style_match(comp, profile)), 4)
+    det: dict[str, dict] = {}
+    drow = {**row, "text": comp}
+    for name in cfg.detectors:
+        kind = DETECTORS[name]
+        if any(not isinstance(row.get(f), str) for f in kind.requires):
+            continue  # e.g. hallucination without a source: not applicable to this row
+        try:
+            det[name] = run_detector(name, drow, facts=facts)
+        except DetectorError as e:
+            det[name] = {"error": str(e)}
+    r["detectors"] = det
+    q = _halluqa_question(row, questions) if cfg.halluqa else None
+    if q is not None:
+        from wenforge.eval.halluqa import judge
+
+        r["halluqa"] = judge(comp, q)
+    return r
+
+
+def _summary(rows: list[dict]) -> dict:
+    n = len(rows)
+    out: dict[str, Any] = {"n": n}
+    if not n:
+        return out
+    rw = [r["reward"] for r in rows if r.get("reward") is not None]
+    if rw:
+        out["accuracy"] = round(sum(x == 1.0 for x in rw) / len(rw), 4)
+        out["mean_reward"] = round(sum(rw) / len(rw), 4)
+    for key in ("literary_score", "style_match"):
+        v = [r[key] for r in rows if r.get(key) is not None]
+        if v:
+            out[key] = round(sum(v) / len(v), 4)
+    for name, kind in DETECTORS.items():
+        ds = [r["detectors"][name] for r in rows if name in r.get("detectors", {}) and "error" not in r["detectors"][name]]
+        if ds:
+            out[f"{name}_rate"] = round(sum(bool(d.get(kind.fail_field)) for d in ds) / len(ds), 4)
+    if name_scores := [r["detectors"]["ai"]["ai_score"] for r in rows if "ai_score" in r.get("detectors", {}).get("ai", {})]:
+        out["ai_score"] = round(sum(name_scores) / len(name_scores), 4)
+    hq = [r["halluqa"]["hallucinated"] for r in rows if r.get("halluqa")]
+    if hq:
+        out["halluqa_hallucination_rate"] = round(sum(hq) / len(hq), 4)
+    out["fail_rate"] = round(sum(bool(r.get("failed")) for r in rows) / n, 4)
+    return out
+
+
+def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None) -> dict:
+    t0 = time.time()
+    out_dir = Path(cfg.output_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    excluded: list[dict] = []
+    rows: list[dict] = []
+    src = cfg.outputs or cfg.generate.prompts
+    for line in read_jsonl(src):
+        if line.row is None:
+            excluded.append({"line": line.lineno, "reason": line.error})
+            continue
+        if cfg.outputs and _completion(line.row) is None:
+            excluded.append({"line": line.lineno, "id": line.row.get("id"),
+                             "reason": f"{src}:{line.lineno}: no completion field ({'/'.join(COMPLETION_FIELDS)})"})
+            continue
+        rows.append(line.row)
+    if cfg.generate and not cfg.outputs:
+        for r, c in zip(rows, generate(cfg.generate, rows), strict=True):
+            r["completion"] = c
+            r.setdefault("prompt", r.get(cfg.generate.prompt_field))
+    facts = None
+    if "facts" in cfg.detectors:
+        from wenforge.eval.detectors.facts import load_facts
+
+        facts = load_facts(cfg.facts)
+    profile = None
+    if cfg.style_profile:
+        from wenforge.style import load_profile
+
+        profile = load_profile(cfg.style_profile)
+    questions = None
+    if cfg.halluqa and any(r.get("question_id") is not None for r in rows):
+        try:
+            from wenforge.eval.halluqa import load_halluqa
+            from wenforge.paths import shared_data_dir
+
+            questions, _ = load_halluqa(shared_data_dir())
+        except FileNotFoundError:
+            questions = None
+    scored = []
+    for i, row in enumerate(rows):
+        scored.append(score_row(row, cfg, facts=facts, profile=profile, questions=questions))
+        if progress:
+            progress(i + 1, len(rows))
+    fb = build_feedback(scored, cfg.feedback)  # also sets r["failed"]
+    result: dict[str, Any] = {
+        "overall": _summary(scored),
+        "by": {g: {k: _summary(v) for k, v in sorted(_group(scored, g).items())} for g in ("category", "task", "label")},
+        "detectors": cfg.detectors, "n_excluded": len(excluded),
+        "seconds": round(time.time() - t0, 2), "config": cfg.model_dump(),
+    }
+    result["by"] = {g: v for g, v in result["by"].items() if v}
+    result["worst"] = _worst(scored, cfg.worst_k)
+    _write(out_dir, scored, excluded, result, fb)
+    return {"eval": result, "feedback": fb, "out_dir": str(out_dir), "excluded": excluded}
+
+
+def _group(rows: list[dict], g: str) -> dict[str, list[dict]]:
+    d: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r.get(g) not in (None, ""):
+            d[str(r[g])].append(r)
+    return d
+
+
+def _severity(r: dict) -> tuple:
+    return (-len(r.get("failed", [])), r.get("reward") if r.get("reward") is not None else 0.0,
+            -(r.get("detectors", {}).get("hallucination", {}).get("hallucination_score") or 0.0))
+
+
+def _worst(rows: list[dict], k: int) -> list[dict]:
+    bad = sorted([r for r in rows if r.get("failed")], key=_severity)[:k]
+    return [{"id": r.get("id"), "category": r.get("category"), "failed": r["failed"], "completion": r["completion"],
+             "evidence": _evidence(r)} for r in bad]
+
+
+def _evidence(r: dict) -> list[str]:
+    ev = []
+    d = r.get("detectors", {})
+    for s in (d.get("grammar") or {}).get("spans", [])[:3]:
+        ev.append(f"grammar {s['code']}: {s['text']}")
+    for s in (d.get("hallucination") or {}).get("unsupported", [])[:3]:
+        ev.append(f"unsupported {s['kind']}: {s['text']}")
+    for c in (d.get("facts") or {}).get("contradictions", [])[:3]:
+        ev.append(f"facts {c['reason']}: {c['span']['text']}")
+    for h in (d.get("safety") or {}).get("hits", [])[:3]:
+        ev.append(f"safety {h['category']}: {h['text']}")
+    if r.get("reward") is not None and r["reward"] < 1:
+        ev.append(f"outcome reward {r['reward']} (answer {r.get('answer')})")
+    if r.get("halluqa", {}).get("hallucinated"):
+        ev.append(f"HalluQA: hallucinated (p={r['halluqa']['probability']})")
+    return ev
+
+
+def _write(out_dir: Path, scored: list[dict], excluded: list[dict], result: dict, fb: dict) -> None:
+    with open(out_dir / "rows.jsonl", "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in scored)
+    with open(out_dir / "excluded.jsonl", "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in excluded)
+    (out_dir / "eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out_dir / "feedback.json").write_text(json.dumps(fb, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(out_dir / "report.html", result, fb, excluded)
+
+
+def write_report(path: Path, result: dict, fb: dict, excluded: list[dict]) -> Path:
+    from wenforge.report import Page
+
+    page = Page("wenforge evaluation")
+    page.heading("Overall").table([result["overall"]])
+    for g, groups in result.get("by", {}).items():
+        page.heading(f"By {g}").table([{g: k, **v} for k, v in groups.items()])
+        rates = {k: v.get("fail_rate", 0.0) for k, v in groups.items()}
+        page.bar_chart(f"failure rate by {g}", rates)
+    page.heading("Feedback: next mixture weights")
+    page.paragraph(fb["rule"])
+    for g, ws in fb.get("weights", {}).items():
+        page.table([{g: k, **{kk: vv for kk, vv in v.items() if kk != "failed_checks"},
+                     "failed_checks": v["failed_checks"]} for k, v in ws.items()])
+    page.heading("Distil more for").table(
+        [{"id": d["id"], "prompt": (d.get("prompt") or "")[:80], "failed": ", ".join(d["failed"])} for d in fb["distill"][:20]]
+    )
+    page.examples("Worst examples", [{"text": w["completion"], "id": w["id"], "category": w.get("category"),
+                                      "failed": ", ".join(w["failed"]), "evidence": " | ".join(w["evidence"])}
+                                     for w in result.get("worst", [])])
+    page.heading("Excluded lines").table(excluded[:50] or [])
+    return page.write(path)
