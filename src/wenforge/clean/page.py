@@ -137,7 +137,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     alien_lines = {f.line for f in f_gib if f.weight >= 0.5}
     baity_numbered = [f for f in numbered if bait_by_line.get(f.line, 0) >= 0.4 or f.line in alien_lines]
     ev[R.HOTLIST] = _noisy_or([0.4] * min(3, len(explicit_hot)) + [0.2] * min(3, len(baity_numbered)))
-    datelines = {m.group() for ln in lines for m in [stitched.DATELINE_RE.search(ln.text[:80])] if m}
+    datelines = {m.group() for ln in lines for m in [stitched.DATELINE_RE.search(ln.text[:80])] if m} \
+        if ("日电" in work or "日讯" in work or "日消息" in work) else set()
     ev[R.STITCHED] = 0.2 if len(datelines) >= 2 else 0.0
     ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
     score = _noisy_or(ev.values())

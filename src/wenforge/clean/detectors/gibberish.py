@@ -21,9 +21,10 @@ def detect(lines: list[Line]) -> list[Finding]:
             continue
         urls = [(ln.start + m.start(), ln.start + m.end()) for m in _URL_RE.finditer(ln.text)] \
             if ("http" in ln.text or "www." in ln.text or "@" in ln.text) else []
-        alien = [(s, e, t, alien_score(t)) for s, e, t in toks
-                 if not is_url(t) and "@" not in t and not any(a <= s < b for a, b in urls)]
-        alien = [a for a in alien if a[3] > 0]
+        # score first (cached, and most tokens score 0); then drop URLs, e-mails and tokens inside them
+        alien = [(s, e, t, sc) for s, e, t in toks if (sc := alien_score(t)) > 0]
+        alien = [a for a in alien if "@" not in a[2] and not is_url(a[2])
+                 and not any(u <= a[0] < v for u, v in urls)]
         if not alien:
             continue
         alien_chars = sum(e - s for s, e, _, sc in alien if sc >= 0.5)

@@ -47,7 +47,7 @@ def containment(a: set[str], b: set[str] | Counter) -> float:
     """Share of ``a``'s content bigrams found in ``b``."""
     if not a:
         return 1.0
-    return len(a.intersection(b.keys() if isinstance(b, dict) else b)) / len(a)
+    return sum(map(b.__contains__, a)) / len(a)
 
 
 def _runs(lines: list[Line], flagged: set[int], ignore: set[int]) -> list[list[Line]]:
