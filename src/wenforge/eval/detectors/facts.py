@@ -46,7 +46,7 @@ REASONS = {
 CUES: dict[str, re.Pattern] = {
     "studied_at": re.compile(r"读书|求学|上学|就读|读研|读博|念书|上大学|念大学|大学时|本科|研究生|博士生|硕士生|实验室|校园|课堂|宿舍|导师|同学|毕业|入学|学习"),
     "worked_at": re.compile(r"工作|任职|就职|上班|入职|供职|同事|办公室|加入|跳槽"),
-    "lived_in": re.compile(r"住在|生活在|定居|居住|搬到|搬去|安家|落户"),
+    "lived_in": re.compile(r"住在|生活|定居|居住|搬到|搬去|安家|落户"),
     "founded": re.compile(r"创办|创立|创建|成立了|创业|创始"),
     "born": re.compile(r"出生|生于|诞生|降生"),
     "died": re.compile(r"去世|逝世|病逝|离世|辞世|过世|牺牲"),
@@ -294,9 +294,18 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
         objects = [(a, b, c) for a, b, c in mentioned if c not in subjects]
         known = {c for _, _, c in objects}
         for m in ORG_RE.finditer(sent):
-            name = sheet.canonical(m.group(0))
+            raw = m.group(0)
+            cut = max((raw.rfind(c) for c in "在到从于去进入是的年月日我他她你们和与"), default=-1)
+            if cut >= 0:
+                raw = raw[cut + 1:]
+            if not ORG_RE.fullmatch(raw):
+                continue
+            a0 = m.end() - len(raw)
+            name = sheet.canonical(raw)
+            if any(a < m.end() and a0 < b for a, b, c in mentioned if c not in subjects):
+                continue  # 清华的实验室: part of a known object
             if name not in known and not any(name in k or k in name for k in known):
-                objects.append((m.start(), m.end(), name))
+                objects.append((a0, m.end(), name))
 
         def emit(reason: str, span: tuple[int, int], claim: dict, fact: Fact | None, off=off, sent=sent):
             s, e = span
@@ -333,7 +342,8 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
             rel_facts = [f for f in facts if f.relation == rel]
             if not rel_facts:
                 continue
-            near_objs = [o for o in objects if abs(o[0] - m.start()) < 40]
+            same_clause = [o for o in objects if not re.search(r"[，,；;：]", sent[min(o[0], m.start()):max(o[1], m.end())])]
+            near_objs = sorted(same_clause, key=lambda o: abs(o[0] - m.start()))[:1]
             if rel == "studied_at" and GRADUATED.fullmatch(m.group(0)):
                 f = next((f for f in rel_facts if f.end and (not near_objs or f.object in {o[2] for o in near_objs})), None)
                 if f and t.year != f.end:

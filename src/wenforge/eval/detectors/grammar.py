@@ -136,17 +136,28 @@ def threshold() -> float:
     return load_model()[4]
 
 
+# A text of many sentences takes the max over them, so the model alone flags it only above this stricter
+# threshold (a heuristic, not tuned: the FCGEC threshold assumes half the sentences are wrong).
+MULTI_SENTENCE_THRESHOLD = 0.75
+
+
 def grammar_check(text: str) -> dict:
-    """`grammar_error`, `grammar_score` (max sentence probability) and `spans` with codes and offsets."""
-    thr = threshold()
+    """`grammar_error`, `grammar_score` (max sentence probability) and `spans` with codes and offsets.
+
+    Sentences that are mostly not Chinese or shorter than 8 characters get rules only, no model score.
+    """
+    from wenforge.text.chars import cjk_ratio
+
+    sents = split_sentences(text or "")
+    thr = threshold() if len(sents) <= 1 else max(threshold(), MULTI_SENTENCE_THRESHOLD)
     spans: list[dict] = []
     best = 0.0
     pos = 0
-    for sent in split_sentences(text or ""):
+    for sent in sents:
         start = (text or "").find(sent, pos)
         start = max(start, 0)
         pos = start + len(sent)
-        p = sentence_score(sent)
+        p = sentence_score(sent) if len(sent) >= 8 and cjk_ratio(sent) >= 0.5 else 0.0
         hits = [h for h in rule_hits(sent) if h["code"] not in WEAK_RULES]
         if hits:
             p = max(p, 0.9)

@@ -1,0 +1,71 @@
+"""Fact sheets: relative times, contradictions found and not found, sheet errors."""
+
+import datetime as dt
+
+import pytest
+
+from wenforge.eval.detectors.facts import FactSheetError, check_facts, load_facts, resolve_times
+
+REF = dt.date(2024, 6, 1)
+
+
+@pytest.mark.parametrize("text,year", [
+    ("十二年前", 2012), ("去年", 2023), ("前年", 2022), ("三年后", 2027), ("今年", 2024), ("明年", 2025),
+    ("2010年", 2010), ("二〇一〇年", 2010), ("5年以前", 2019), ("十八个月前", 2022), ("大前年", 2021),
+])
+def test_relative_and_absolute_times_resolve(text, year):
+    ts = resolve_times(f"{text}，他在那里。", REF)
+    assert [t.year for t in ts] == [year]
+
+
+def reasons(out):
+    return [c["reason"] for c in out["contradictions"]]
+
+
+def test_the_invented_lab_scene_is_caught(sheet):
+    # graduated 2009; "twelve years ago" is 2012: three years after he left university
+    out = check_facts("十二年前，我还在大学的实验室里熬夜做实验。", sheet)
+    assert reasons(out) == ["no_fact_covers_time"]
+    c = out["contradictions"][0]
+    assert c["claim"]["year"] == 2012 and c["fact"]["end"] == 2009
+    assert "十二年前" in c["span"]["text"]
+
+
+def test_consistent_statements_have_no_contradictions(sheet):
+    for text in ["二〇〇七年，我在清华读书。", "去年我在华为工作。", "十七年前，我在清华的实验室里做实验。",
+                 "三年后我还会在华为工作。", "我1987年出生。", "2009年我从清华毕业，同年加入华为。"]:
+        assert check_facts(text, sheet)["contradictions"] == [], text
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("2012年，我在清华大学的实验室里。", "time_outside_fact"),
+    ("2006年我在北京大学读书。", "object_conflict"),
+    ("我1990年出生。", "born_mismatch"),
+    ("2008年我从清华毕业。", "graduation_mismatch"),
+    ("1980年我在读书。", "before_birth"),
+    ("2018年，王芳在北京工作。", "after_death"),
+])
+def test_contradictions_found(sheet, text, reason):
+    assert reason in reasons(check_facts(text, sheet))
+
+
+def test_carried_time_and_ages(sheet):
+    out = check_facts("2014年春天。那时我每天泡在大学的实验室。", sheet)
+    assert reasons(out) == ["no_fact_covers_time"]
+    assert check_facts("我二十岁那年在清华读书。", sheet)["contradictions"] == []  # 1987 + 20 = 2007
+
+
+def test_line_subject_overrides_default(sheet):
+    out = check_facts("2018年她在北京生活。", sheet, subject="王芳")
+    assert reasons(out) == ["after_death"]
+
+
+def test_bad_sheets_get_clear_errors(tmp_path):
+    with pytest.raises(FactSheetError, match="reference_date"):
+        load_facts({"facts": []})
+    with pytest.raises(FactSheetError, match="relation"):
+        load_facts({"reference_date": "2024-01-01", "facts": [{"subject": "a", "relation": "likes"}]})
+    p = tmp_path / "f.yaml"
+    p.write_text("reference_date: 2024-01-01\nfactz: []\n", encoding="utf-8")
+    with pytest.raises(FactSheetError, match=r"f\.yaml: unknown key 'factz'"):
+        load_facts(p)
