@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from wenforge.text.segment import pos_words
+from wenforge.text.postag import pos_spans
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -88,11 +87,6 @@ def _norm_num(s: str) -> str:
     return s.lstrip("0") or "0"
 
 
-@lru_cache(maxsize=4096)
-def _pos_cached(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple(pos_words(text))
-
-
 def extract_claims(text: str) -> list[Claim]:
     """Numbers, dates, named entities and quoted terms, with offsets, sorted, non-overlapping."""
     found: list[Claim] = []
@@ -107,12 +101,7 @@ def extract_claims(text: str) -> list[Claim]:
         found.append(Claim(m.start(), m.end(), m.group(0), "number"))
     for m in QUOTE_RE.finditer(text):
         found.append(Claim(m.start(1), m.end(1), m.group(1), "quote"))
-    pos = 0
-    for w, flag in _pos_cached(text):
-        i = text.find(w, pos)
-        if i < 0:
-            continue
-        pos = i + len(w)
+    for w, flag, i, _ in pos_spans(text):
         kind = ENTITY_TAGS.get(flag)
         if kind and len(w) >= 2:
             found.append(Claim(i, i + len(w), w, kind))

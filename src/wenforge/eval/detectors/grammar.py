@@ -83,9 +83,11 @@ def rule_hits(sentence: str) -> list[dict]:
 # ---- features -------------------------------------------------------------------------------------------
 
 
-def sentence_tokens(sentence: str) -> list[str]:
-    """Feature tokens: POS n-grams (1-3), function-word-aware word/POS mixes, word bigrams, rule codes."""
-    pw = pos_words(sentence)
+def sentence_tokens(sentence: str, pw: list[tuple[str, str]] | None = None) -> list[str]:
+    """Feature tokens: POS n-grams (1-3), function-word-aware word/POS mixes, word bigrams, rule codes.
+    `pw`: the sentence's (word, flag) pairs when the caller already has them."""
+    if pw is None:
+        pw = pos_words(sentence)
     tags = ["BOS"] + [f if f not in ("x",) else (w if w in "，。；、：“”" else "x") for w, f in pw] + ["EOS"]
     toks = [f"P:{t}" for t in tags[1:-1]]
     toks += [f"P2:{a}_{b}" for a, b in itertools.pairwise(tags)]
@@ -116,11 +118,11 @@ def load_model(path: str | None = None):
     return vocab, z["idf"].astype("float64"), z["coef"].astype("float64"), float(z["intercept"][0]), float(z["threshold"][0])
 
 
-def sentence_score(sentence: str) -> float:
+def sentence_score(sentence: str, pw: list[tuple[str, str]] | None = None) -> float:
     """Probability that one sentence has a grammatical error."""
     vocab, idf, coef, b, _ = load_model()
     counts: dict[int, int] = {}
-    for t in sentence_tokens(sentence):
+    for t in sentence_tokens(sentence, pw):
         i = vocab.get(t)
         if i is not None:
             counts[i] = counts.get(i, 0) + 1
@@ -147,8 +149,10 @@ def grammar_check(text: str) -> dict:
     Sentences that are mostly not Chinese or shorter than 8 characters get rules only, no model score.
     """
     from wenforge.text.chars import cjk_ratio
+    from wenforge.text.postag import pos_spans
 
     sents = split_sentences(text or "")
+    spans_all = pos_spans(text) if text and len(sents) > 1 else ()
     thr = threshold() if len(sents) <= 1 else max(threshold(), MULTI_SENTENCE_THRESHOLD)
     spans: list[dict] = []
     best = 0.0
@@ -157,7 +161,8 @@ def grammar_check(text: str) -> dict:
         start = (text or "").find(sent, pos)
         start = max(start, 0)
         pos = start + len(sent)
-        p = sentence_score(sent) if len(sent) >= 8 and cjk_ratio(sent) >= 0.5 else 0.0
+        pw = [(w, f) for w, f, a, b in spans_all if a >= start and b <= pos] if spans_all else None
+        p = sentence_score(sent, pw) if len(sent) >= 8 and cjk_ratio(sent) >= 0.5 else 0.0
         hits = [h for h in rule_hits(sent) if h["code"] not in WEAK_RULES]
         if hits:
             p = max(p, 0.9)

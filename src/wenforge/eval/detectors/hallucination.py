@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from wenforge.eval.detectors.claims import extract_claims, number_values
-from wenforge.text.segment import pos_words
+from wenforge.text.segment import pos_words, words
 
 ASSET = Path(__file__).resolve().parent.parent / "assets" / "hallucination.json"
 DEFAULT_THRESHOLD = 0.5
@@ -105,7 +105,7 @@ class _Doc:
         t = self.text
         self.chars = set(t)
         self.bigrams = _bigrams(t)
-        self.words = {w for w, _ in _pos(t)} if t else set()
+        self.words = set(words(t)) if t else set()
         self.numbers = number_values(t)
         self.units = _units(t)
 
