@@ -18,7 +18,8 @@ from wenforge.clean.lexicon import LexiconMatcher, shared_matcher
 def test_alien_tokens_vs_ordinary_latin():
     for tok in ("v4sH6urr4=", "8b7cc5f8a7870cad", "ABCDE123_jan07", "AQRY9nq5dLuzVXPm=", "q3z8x7k2m"):
         assert alien_score(tok) >= 0.5, tok
-    for tok in ("COVID-19", "PM2.5", "MH370", "H7N9", "iPhone15Pro", "10Gbps", "NBA", "Hello", "2024", "GPT-4o"):
+    for tok in ("COVID-19", "PM2.5", "MH370", "H7N9", "iPhone15Pro", "10Gbps", "NBA", "Hello", "2024", "GPT-4o",
+                "Th.Lipps", "Short-Term", "J.S.Bach"):
         assert alien_score(tok) == 0.0, tok
 
 
@@ -97,3 +98,25 @@ def test_stitched_keeps_verse():
     poem = "明月几时有，把酒问青天。\n不知天上宫阙，今夕是何年。\n我欲乘风归去，又恐琼楼玉宇，高处不胜寒。\n起舞弄清影，何似在人间。"
     f, _ = stitched.detect(split_lines(poem), set())
     assert f == []
+
+
+def test_list_headers_are_boilerplate():
+    lines = split_lines("相关搜索：\n友情链接：中国政府网 | 新华网\n大家都在搜\n相关搜索引擎的技术原理并不复杂，本文介绍倒排索引。")
+    assert {f.line for f in boilerplate.detect(lines)} == {0, 1, 2}
+
+
+def test_bait_patterns_same_matches_with_first_char_guard():
+    """The guarded patterns (a faster form for the regex engine) find exactly what the plain ones find."""
+    import re
+
+    from wenforge.clean.detectors.bait import load_patterns
+
+    text = ("点击进入澳门银河官网 免费观看完整版 代开发票 防封永久地址 abcde123_jan07 国产自拍视频 "
+            "外挂辅助卡密 网址入口 av在线 日韩无码 黑户贷款 abc12_feb3").lower()
+    guarded = 0
+    for p in load_patterns():
+        assert p.lower is not None
+        guarded += p.lower.pattern.startswith("(?=[")
+        plain = re.compile(p.regex.pattern)
+        assert [m.span() for m in p.lower.finditer(text)] == [m.span() for m in plain.finditer(text)], p.regex.pattern
+    assert guarded >= 1

@@ -118,3 +118,25 @@ def test_datatrove_step(dev):
     assert keep is False and reason.startswith("clean_") and reason[6:] in R.REASONS
     d3 = Document(text=art.text, id="3")
     assert step.filter(d3) is True and d3.metadata["spam"] is False and d3.text == art.text
+
+
+def test_traditional_and_fullwidth_spam_read_through_a_view():
+    """Detectors read traditional characters as simplified and full-width letters/digits as ASCII; what
+    is kept is the page's own text, offsets unchanged."""
+    from wenforge.clean.page import detection_view
+
+    page = ("澳門新葡京線上娛樂城-開戶即送88元彩金-社區環境明顯改善_新聞網\n社區環境明顯改善\n"
+            "自今年初推行垃圾分類新規以來，本市各社區積極響應，在小區內設置分類投放點，並安排志願者現場指導居民正確投放。\n"
+            "據統計，目前全市居民小區垃圾分類覆蓋率已超過九成，廚餘垃圾分出量比去年同期增長約三成，公共充电桩１２００个。\n"
+            "ｑＷ８ｅＲ２ｔＹ７ｕＩ９ｏＰ３ａＳ５ｄＦ６ｇＨ１ｊＫ４\n熱門推薦：\n1. 網上真人百家樂 線上賭場註冊送彩金\n2. 午夜福利影院 免費在線觀看完整版")
+    view = detection_view(page)
+    assert len(view) == len(page) and "澳门" in view and "qW8eR2" in view and "，" in view
+    r = clean_page(page)
+    assert r.spam
+    assert "社區環境明顯改善" in r.text and "公共充电桩１２００个" in r.text  # the page's own characters
+    for gone in ("百家樂", "ｑＷ８ｅＲ２", "熱門推薦", "澳門新葡京"):
+        assert gone not in r.text, gone
+    for sp in r.removed:
+        assert page[sp.start : sp.end] == sp.text
+    assert detection_view("今年粮食产量１９８．３万吨，增长２．１％。") == "今年粮食产量198.3万吨，增长2.1％。"
+    assert not clean_page("２０２４年全市粮食总产量再创新高\n据统计，２０２４年粮食总产量达到１９８．３万吨，比上年增长２．１％。").spam

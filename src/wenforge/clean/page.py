@@ -83,6 +83,44 @@ def html_to_text(text: str) -> str:
     return re.sub(r"\n[ \t\u3000]*(?=\n)", "\n", text)
 
 
+# ------------------------------------------------------------------------------------- detection view
+
+# full-width letters, digits and the token symbols ＿．＋／＝ read as ASCII (ｑＷ８ｅＲ２ → qW8eR2); the
+# Chinese full-width punctuation (，：（）！？；) stays as it is
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
+                                          0xFF3F, 0xFF0E, 0xFF0B, 0xFF0F, 0xFF1D]}
+_FULLWIDTH_ALNUM_RE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+
+
+@lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern:
+    """Han characters that OpenCC's t2s changes (traditional-only forms), built once per process."""
+    from wenforge.text.chars import to_simplified
+
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    conv = to_simplified("\n".join(chars)).split("\n")
+    trad = [a for a, b in zip(chars, conv, strict=False) if len(b) == 1 and a != b] if len(conv) == len(chars) else []
+    return re.compile("[" + "".join(trad) + "]") if trad else re.compile(r"(?!)")
+
+
+def detection_view(work: str) -> str:
+    """What the detectors read, offset for offset the same as ``work``: traditional characters as
+    simplified (the lexicons and patterns are simplified) and full-width letters and digits as ASCII.
+    Only pages that have either are converted; a line whose conversion would change its length stays."""
+    view = work
+    if _traditional_re().search(work):
+        from wenforge.text.chars import to_simplified
+
+        conv = to_simplified(work)
+        if len(conv) != len(work):
+            conv = "\n".join(c if len(c) == len(ln) else ln
+                             for ln, c in ((ln, to_simplified(ln)) for ln in work.split("\n")))
+        view = conv
+    if _FULLWIDTH_ALNUM_RE.search(view):
+        view = view.translate(_FULLWIDTH)
+    return view
+
+
 # --------------------------------------------------------------------------------------------- detectors
 
 
@@ -104,7 +142,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     if not isinstance(text, str):
         raise TypeError(f"clean_page expects str, got {type(text).__name__}")
     work = html_to_text(text) if "<" in text and looks_like_html(text) else text
-    lines = split_lines(work)
+    view = detection_view(work)
+    lines = split_lines(view)  # detectors read the view; what is kept or removed is cut from ``work``
     if not lines:
         return CleanResult("", False, 0.0, [R.NO_CONTENT], [], work)
 
@@ -138,7 +177,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     baity_numbered = [f for f in numbered if bait_by_line.get(f.line, 0) >= 0.4 or f.line in alien_lines]
     ev[R.HOTLIST] = _noisy_or([0.4] * min(3, len(explicit_hot)) + [0.2] * min(3, len(baity_numbered)))
     datelines = {m.group() for ln in lines for m in [stitched.DATELINE_RE.search(ln.text[:80])] if m} \
-        if ("日电" in work or "日讯" in work or "日消息" in work) else set()
+        if ("日电" in view or "日讯" in view or "日消息" in view) else set()
     ev[R.STITCHED] = 0.2 if len(datelines) >= 2 else 0.0
     ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
     score = _noisy_or(ev.values())
@@ -205,11 +244,11 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     for ln in lines:
         if ln.index in drop_line:
             reason = drop_line[ln.index][0]
-            removed.append(RemovedSpan(ln.start, ln.end, reason, ln.text))
+            removed.append(RemovedSpan(ln.start, ln.end, reason, work[ln.start : ln.end]))
             continue
         spans = sorted(by_line.get(ln.index, ()), key=lambda f: (f.start, -f.end))
         if not spans:
-            kept_parts.append(ln.text)
+            kept_parts.append(work[ln.start : ln.end])
             continue
         pos = ln.start
         buf = []

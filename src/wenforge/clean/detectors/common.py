@@ -94,6 +94,8 @@ def _classes(tok: str) -> tuple[int, int, int, int, int]:
 
 
 _VOWELS = set("aeiouAEIOU")
+# initials and names joined by dots or hyphens: Th.Lipps, J.S.Bach, Jean-Paul, U.S.A
+_NAME_PARTS_RE = re.compile(r"^(?:[A-Z][a-z]{0,12}|[A-Z]{1,4})(?:[.-](?:[A-Z][a-z]{0,12}|[A-Z]{1,4}))+\.?$")
 # product names: iPhone15Pro, Mate60Pro, Galaxy24Ultra
 _PRODUCT_RE = re.compile(r"^[a-z]?[A-Z][a-z]+\d{1,3}(?:Pro|Max|Plus|Ultra|Mini|Air|SE|[A-Z][a-z]+)?$")
 # legitimate letter+digit tokens: models, standards, units, versions (PM2.5, COVID-19, MH370, iPhone15, 5G)
@@ -112,7 +114,7 @@ def alien_score(tok: str) -> float:
         return 0.0
     core = tok.strip("=")
     up, lo, dg, sy, trans = _classes(core)
-    if (trans <= 3 and _LEGIT_RE.match(tok)) or _PRODUCT_RE.match(tok):
+    if (trans <= 3 and _LEGIT_RE.match(tok)) or _PRODUCT_RE.match(tok) or _NAME_PARTS_RE.match(tok):
         return 0.0
     letters = up + lo
     if letters == 0:  # digits and symbols only: phone numbers, ids
