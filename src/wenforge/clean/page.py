@@ -95,10 +95,13 @@ _FULLWIDTH_ALNUM_RE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 @lru_cache(maxsize=1)
 def _traditional_re() -> re.Pattern:
     """Han characters that OpenCC's t2s changes (traditional-only forms), built once per process."""
-    from wenforge.text.chars import to_simplified
-
     chars = [chr(c) for c in range(0x4E00, 0xA000)]
-    conv = to_simplified("\n".join(chars)).split("\n")
+    try:
+        from wenforge.text.chars import to_simplified
+
+        conv = to_simplified("\n".join(chars)).split("\n")
+    except ImportError:  # OpenCC missing: pages are read as they are
+        conv = []
     trad = [a for a, b in zip(chars, conv, strict=False) if len(b) == 1 and a != b] if len(conv) == len(chars) else []
     return re.compile("[" + "".join(trad) + "]") if trad else re.compile(r"(?!)")
 
