@@ -106,11 +106,20 @@ def _traditional_re() -> re.Pattern:
     return re.compile("[" + "".join(trad) + "]") if trad else re.compile(r"(?!)")
 
 
+@lru_cache(maxsize=1)
+def _convertible_re() -> re.Pattern:
+    """Either kind of character the view converts (one scan for the pages that have neither)."""
+    trad = _traditional_re().pattern
+    return re.compile("[" + (trad[1:-1] if trad.startswith("[") else "") + "０-９Ａ-Ｚａ-ｚ]")
+
+
 def detection_view(work: str) -> str:
     """What the detectors read, offset for offset the same as ``work``: traditional characters as
     simplified (the lexicons and patterns are simplified) and full-width letters and digits as ASCII.
     Only pages that have either are converted; a line whose conversion would change its length stays."""
     view = work
+    if not _convertible_re().search(work):
+        return view
     if _traditional_re().search(work):
         from wenforge.text.chars import to_simplified
 
