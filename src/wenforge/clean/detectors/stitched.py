@@ -187,12 +187,28 @@ def detect(
     # a line's bigram is in the rest of the body when the body has more of it than the line
     body_text = "\n".join(ln.text for ln in body)
     counts = Counter(_HAN_BIGRAM_RE.findall(body_text))
-    ucounts = char_counts(body_text)
-    u_sumsq = _sumsq(ucounts)
+    body_han = "".join(_HAN_RUN_RE.findall(body_text))
+    # character counts of the body: built the first time a line gets as far as the character test
+    uc: list = []  # [Counter, its squared norm]
+
+    def body_chars() -> tuple[Counter, int]:
+        if not uc:
+            c = Counter(body_han)
+            for ln in removed_lines:
+                for k, v in chars(ln).items():
+                    left = c.get(k, 0) - v
+                    if left > 0:
+                        c[k] = left
+                    else:
+                        c.pop(k, None)
+            uc[:] = [c, _sumsq(c)]
+        return uc[0], uc[1]
+
     out: list[Finding] = []
+    removed_lines: list[Line] = []
     short_body = sorted(ln.n_cjk for ln in body)[len(body) // 2] < 30
-    body_cjk = sum(ucounts.values()) or 1
-    classical = sum(ucounts.get(c, 0) for c in MODERN_CHARS) / body_cjk < 0.006 and _classical_style(body)
+    body_cjk = len(body_han) or 1
+    classical = sum(body_han.count(c) for c in MODERN_CHARS) / body_cjk < 0.006 and _classical_style(body)
 
     def unrelated(ln: Line, rest_lines: list[Line], strict: bool, next_lines: list[Line] = (),
                   edge_occ: Counter | None = None) -> bool:
@@ -219,11 +235,14 @@ def detect(
         c = contain()
         if next_lines and DATELINE_RE.search(ln.text[:60]) and any(DATELINE_RE.search(x.text[:60]) for x in next_lines):
             return c < 0.3  # a dateline right before the article's own dateline
+        if c >= (0.25 if strict else max_containment):
+            return False  # shares enough bigrams: related whatever its character profile
+        ucounts, u_sumsq = body_chars()
         u = cosine(chars(ln), ucounts, u_sumsq) if edge_occ is None else \
             _cosine_without(chars(ln), ucounts, u_sumsq)
         if strict:
-            return not (c >= 0.25 or u >= 0.45)
-        return c < max_containment and u < max_unigram
+            return u < 0.45
+        return u < max_unigram
 
     removed_idx: set[int] = set()
     for side in (0, -1):
@@ -246,14 +265,17 @@ def detect(
                 out.append(Finding(edge.start, edge.end, R.STITCHED, 0.3, edge.index, whole_line=True,
                                    detail="edge of main article"))
                 removed_idx.add(edge.index)
-                for c, sub in ((counts, e_occ), (ucounts, chars(edge))):
+                removed_lines.append(edge)
+                subs = [(counts, e_occ)] + ([(uc[0], chars(edge))] if uc else [])
+                for c, sub in subs:
                     for k, v in sub.items():  # keep only positive counts: tests below ask for presence
                         left = c.get(k, 0) - v
                         if left > 0:
                             c[k] = left
                         else:
                             c.pop(k, None)
-                u_sumsq = _sumsq(ucounts)
+                if uc:
+                    uc[1] = _sumsq(uc[0])
             else:
                 break
     body = [x for x in body if x.index not in removed_idx]
