@@ -11,6 +11,8 @@ _CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TERMINAL_RE = re.compile(r"[。！？!?…”」』]\s*$|[。！？；]")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z0-9+/=_]+(?:[-.][A-Za-z0-9+/=_]+)*")
 _HAS_LATIN_RE = re.compile(r"[A-Za-z0-9+/=_]")
+_span = re.Match.span
+TOKEN_MIN_CHARS = 5  # Latin/digit tokens shorter than this are never alien
 
 
 class Line:
@@ -32,11 +34,13 @@ class Line:
         return f"Line({self.index}, {self.start}, {self.end}, {self.text[:30]!r})"
 
     def latin_tokens(self) -> list[tuple[int, int, str]]:
-        """(start, end, token) of Latin/digit runs, offsets in page coordinates."""
+        """(start, end, token) of the Latin/digit runs of at least ``TOKEN_MIN_CHARS`` characters (shorter
+        ones never look injected: ``alien_score`` is 0), offsets in page coordinates."""
         if self._tokens is None:
             st = self.start
-            self._tokens = [(st + m.start(), st + m.end(), m.group()) for m in _LATIN_TOKEN_RE.finditer(self.text)] \
-                if _HAS_LATIN_RE.search(self.text) else []
+            t = self.text
+            self._tokens = [(st + a, st + b, t[a:b]) for a, b in map(_span, _LATIN_TOKEN_RE.finditer(t))
+                            if b - a >= TOKEN_MIN_CHARS] if _HAS_LATIN_RE.search(t) else []
         return self._tokens
 
 
@@ -110,7 +114,7 @@ _LEGIT_RE = re.compile(
 def alien_score(tok: str) -> float:
     """How much a Latin/digit token looks injected (random, base64, hex, SEO id): 0 = ordinary, 1 = sure."""
     n = len(tok)
-    if n < 5:
+    if n < TOKEN_MIN_CHARS:
         return 0.0
     core = tok.strip("=")
     up, lo, dg, sy, trans = _classes(core)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
-
-_NORM_RE = re.compile(r"[\s\u3000]+")
 
 
 def detect(lines: list[Line], min_chars: int = 8) -> list[Finding]:
     seen: dict[str, int] = {}
     out = []
     for ln in lines:
-        key = _NORM_RE.sub("", ln.text).strip("。，、；：！？.,;:!?-—_|")
+        # without whitespace (str.split's whitespace is the regex's \s, U+3000 included)
+        key = "".join(ln.text.split()).strip("。，、；：！？.,;:!?-—_|")
         if len(key) < min_chars:
             continue
         if key in seen:

@@ -230,7 +230,7 @@ def detect(
             return modern_rate(chars(ln)) > 0.015
         if not strict and (ln.n_cjk < 12 or (short_body and ln.n_cjk < 40)):
             return False  # too short to judge; verse lines share little by nature
-        if sum(x.n_cjk for x in rest_lines) < 40:
+        if (body_n_cjk if rest_lines is body else sum(x.n_cjk for x in rest_lines)) < 40:
             return False
         c = contain()
         if next_lines and DATELINE_RE.search(ln.text[:60]) and any(DATELINE_RE.search(x.text[:60]) for x in next_lines):
@@ -279,6 +279,7 @@ def detect(
             else:
                 break
     body = [x for x in body if x.index not in removed_idx]
+    body_n_cjk = sum(x.n_cjk for x in body)
     first, last = body[0].index, body[-1].index
     hot_after = min((i for i in hot_lines if i > last), default=None)
     for r in runs:
