@@ -15,14 +15,16 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-from wenforge.text.segment import words
+from wenforge.text.segment import _jieba
 
 ASSET = Path(__file__).resolve().parent.parent / "assets" / "ai.npz"
 C_DEFAULT = 30.0
 
 
 def _tokens(text: str) -> list[str]:
-    return words(text)
+    """jieba words with whitespace tokens kept as they are (ChatGPT's list layout and the spacing around Latin
+    words are signal; `text.segment.words` drops them)."""
+    return _jieba().lcut(text)
 
 
 def make_vectorizer(**kw):
