@@ -140,3 +140,20 @@ def test_report_escapes_completions(tmp_path):
     fb = {"rule": "r", "weights": {}, "distill": []}
     html = write_report(tmp_path / "r.html", result, fb, []).read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_eval_reads_forge_round_details(app, tmp_path):
+    """A forge round's eval_details.jsonl (already scored, `question` + `completion` + `reward`) evaluates as is."""
+    _jsonl(tmp_path / "eval_details.jsonl", [
+        {"reward": 1.0, "category": "add", "completion": "\\boxed{5}", "question": "2+3=?"},
+        {"reward": -1.0, "category": "sub", "completion": "<think>1111", "question": "5-3=?"},
+    ])
+    cfg = tmp_path / "e.yaml"
+    cfg.write_text("outputs: eval_details.jsonl\noutput_dir: out\ndetectors: [safety]\nliteral: true\n", encoding="utf-8")
+    assert runner.invoke(app, ["eval", str(cfg)]).exit_code == 2  # typo'd key named
+    cfg.write_text("outputs: eval_details.jsonl\noutput_dir: out\ndetectors: [safety]\nliterary: false\n", encoding="utf-8")
+    res = runner.invoke(app, ["eval", str(cfg)])
+    assert res.exit_code == 0, res.output
+    fb = json.loads((tmp_path / "out" / "feedback.json").read_text(encoding="utf-8"))
+    assert fb["next_weights"]["category"]["sub"] > fb["next_weights"]["category"]["add"]
+    assert [d["prompt"] for d in fb["distill"]] == ["5-3=?"]

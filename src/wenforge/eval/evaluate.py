@@ -6,7 +6,8 @@ API key is read from the environment variable named in the config, never logged 
 
 Per row (fields: `id`, `prompt`, `completion` (or `output`/`response`/`text`), optional `answer`,
 `category`, `task`, `label`, `source`, `reference`, `keywords`, `subject`, `question_id` (HalluQA)):
-- `reward`: the rule-based outcome reward when the row has an `answer`;
+- `reward`: the rule-based outcome reward when the row has an `answer` (or the row's own `reward`, as in a
+  forge round's `eval_details.jsonl`, which `outputs:` can point at directly);
 - `literary_score`, and `style_match` against `style_profile`;
 - every detector in `detectors` (kinds from wenforge.eval.kinds);
 - `halluqa`: when the row has a HalluQA `question_id` (or `best_answers`/`wrong_answers`), judged
@@ -167,6 +168,8 @@ def score_row(row: dict, cfg: EvalConfig, *, facts=None, profile=None, questions
         from wenforge.rewards import outcome_reward
 
         r["reward"] = float(outcome_reward(comp, str(row["answer"]), fmt=cfg.answer_format))
+    elif isinstance(row.get("reward"), (int, float)):
+        r["reward"] = float(row["reward"])  # already scored upstream (e.g. a forge round's eval_details.jsonl)
     if cfg.literary or profile is not None:
         from wenforge.style import literary_score, style_match
 
