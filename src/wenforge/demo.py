@@ -1,11 +1,41 @@
-"""`wenforge demo`: the example corpus through every capability that is installed, into one folder."""
+"""`wenforge demo`: the example corpus through every capability, into one folder with one report.
+
+Acts, each writing its own run folder under the demo folder, then an index `report.html` that shows
+what each act recorded (the pipeline's sections in full, then mixing, distillation, RL rounds and
+evaluation) and links every act's own report:
+  1. pipeline  read → decode → extract → normalize → langid → quality → clean → style → dedup → Parquet
+  2. mix       a training mixture with a 40% literary share from the pipeline's labelled output
+  3. distill   a handful of samples from a tiny local model served by `wenforge serve`, through verifiers
+  4. forge     rounds of SFT/GRPO on a tiny model, held-out evaluation, re-weighting
+  5. eval      the independent evaluation of the rounds' outputs, and the feedback for the next round
+Acts whose extra is not installed (`train`, `distill`) are skipped with a note.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+import time
+import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from rich.console import Console
+
+from wenforge.report import Page
+
+MIX_SHARES = {"literature": 0.4, "news": 0.3, "qa": 0.3}
+
+
+@dataclass
+class Act:
+    name: str
+    status: str = "skipped"
+    seconds: float = 0.0
+    summary: dict[str, Any] = field(default_factory=dict)
+    report: str | None = None
+    note: str = ""
 
 
 def examples_dir() -> Path:
@@ -25,21 +55,99 @@ def _available(module: str) -> bool:
         return False
 
 
+def _act(name: str, console: Console, fn: Callable[[], tuple[dict, str | None]], needs: list[str] | None = None) -> Act:
+    act = Act(name)
+    missing = [m for m in needs or [] if not _available(m)]
+    if missing:
+        act.note = f"not installed: {', '.join(missing)} (pip install -e '.[train,distill]')"
+        console.print(f"[yellow]{name}[/yellow]: skipped ({act.note})")
+        return act
+    console.print(f"[bold]{name}[/bold] …")
+    t0 = time.time()
+    try:
+        act.summary, act.report = fn()
+        act.status = "ok"
+    except Exception as e:  # one failing act must not hide the others' results
+        act.status = "failed"
+        act.note = f"{type(e).__name__}: {e}"
+        console.print(f"[red]{name} failed[/red]: {act.note}")
+        console.print(traceback.format_exc(), markup=False, highlight=False)
+    act.seconds = round(time.time() - t0, 1)
+    return act
+
+
 def run_demo(output: Path, *, workers: int = 2) -> Path:
     from wenforge.pipeline.commands import run_with_progress
     from wenforge.pipeline.config import load_config
 
     console = Console(file=sys.stderr)
+    out = output.resolve()
+    out.mkdir(parents=True, exist_ok=True)
     ex = examples_dir()
-    overrides = {
-        "clean.enabled": _available("wenforge.clean.step"),
-        "style.enabled": _available("wenforge.style.step"),
-    }
-    cfg = load_config(ex / "demo.yaml", overrides=overrides)
-    console.print(f"[bold]wenforge demo[/bold]: {ex / 'corpus'} → {output.resolve()}")
-    for slot, on in overrides.items():
-        if not on:
-            console.print(f"  ({slot.split('.')[0]} step not installed in this build: skipped)")
-    result = run_with_progress(cfg, executor="local", workers=workers, out_dir=output, verbose=False)
-    Console().print(f"\n[bold green]report:[/bold green] {(result.out_dir / 'report.html').resolve()}")
-    return result.out_dir
+    console.print(f"[bold]wenforge demo[/bold]: {ex / 'corpus'} → {out}")
+    acts: list[Act] = []
+
+    def pipeline():
+        cfg = load_config(ex / "demo.yaml")
+        res = run_with_progress(cfg, executor="local", workers=workers, out_dir=out / "pipeline", verbose=False)
+        return {"read": res.read, "kept": res.kept, "excluded": res.excluded, "conserved": res.conserved}, str(res.out_dir / "report.html")
+
+    acts.append(_act("pipeline", console, pipeline))
+
+    def mix():
+        from wenforge.mix.mixture import build_mixture
+
+        res = build_mixture([out / "pipeline" / "data"], MIX_SHARES, budget=300_000, seed=0, max_repeat=2, output=out / "mix", chat=False)
+        labels = {k: {"target": v["target_share"], "achieved": v["achieved_share"]} for k, v in res.stats["labels"].items()}
+        return {"labels": labels, "max_abs_share_error": res.stats.get("max_abs_share_error")}, str(res.report)
+
+    acts.append(_act("mix", console, mix, needs=["wenforge.mix.mixture"]))
+
+    def distill():
+        from wenforge.distill.demo import run_distill_demo
+
+        res = run_distill_demo(out / "distill")
+        return res["stats"], res["report"]
+
+    acts.append(_act("distill", console, distill, needs=["torch", "transformers", "wenforge.distill.demo"]))
+    write_demo_report(out, acts)
+    Console().print(f"\n[bold green]report:[/bold green] {out / 'report.html'}")
+    return out
+
+
+def _act_rows(acts: list[Act], root: Path) -> list[dict]:
+    rows = []
+    for a in acts:
+        rel = str(Path(a.report).relative_to(root)) if a.report and Path(a.report).is_relative_to(root) else (a.report or "")
+        rows.append({"act": a.name, "status": a.status, "seconds": a.seconds, "report": rel, "note": a.note})
+    return rows
+
+
+def write_demo_report(root: Path, acts: list[Act]) -> Path:
+    """The demo's index page: act table, then each act's recorded figures."""
+    from wenforge.pipeline.report import add_run_sections
+
+    page = Page("wenforge demo")
+    page.paragraph("Every act writes its own run folder with stats.json and report.html; this page shows what each recorded.")
+    page.table(_act_rows(acts, root), ["act", "status", "seconds", "report", "note"])
+    (root / "demo.json").write_text(json.dumps([a.__dict__ for a in acts], ensure_ascii=False, indent=2, default=str))
+    by = {a.name: a for a in acts}
+    if by.get("pipeline") and by["pipeline"].status == "ok":
+        page.heading("1. Corpus pipeline")
+        stats = json.loads((root / "pipeline" / "stats.json").read_text())
+        add_run_sections(page, root / "pipeline", stats, samples=6)
+    if by.get("mix") and by["mix"].status == "ok":
+        page.heading("2. Mixture: target vs achieved shares")
+        labels = by["mix"].summary["labels"]
+        page.table([{"label": k, "target": v["target"], "achieved": v["achieved"]} for k, v in labels.items()])
+        page.bar_chart("achieved share", {k: v["achieved"] for k, v in labels.items()}, color="#76b7b2")
+    if by.get("distill") and by["distill"].status == "ok":
+        page.heading("3. Distillation: accepted and rejected samples, with reasons")
+        st = by["distill"].summary
+        page.table([{"figure": k, "value": v} for k, v in st.get("counts", {}).items()])
+        rejected = st.get("samples_rejected_by_reason") or {}
+        if rejected:
+            page.bar_chart("rejected samples by reason", rejected, color="#e15759")
+        explain = st.get("reasons") or {}
+        page.table([{"reason": k, "meaning": v} for k, v in explain.items()], ["reason", "meaning"])
+    return page.write(root / "report.html")

@@ -106,3 +106,14 @@ def test_quality_rescues_literature_the_generic_filters_drop():
         assert doc.metadata["quality_rescued"].split(":")[0] in {"gopher_rep", "fineweb_qual", "gopher_qual"}
     spam = Document(text="\n".join(["澳门新葡京官网注册送彩金"] * 40), id="s", metadata={"language": "zh"})
     assert rescuing.filter(spam)[0] is False  # rescue is for literature, not for spam
+
+
+def test_stray_inline_tags_are_not_html():
+    from wenforge.pipeline.steps.extract import looks_like_html
+
+    spam_residue = TEXT + "\n<font color=red>TOP1热点</font>：<span>某某新闻</span>\n" + TEXT
+    assert not looks_like_html(spam_residue)
+    doc = Document(text=spam_residue, id="s")
+    assert Extract().filter(doc) is True and doc.text == spam_residue  # left for normalize, not dropped
+    assert looks_like_html("<!DOCTYPE html><html><body><p>x</p></body></html>")
+    assert looks_like_html("<div><p>一</p><p>二</p><p>三</p></div>")

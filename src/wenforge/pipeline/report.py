@@ -111,10 +111,16 @@ def _excluded_samples(excluded: Path, per_step: int, rng: random.Random) -> dict
 
 
 def write_run_report(root: Path, stats: dict, *, samples: int = 8, seed: int = 0) -> Path:
-    root = Path(root)
+    """report.html of one run folder."""
+    page = Page(f"wenforge run: {stats['name']}")
+    add_run_sections(page, Path(root), stats, samples=samples, seed=seed)
+    return page.write(Path(root) / "report.html")
+
+
+def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, seed: int = 0) -> Page:
+    """The sections of a run's report, added to any page (the run's own report, the demo's report)."""
     rng = random.Random(seed)
     docs = stats["documents"]
-    page = Page(f"wenforge run: {stats['name']}")
     page.paragraph(
         f"read {docs['read']} · kept {docs['kept']} · excluded {docs['excluded']} · conservation {stats['conservation']}"
         f" · {stats['seconds']} s on {stats['executor']} ({stats['tasks']} tasks, {stats['workers']} workers)"
@@ -143,4 +149,4 @@ def write_run_report(root: Path, stats: dict, *, samples: int = 8, seed: int = 0
         page.examples(f"Excluded at {step}", items)
     page.heading("Stage timings (s)")
     page.table([{"stage": k, "seconds": v} for k, v in stats["stage_seconds"].items()])
-    return page.write(root / "report.html")
+    return page

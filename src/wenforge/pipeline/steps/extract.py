@@ -9,12 +9,15 @@ from datatrove.data import Document
 from wenforge.pipeline.reasons import Reason
 from wenforge.pipeline.steps.base import WenforgeFilter
 
-_HTML_HINT = re.compile(r"<\s*(html|body|div|p|article|head|section|span|br)\b", re.I)
+_DOCUMENT_TAG = re.compile(r"<\s*(!doctype|html|head|body)\b", re.I)
+_BLOCK_TAG = re.compile(r"<\s*(p|div|article|section|li|tr|td|h[1-6]|table|ul|ol|main|nav|header|footer)\b", re.I)
 
 
 def looks_like_html(text: str) -> bool:
-    """A document is treated as HTML when it has structural tags near the start."""
-    return bool(_HTML_HINT.search(text[:5000]))
+    """An HTML page (document tags), or markup-structured text (several block tags). Plain text with a
+    stray inline tag (`<font>`, `<span>`) is not: the normalize step strips those."""
+    head = text[:5000]
+    return bool(_DOCUMENT_TAG.search(head)) or len(_BLOCK_TAG.findall(head)) >= 3
 
 
 def extract_main_text(html: str, *, favor_precision: bool = False, include_tables: bool = False) -> str:
