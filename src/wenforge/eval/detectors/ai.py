@@ -53,6 +53,7 @@ def save(vec, clf, path: Path | None = None) -> Path:
     np.savez_compressed(path, vocab=np.array(vocab), idf=vec.idf_.astype("float32"),
                         coef=clf.coef_[0].astype("float32"), intercept=np.array([clf.intercept_[0]]))
     load_model.cache_clear()
+    _inverse_vocab.cache_clear()
     return path
 
 
@@ -66,6 +67,16 @@ def load_model(path: str | None = None):
     z = np.load(p, allow_pickle=False)
     vocab = {str(w): i for i, w in enumerate(z["vocab"])}
     return vocab, z["idf"].astype("float64"), z["coef"].astype("float64"), float(z["intercept"][0])
+
+
+@lru_cache(maxsize=1)
+def _inverse_vocab() -> list[str]:
+    """Index -> n-gram, built once (evidence lookups used to scan the whole vocabulary per text)."""
+    vocab = load_model()[0]
+    inv = [""] * len(vocab)
+    for g, i in vocab.items():
+        inv[i] = g
+    return inv
 
 
 def _features(text: str, vocab: dict[str, int]) -> dict[int, int]:
@@ -92,7 +103,7 @@ def ai_score(text: str, *, evidence: int = 0) -> float | tuple[float, list[dict]
     p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
     if not evidence:
         return p
-    inv = {i: g for g, i in vocab.items() if i in contrib}
+    inv = _inverse_vocab()
     top = sorted(contrib.items(), key=lambda kv: -kv[1])[:evidence]
     ev = []
     for i, c in top:
