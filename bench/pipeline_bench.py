@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import resource
 import shutil
@@ -99,7 +98,12 @@ def _langid_ok(doc) -> bool:
 def run_datatrove(data: Path, out: Path, workers: int) -> None:
     """The same work composed by hand from datatrove's own blocks."""
     from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.dedup.exact_dedup import ExactDedupConfig, ExactDedupFilter, ExactDedupSignature, ExactFindDedups
+    from datatrove.pipeline.dedup.exact_dedup import (
+        ExactDedupConfig,
+        ExactDedupFilter,
+        ExactDedupSignature,
+        ExactFindDedups,
+    )
     from datatrove.pipeline.dedup.minhash import (
         MinhashConfig,
         MinhashDedupBuckets,
@@ -112,9 +116,9 @@ def run_datatrove(data: Path, out: Path, workers: int) -> None:
     from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
     from datatrove.utils.hashing import HashConfig
 
+    from wenforge.pipeline.build import _doc_text
     from wenforge.pipeline.config import QualityConfig
     from wenforge.pipeline.steps.quality import chinese_filters
-    from wenforge.pipeline.build import _doc_text
     from wenforge.text.tokenizers import CharTokenizer
 
     hc = HashConfig(precision=64, hash_fc="xxhash")

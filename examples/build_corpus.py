@@ -110,8 +110,9 @@ def main(seed: int = 7) -> None:
             page = _html_page(art.title or "新闻", art.text, enc)
         text = page
         if enc == "big5":
-            from wenforge.text.chars import _t2s  # noqa: F401  (ensures opencc is importable)
             import opencc
+
+            from wenforge.text.chars import _t2s  # noqa: F401  (ensures opencc is importable)
 
             text = opencc.OpenCC("s2t").convert(page)
         (html_dir / f"page-{i:03d}-{enc}.html").write_bytes(text.encode(enc, errors="replace"))

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def quick_start_commands() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    return [block.strip() for block in re.findall(r"```bash\n(.*?)```", section, re.S)]
+    return [block.strip() for block in re.findall(r"```bash\n(.*?)```", section, re.DOTALL)]
 
 
 def test_quick_start_has_two_commands_and_ci_runs_the_second():

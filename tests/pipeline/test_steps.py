@@ -2,9 +2,17 @@ import random
 
 from datatrove.data import Document
 
-from wenforge.pipeline.steps import Decode, Extract, LanguageId, Normalize, ReadGate, decode_bytes, detect_language
-from wenforge.pipeline.steps.quality import LanguageQuality, chinese_filters, english_filters
 from wenforge.pipeline.config import QualityConfig
+from wenforge.pipeline.steps import (
+    Decode,
+    Extract,
+    LanguageId,
+    Normalize,
+    ReadGate,
+    decode_bytes,
+    detect_language,
+)
+from wenforge.pipeline.steps.quality import LanguageQuality, chinese_filters, english_filters
 
 TEXT = "北京今年的春天来得格外早，玉渊潭的樱花已经开了。市民们扶老携幼前来赏花，公园里人头攒动。"
 

@@ -25,8 +25,8 @@ from datatrove.pipeline.writers import JsonlWriter
 from datatrove.utils.hashing import HashConfig
 
 from wenforge.pipeline.config import ConfigError, PipelineConfig
-from wenforge.pipeline.reasons import Reason
 from wenforge.pipeline.readers import CorpusReader
+from wenforge.pipeline.reasons import Reason
 from wenforge.pipeline.steps import Decode, Extract, LanguageId, LanguageQuality, Normalize, ReadGate
 from wenforge.pipeline.steps.quality import chinese_filters, english_filters
 from wenforge.pipeline.writers import DedupExclusionWriter, ExclusionWriter, kept_writer

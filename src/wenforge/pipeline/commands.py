@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -56,8 +55,8 @@ def register(app: typer.Typer) -> None:
     def run(
         config: Path = typer.Argument(..., help="pipeline YAML (see examples/pipeline.yaml)"),
         executor: str = typer.Option("local", "--executor", "-e", help="local or ray"),
-        workers: Optional[int] = typer.Option(None, "--workers", "-w", help="parallel workers (default: config)"),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="run folder (default: config output.dir)"),
+        workers: int | None = typer.Option(None, "--workers", "-w", help="parallel workers (default: config)"),
+        output: Path | None = typer.Option(None, "--output", "-o", help="run folder (default: config output.dir)"),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="show datatrove's logs"),
     ) -> None:
         """Run a corpus pipeline: read, decode, extract, normalize, language ID, quality, clean, style, dedup, write."""

@@ -11,9 +11,9 @@ import hashlib
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from wenforge import __version__
 from wenforge.pipeline.build import RunLayout, build_stages, make_executor

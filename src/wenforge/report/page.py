@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:1100px;
@@ -36,15 +37,15 @@ class Page:
     title: str
     parts: list[str] = field(default_factory=list)
 
-    def heading(self, text: str) -> "Page":
+    def heading(self, text: str) -> Page:
         self.parts.append(f"<h2>{esc(text)}</h2>")
         return self
 
-    def paragraph(self, text: str) -> "Page":
+    def paragraph(self, text: str) -> Page:
         self.parts.append(f"<p class='note'>{esc(text)}</p>")
         return self
 
-    def table(self, rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> "Page":
+    def table(self, rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> Page:
         rows = list(rows)
         if not rows:
             self.parts.append("<p class='note'>(none)</p>")
@@ -66,7 +67,7 @@ class Page:
         self.parts.append(f"<table><tr>{head}</tr>{''.join(body)}</table>")
         return self
 
-    def bar_chart(self, title: str, values: Mapping[str, float], *, width: int = 640, color: str = "#4e79a7") -> "Page":
+    def bar_chart(self, title: str, values: Mapping[str, float], *, width: int = 640, color: str = "#4e79a7") -> Page:
         """Horizontal bar chart as inline SVG."""
         items = list(values.items())
         if not items:
@@ -91,7 +92,78 @@ class Page:
         )
         return self
 
-    def histogram(self, title: str, data: Sequence[float], *, bins: int = 20) -> "Page":
+    def line_chart(
+        self,
+        title: str,
+        series: Mapping[str, Sequence[float | None]],
+        *,
+        x: Sequence[float] | None = None,
+        x_label: str = "step",
+        y_range: tuple[float, float] | None = None,
+        width: int = 640,
+        height: int = 220,
+    ) -> Page:
+        """Line chart as inline SVG: one polyline per named series of y values (``None`` = no point).
+
+        ``x`` gives the shared x values (default 0, 1, 2, ...); ``y_range`` fixes the y axis (default: data range).
+        Numbers only go into the drawing; the title, series names and axis label are escaped."""
+        pts = [
+            (float(x[i]) if x is not None else float(i), float(y))
+            for ys in series.values()
+            for i, y in enumerate(ys)
+            if y is not None and (x is None or i < len(x))
+        ]
+        if not pts:
+            return self.paragraph(f"{title}: (no data)")
+        pad_l, pad_b, pad_t, pad_r = 56, 28, 24, 10
+        xs = [p[0] for p in pts]
+        x0, x1 = min(xs), max(xs)
+        y0, y1 = y_range if y_range else (min(p[1] for p in pts), max(p[1] for p in pts))
+        x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
+        colors = ["#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#76b7b2", "#b07aa1", "#9c755f", "#bab0ac"]
+
+        def sx(v: float) -> float:
+            return pad_l + (v - x0) / (x1 - x0) * (width - pad_l - pad_r)
+
+        def sy(v: float) -> float:
+            return pad_t + (1 - (v - y0) / (y1 - y0)) * (height - pad_t - pad_b)
+
+        parts = [
+            f"<text x='0' y='14' font-size='13' font-weight='bold'>{esc(title)}</text>",
+            f"<line x1='{pad_l}' y1='{height - pad_b}' x2='{width - pad_r}' y2='{height - pad_b}' stroke='#999'/>",
+            f"<line x1='{pad_l}' y1='{pad_t}' x2='{pad_l}' y2='{height - pad_b}' stroke='#999'/>",
+            f"<text x='{pad_l - 4}' y='{pad_t + 4}' font-size='11' text-anchor='end'>{y1:.3g}</text>",
+            f"<text x='{pad_l - 4}' y='{height - pad_b}' font-size='11' text-anchor='end'>{y0:.3g}</text>",
+            f"<text x='{pad_l}' y='{height - 8}' font-size='11'>{esc(x_label)} {x0:.4g}</text>",
+            f"<text x='{width - pad_r}' y='{height - 8}' font-size='11' text-anchor='end'>"
+            f"{esc(x_label)} {x1:.4g}</text>",
+        ]
+        if y0 < 0 < y1:
+            parts.append(
+                f"<line x1='{pad_l}' y1='{sy(0):.1f}' x2='{width - pad_r}' y2='{sy(0):.1f}' stroke='#ddd'/>"
+            )
+        for i, (name, ys) in enumerate(series.items()):
+            c = colors[i % len(colors)]
+            line = [
+                (float(x[j]) if x is not None else float(j), float(y))
+                for j, y in enumerate(ys)
+                if y is not None and (x is None or j < len(x))
+            ]
+            d = " ".join(f"{sx(a):.1f},{sy(b):.1f}" for a, b in sorted(line))
+            parts.append(f"<polyline fill='none' stroke='{c}' stroke-width='1.5' points='{d}'/>")
+            if len(line) == 1:
+                parts.append(f"<circle cx='{sx(line[0][0]):.1f}' cy='{sy(line[0][1]):.1f}' r='2.5' fill='{c}'/>")
+            parts.append(
+                f"<text x='{width - pad_r}' y='{pad_t + 12 * i}' font-size='11' fill='{c}' text-anchor='end'>"
+                f"{esc(name)}</text>"
+            )
+        self.parts.append(
+            f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' role='img'>"
+            f"{''.join(parts)}</svg>"
+        )
+        return self
+
+    def histogram(self, title: str, data: Sequence[float], *, bins: int = 20) -> Page:
         """Histogram of numeric values, drawn as a bar chart of bin ranges."""
         data = [float(x) for x in data]
         if not data:
@@ -105,7 +177,7 @@ class Page:
             counts[min(bins - 1, int((x - lo) / step))] += 1
         return self.bar_chart(title, {f"{lo + i * step:.3g}–{lo + (i + 1) * step:.3g}": c for i, c in enumerate(counts)})
 
-    def examples(self, title: str, items: Iterable[Mapping[str, Any]], *, max_chars: int = 1500) -> "Page":
+    def examples(self, title: str, items: Iterable[Mapping[str, Any]], *, max_chars: int = 1500) -> Page:
         """Text examples: each a mapping with `text` and any other fields shown as metadata."""
         self.heading(title)
         n = 0
@@ -120,7 +192,7 @@ class Page:
             self.parts.append("<p class='note'>(none)</p>")
         return self
 
-    def marked(self, title: str, items: Iterable[Mapping[str, Any]], *, max_chars: int = 2500) -> "Page":
+    def marked(self, title: str, items: Iterable[Mapping[str, Any]], *, max_chars: int = 2500) -> Page:
         """Texts with spans highlighted: each item has `text`, `spans` [(start, end, label)] and metadata."""
         self.heading(title)
         n = 0

@@ -5,13 +5,13 @@ from wenforge.text.ngrams import char_ngrams, cosine_counts
 from wenforge.text.segment import split_paragraphs, split_sentences, words
 
 __all__ = [
+    "char_ngrams",
     "cjk_ratio",
+    "cosine_counts",
     "is_cjk",
     "normalize_text",
-    "to_simplified",
-    "char_ngrams",
-    "cosine_counts",
     "split_paragraphs",
     "split_sentences",
+    "to_simplified",
     "words",
 ]

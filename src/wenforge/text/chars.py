@@ -8,7 +8,7 @@ import unicodedata
 from functools import lru_cache
 
 _TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,500})?/?>")
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _SPACES_RE = re.compile(r"[ \t\u3000\u00a0\u200b\u200c\u200d\ufeff]+")
 _BLANK_LINES_RE = re.compile(r"\n\s*\n+")
 # CJK punctuation that NFKC would turn into ASCII look-alikes; Chinese text keeps these full-width.

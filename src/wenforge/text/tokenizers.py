@@ -7,7 +7,6 @@ interface so datatrove's filters and MinHash stages accept them as ``language=``
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 
 from datatrove.utils.word_tokenizers import WordTokenizer

@@ -10,13 +10,13 @@ from wenforge.pipeline.steps.normalize import Normalize
 from wenforge.pipeline.steps.quality import LanguageQuality
 
 __all__ = [
-    "WenforgeFilter",
     "Decode",
-    "decode_bytes",
     "Extract",
-    "ReadGate",
     "LanguageId",
-    "detect_language",
-    "Normalize",
     "LanguageQuality",
+    "Normalize",
+    "ReadGate",
+    "WenforgeFilter",
+    "decode_bytes",
+    "detect_language",
 ]

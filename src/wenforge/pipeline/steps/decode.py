@@ -11,7 +11,7 @@ from datatrove.data import Document
 from wenforge.pipeline.reasons import Reason
 from wenforge.pipeline.steps.base import WenforgeFilter, apply_size_limit
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 # superset codecs: pages labelled gb2312/gbk routinely contain GB18030-only characters
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii": "utf-8", "iso-8859-1": "cp1252"}
 

@@ -9,8 +9,8 @@ from datatrove.data import Document
 from wenforge.pipeline.reasons import Reason
 from wenforge.pipeline.steps.base import WenforgeFilter
 
-_DOCUMENT_TAG = re.compile(r"<\s*(!doctype|html|head|body)\b", re.I)
-_BLOCK_TAG = re.compile(r"<\s*(p|div|article|section|li|tr|td|h[1-6]|table|ul|ol|main|nav|header|footer)\b", re.I)
+_DOCUMENT_TAG = re.compile(r"<\s*(!doctype|html|head|body)\b", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"<\s*(p|div|article|section|li|tr|td|h[1-6]|table|ul|ol|main|nav|header|footer)\b", re.IGNORECASE)
 
 
 def looks_like_html(text: str) -> bool:
