@@ -248,7 +248,9 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
 
 
 def write_forge_report(out: Path, state: dict) -> Path:
-    from wenforge.train.metrics import curves, line_chart, read_metrics
+    """``report.html``: rounds table, held-out accuracy and mixture weight per category per round (with links to
+    each round's ``eval.html``), and the per-step GRPO signals of all rounds laid end to end."""
+    from wenforge.train.metrics import CURVES, curves, read_metrics
 
     page = Page(f"wenforge forge: {out.name}")
     rounds = state["rounds"]
@@ -262,27 +264,27 @@ def write_forge_report(out: Path, state: dict) -> Path:
                 "weights": r["weights"],
                 "next_weights": r["next_weights"],
                 "train_steps": r["train_steps"],
+                "eval_report": f"round_{r['round']:02d}/eval.html",
             }
             for r in rounds
         ]
     )
     cats = sorted({c for r in rounds for c in r["eval"]["by_category"]})
-    line_chart(
-        page,
-        "held-out accuracy by category, per round",
-        {
-            c: [
-                (r["round"], r["eval"]["by_category"][c]["accuracy"])
-                for r in rounds
-                if c in r["eval"]["by_category"]
-            ]
-            for c in cats
-        },
+    xs = [r["round"] for r in rounds]
+    acc = {"overall": [r["eval"]["overall"]["accuracy"] for r in rounds]}
+    acc.update({c: [r["eval"]["by_category"].get(c, {}).get("accuracy") for r in rounds] for c in cats})
+    page.line_chart(
+        "held-out accuracy per round (after the round's training)", acc, x=xs, x_label="round", y_range=(0, 1)
     )
-    line_chart(
-        page,
-        "mixture weight by category, per round",
-        {c: [(r["round"], r["weights"].get(c, 0.0)) for r in rounds] for c in cats},
+    weights = {
+        c: [r["weights"].get(c, 0.0) for r in rounds] + [rounds[-1]["next_weights"].get(c, 0.0)] for c in cats
+    }
+    page.line_chart(
+        "mixture weight per round (last point: the next round's)",
+        weights,
+        x=[*xs, len(rounds)],
+        x_label="round",
+        y_range=(0, 1),
     )
     # the per-step training signals of all rounds, steps laid end to end
     series: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -294,9 +296,7 @@ def write_forge_report(out: Path, state: dict) -> Path:
         for key, s in curves(recs).items():
             series[key] += [(x + offset, y) for x, y in s]
         offset += max((x["step"] for x in recs), default=0)
-    from wenforge.train.metrics import CURVES
-
     page.heading("GRPO signals per step (all rounds)")
     for key, s in series.items():
-        line_chart(page, CURVES[key], {key: s})
+        page.line_chart(CURVES[key], {key: [y for _, y in s]}, x=[x for x, _ in s])
     return page.write(out / "report.html")

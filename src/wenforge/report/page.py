@@ -135,8 +135,10 @@ class Page:
             f"<text x='{pad_l - 4}' y='{pad_t + 4}' font-size='11' text-anchor='end'>{y1:.3g}</text>",
             f"<text x='{pad_l - 4}' y='{height - pad_b}' font-size='11' text-anchor='end'>{y0:.3g}</text>",
             f"<text x='{pad_l}' y='{height - 8}' font-size='11'>{esc(x_label)} {x0:.4g}</text>",
-            f"<text x='{width - pad_r}' y='{height - 8}' font-size='11' text-anchor='end'>"
-            f"{esc(x_label)} {x1:.4g}</text>",
+            (
+                f"<text x='{width - pad_r}' y='{height - 8}' font-size='11' text-anchor='end'>"
+                f"{esc(x_label)} {x1:.4g}</text>"
+            ),
         ]
         if y0 < 0 < y1:
             parts.append(
