@@ -28,7 +28,7 @@ def _kept_columns(data_dir: Path, columns: list[str]) -> dict[str, list]:
     return out
 
 
-def _kept_rows(data_dir: Path, limit: int = 3000) -> list[dict]:
+def _kept_rows(data_dir: Path, limit: int = 800) -> list[dict]:
     """Up to `limit` kept rows (all columns) from the first row groups, for examples."""
     import pyarrow.parquet as pq
 

@@ -67,12 +67,12 @@ class Page:
         self.parts.append(f"<table><tr>{head}</tr>{''.join(body)}</table>")
         return self
 
-    def bar_chart(self, title: str, values: Mapping[str, float], *, width: int = 640, color: str = "#4e79a7") -> Page:
+    def bar_chart(self, title: str, values: Mapping[str, float], *, width: int = 760, color: str = "#4e79a7") -> Page:
         """Horizontal bar chart as inline SVG."""
         items = list(values.items())
         if not items:
             return self.paragraph(f"{title}: (no data)")
-        bar_h, label_w, pad = 20, 220, 4
+        bar_h, label_w, pad = 20, 300, 4
         vmax = max((float(v) for _, v in items), default=0.0) or 1.0
         height = len(items) * (bar_h + pad) + 24
         rows = [f"<text x='0' y='14' font-size='13' font-weight='bold'>{esc(title)}</text>"]
@@ -177,7 +177,8 @@ class Page:
         counts = [0] * bins
         for x in data:
             counts[min(bins - 1, int((x - lo) / step))] += 1
-        return self.bar_chart(title, {f"{lo + i * step:.3g}–{lo + (i + 1) * step:.3g}": c for i, c in enumerate(counts)})
+        fmt = (lambda x: f"{x:,.0f}") if hi - lo >= 20 else (lambda x: f"{x:.3g}")
+        return self.bar_chart(title, {f"{fmt(lo + i * step)}–{fmt(lo + (i + 1) * step)}": c for i, c in enumerate(counts)})
 
     def examples(self, title: str, items: Iterable[Mapping[str, Any]], *, max_chars: int = 1500) -> Page:
         """Text examples: each a mapping with `text` and any other fields shown as metadata."""
