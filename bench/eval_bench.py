@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         from wenforge.eval.detectors import grammar as G
         from wenforge.eval.detectors import hallucination as H
 
-        G.ASSET, H.ASSET, Q.ASSET = tmp / "grammar.npz", tmp / "hallucination.json", tmp / "halluqa.joblib"
+        G.ASSET, H.ASSET, Q.ASSET = tmp / "grammar.npz", tmp / "hallucination.npz", tmp / "halluqa.joblib"
         G.train(data)
         H.train([r for r in _jsonl(data / "hallucination" / "uhgeval_concise.jsonl") if r["split"] == "dev"])
         qs, ans = Q.load_halluqa(data)

@@ -140,9 +140,9 @@ def detect_train(
 
                 with open(data / "hallucination" / "uhgeval_concise.jsonl", encoding="utf-8") as f:
                     rows = [json.loads(x) for x in f]
-                m = h.train([r for r in rows if r["split"] == "dev"], out_dir / "hallucination.json" if out_dir else None)
+                m = h.train([r for r in rows if r["split"] == "dev"], out_dir / "hallucination.npz" if out_dir else None)
                 info = {key: {"threshold": v["threshold"], "cv_f1_dev": v["cv_f1_dev"]}
-                        for key, v in m.items() if isinstance(v, dict)}
+                        for key, v in m.items() if isinstance(v, dict) and "threshold" in v}
             else:
                 from wenforge.eval import halluqa
 
