@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from wenforge.eval.detectors.claims import extract_claims, number_values
+from wenforge.text.postag import pos_spans
 from wenforge.text.segment import pos_words, words
 
 ASSET = Path(__file__).resolve().parent.parent / "assets" / "hallucination.npz"
@@ -132,9 +133,12 @@ def _support_feats(k: str, kw_words: list[str], kw_nums: set[str], kw_units, d: 
     return [inside, cc, bc, wc, nums, conflict, _lcs_ratio(k, d.text)]
 
 
-def keyword_features(keyword: str, text: str, src: _Doc, ref: _Doc | None) -> list[float]:
+def keyword_features(keyword: str, text: str, src: _Doc, ref: _Doc | None,
+                     kw_pos: tuple[tuple[str, str], ...] | None = None) -> list[float]:
+    """`kw_pos`: the keyword's (word, flag) pairs when the caller has them from the text's own tagging."""
     k = keyword.strip()
-    kw_pos = _pos(k) if k else ()
+    if kw_pos is None:
+        kw_pos = _pos(k) if k else ()
     kw_words = [w for w, _ in kw_pos]
     flags = {f for _, f in kw_pos}
     kw_nums = number_values(k)
@@ -269,6 +273,15 @@ def keyword_verdicts(text: str, source: str, keywords: list[str], reference: str
     return {k: p >= thr for k, p in keyword_probabilities(text, source, keywords, reference).items()}
 
 
+def _claim_pos(c, spans) -> tuple[tuple[str, str], ...] | None:
+    """The claim's words and tags from the text's tagging (shared with grammar and claims), when the claim
+    is made of whole words; otherwise None (the claim is tagged on its own)."""
+    inside = tuple((w, f) for w, f, a, b in spans if a >= c.start and b <= c.end)
+    if not inside or "".join(w for w, _ in inside) != c.text.strip():
+        return None
+    return inside
+
+
 def detect_hallucination(text: str, source: str = "", reference: str | None = None,
                          keywords: list[str] | None = None) -> dict:
     """`hallucination_score` (max claim probability), `unsupported` spans and optional `keyword_verdicts`."""
@@ -279,7 +292,8 @@ def detect_hallucination(text: str, source: str = "", reference: str | None = No
     ref = _Doc(reference) if reference else None
     claims = extract_claims(text)
     kws = list(keywords or [])
-    probs_all = _probs(model, [keyword_features(c.text, text, src, ref) for c in claims]
+    spans = pos_spans(text)
+    probs_all = _probs(model, [keyword_features(c.text, text, src, ref, _claim_pos(c, spans)) for c in claims]
                        + [keyword_features(k, text, src, ref) for k in kws], ref is not None)
     probs, kp = probs_all[: len(claims)], dict(zip(kws, probs_all[len(claims):]))
     unsupported = []
