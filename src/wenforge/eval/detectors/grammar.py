@@ -64,9 +64,20 @@ RULES: tuple[Rule, ...] = (
     _r("double_passive", r"被" + _C + r"{1,12}所(?:被)", "double passive"),
     _r("prevent_measure", r"(?:防止|避免)" + _C + r"{0,10}(?:不再|不会|不被)", "double negation: 防止 ... 不再"),
     _r("about_with_range", r"\d+(?:多|余)(?:\d+|余|多)", "redundant quantity: 10多余"),
+    # added from patterns probed on FCGEC dev rows (hits / errors there): 15/14, 11/11, 10/10, 5/5, 4/4, 33/23
+    _r("according_shows", r"(?:根据|依据|通过|经过)[^，。；！？]{1,30}(?:显示|表明|证明|揭示)",
+       "missing subject: 根据/通过 ... 显示 mixes two constructions"),
+    _r("cause_result_mix", r"(?:是由于|是因为|原因是)" + _C + r"{0,40}(?:造成|导致|引起|所致|的结果)",
+       "mixed construction: 是由于 ... 造成/的结果"),
+    _r("approx_more", r"(?:大约|大概|约|近|将近|估计|差不多)\d+(?:\.\d+)?(?:多|余)", "redundant approximation: 近200多"),
+    _r("around_as_focus", r"围绕[^，。；！？]{2,40}为(?:重点|中心|主题|核心|目标)", "mixed construction: 围绕 ... 为重点"),
+    _r("why_cause", r"之所以" + _C + r"{0,40}(?:原因|的缘故)", "mixed construction: 之所以 ... 的原因"),
+    _r("subject_swallowed_mid", r"(?:^|[。；！？，])(?:通过|经过|随着|由于|在|当|对于|作为|凭着|凭借|依靠|面对|鉴于|基于|自从)"
+       + _C + r"{2,60}?，(?:才|就|都|也|更|又|终于|已|已经|逐渐|不断)?(?:使|让|令|使得)",
+       "missing subject: a prepositional phrase followed by 使/让 (weak; model weighs it)"),
 )
 RULE_CODES = tuple(r.code for r in RULES)
-WEAK_RULES = {"not_only_order"}
+WEAK_RULES = {"not_only_order", "subject_swallowed_mid"}
 
 
 def rule_hits(sentence: str) -> list[dict]:
