@@ -1,6 +1,6 @@
 """Local vs Ray executor: the same config gives the same kept set.
 
-    python bench/ray_check.py [CONFIG]      # default: examples/demo.yaml on the example corpus
+    python bench/ray_check.py [CONFIG]      # default: bench/ray_check.yaml on the example corpus
 
 Runs the config with `--executor local` and `--executor ray` (a local Ray instance) into two folders and
 compares the kept document ids and texts and the per-step exclusion counts.
@@ -31,7 +31,7 @@ def kept(out: Path) -> dict[str, str]:
 
 
 def main() -> None:
-    cfg_path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "examples" / "demo.yaml"
+    cfg_path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / "ray_check.yaml"
     base = ROOT / "bench" / "out" / "ray_check"
     shutil.rmtree(base, ignore_errors=True)
     res = {}

@@ -246,6 +246,14 @@ def build_mixture(
             avail_units[label] += measure(row["text"])
             avail_docs[label] += 1
 
+    empty = [k for k, s in shares.items() if s > 0 and not avail_units[k]]
+    if empty and fit == "shares":
+        have = ", ".join(f"{k}={avail_docs[k]}" for k in shares if avail_docs[k]) or "none"
+        raise MixError(
+            f"no documents labelled {', '.join(empty)} (by `{by}`) in the inputs, so the target shares cannot be met"
+            f" (documents per requested label: {have}); drop those labels or use fit='budget'"
+        )
+
     # targets
     total_avail = sum(avail_units.values())
     budget_eff = float(budget) if budget else float(total_avail)
