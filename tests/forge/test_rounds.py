@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,42 @@ def test_rounds_run_save_and_resume(tmp_path, monkeypatch):
     monkeypatch.setattr("wenforge.train.run.run_sft", boom)
     again = rounds.run_forge(cfg, log=lambda *a: None)
     assert len(again["rounds"]) == 2
+
+
+@pytest.mark.skipif(not HEAVY, reason="needs the train extra")
+def test_run_forge_demo_summary(tmp_path, monkeypatch):
+    """``run_forge_demo`` (what ``wenforge demo`` calls) returns the report paths, per-round accuracy and weights;
+    shrunk here to seconds (the real settings are timed in BENCHMARKS.md)."""
+    import torch
+
+    from wenforge.forge import demo
+
+    small = {
+        **demo.DEMO,
+        "rounds": 2,
+        "rows_per_round": 8,
+        "heldout_per_category": 2,
+        "tiny": {"hidden_size": 32, "num_layers": 1, "num_heads": 2, "num_kv_heads": 1, "vocab_size": 400},
+        "warmup_sft": {**demo.DEMO["warmup_sft"], "max_steps": 2, "per_device_train_batch_size": 8},
+        "train": {
+            **demo.DEMO["train"],
+            "max_steps": 1,
+            "per_device_train_batch_size": 8,
+            "num_generations": 4,
+        },
+        "max_new_tokens": 8,
+    }
+    monkeypatch.setattr(demo, "DEMO", small)
+    threads = torch.get_num_threads()
+    s = demo.run_forge_demo(tmp_path / "fd")
+    assert torch.get_num_threads() == threads  # restored
+    assert len(s["accuracy"]) == 2 and len(s["weights"]) == 3
+    assert set(s["accuracy_by_category"]) == {"add", "sub", "mul"}
+    for p in [s["report"], s["warmup_report"], *s["round_reports"], *s["round_evals"]]:
+        assert Path(p).exists(), p
+    html = Path(s["report"]).read_text(encoding="utf-8")
+    assert html.count("<svg") >= 2 and "round_01/eval.html" in html
+    assert (
+        s["weights"][1]
+        == json.loads((tmp_path / "fd" / "state.json").read_text())["rounds"][0]["next_weights"]
+    )
