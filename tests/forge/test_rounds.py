@@ -9,25 +9,28 @@ from pathlib import Path
 import pytest
 
 from wenforge.forge.rounds import (
-    Adjust,
     ForgeConfig,
     ForgeError,
     load_forge_config,
-    next_weights,
+    independent_eval,
     sample_round,
 )
 
 HEAVY = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "trl", "peft", "datasets"))
 
 
-def test_next_weights_more_of_what_fails():
+def test_next_weights_come_from_the_evaluation_feedback(tmp_path):
+    rows = [{"category": c, "completion": "\\boxed{1}", "reward": r}
+            for c, rs in (("add", [1.0] * 4), ("sub", [1.0, 1.0, -0.5, -0.5]), ("mul", [-0.5] * 4)) for r in rs]
+    (tmp_path / "eval_details.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cfg = ForgeConfig(output_dir=str(tmp_path))
     w = {"add": 1 / 3, "sub": 1 / 3, "mul": 1 / 3}
-    ev = {"by_category": {"add": {"accuracy": 1.0}, "sub": {"accuracy": 0.5}, "mul": {"accuracy": 0.0}}}
-    new = next_weights(w, ev, Adjust(min_weight=0.1, smoothing=0.0))
-    assert new["mul"] > new["sub"] > new["add"] > 0
+    new = independent_eval(cfg, tmp_path, w)
+    assert new["mul"] > new["sub"] > new["add"] > 0  # more of what fails
     assert sum(new.values()) == pytest.approx(1.0, abs=1e-3)
-    same = next_weights(w, ev, Adjust(smoothing=1.0))
-    assert same == pytest.approx(w, abs=1e-3)
+    fb = json.loads((tmp_path / "eval" / "feedback.json").read_text())
+    assert fb["next_weights"]["category"]["mul"] > fb["next_weights"]["category"]["add"]
+    assert (tmp_path / "eval" / "eval.json").exists()
 
 
 def test_sample_round_follows_weights():

@@ -52,7 +52,7 @@ DEMO: dict = {
         "rewards": {"outcome": 1.0},
     },
     "max_new_tokens": 20,
-    "adjust": {"min_weight": 0.1, "smoothing": 0.3},
+    "feedback": {"min_weight": 0.1, "gain": 1.0, "max_step": 0.5},
 }
 
 

@@ -1,4 +1,4 @@
-"""`wenforge forge CONFIG.yaml`: rounds of train -> evaluate -> adjust.
+"""`wenforge forge CONFIG.yaml`: rounds of train -> evaluate (wenforge eval) -> feedback.
 
 Each round samples its training rows from named categories with the current mixture weights, trains (GRPO by
 default, starting from the previous round's model), evaluates on held-out prompts, saves the evaluation and its
@@ -18,17 +18,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from wenforge.eval.feedback import FeedbackConfig
 from wenforge.report.page import Page
 
 
 class ForgeError(ValueError):
     """A forge config or state that cannot be used; the message names the file and key."""
-
-
-class Adjust(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    min_weight: float = Field(0.1, description="floor for a category's weight, so none vanishes")
-    smoothing: float = Field(0.5, description="new = (1-s) * fail-rate weights + s * old weights")
 
 
 class ForgeConfig(BaseModel):
@@ -49,7 +44,13 @@ class ForgeConfig(BaseModel):
     train: dict = Field(default_factory=dict, description="GRPO recipe keys for every round")
     answer_format: str = "boxed"
     max_new_tokens: int = 48
-    adjust: Adjust = Field(default_factory=Adjust)
+    detectors: list[str] = Field(
+        default_factory=list, description="wenforge eval detectors run on each round's held-out outputs"
+    )
+    feedback: FeedbackConfig = Field(
+        default_factory=lambda: FeedbackConfig(min_weight=0.1),
+        description="the evaluation's feedback rule that sets the next round's weights (docs/eval.md)",
+    )
 
 
 def load_forge_config(path: str | Path, overrides: dict | None = None) -> ForgeConfig:
@@ -121,16 +122,26 @@ def sample_round(pools: dict[str, list[dict]], weights: dict[str, float], n: int
     return [dict(rng.choice(pools[rng.choices(cats, ws)[0]])) for _ in range(n)]
 
 
-def next_weights(weights: dict[str, float], evaluation: dict, adjust: Adjust) -> dict[str, float]:
-    """More of what fails: weights move toward each category's failure rate (1 - accuracy), floored."""
-    by = evaluation["by_category"]
-    fail = {c: max(adjust.min_weight, 1.0 - by[c]["accuracy"]) if c in by else weights[c] for c in weights}
-    tot_f, tot_w = sum(fail.values()), sum(weights.values())
-    new = {
-        c: (1 - adjust.smoothing) * fail[c] / tot_f + adjust.smoothing * weights[c] / tot_w for c in weights
-    }
-    s = sum(new.values())
-    return {c: round(v / s, 4) for c, v in new.items()}
+def independent_eval(cfg: ForgeConfig, round_dir: Path, weights: dict[str, float]) -> dict:
+    """`wenforge eval` on the round's held-out outputs (eval_details.jsonl): eval.json, report.html and
+    feedback.json under round_dir/eval; returns the next weights per category from the feedback rule."""
+    from wenforge.eval.evaluate import EvalConfig, run_eval
+
+    fb_cfg = cfg.feedback.model_copy(update={"weights": {"category": dict(weights)}})
+    ecfg = EvalConfig(
+        outputs=str(round_dir / "eval_details.jsonl"),
+        output_dir=str(round_dir / "eval"),
+        answer_format=cfg.answer_format,
+        detectors=list(cfg.detectors),
+        literary=False,
+        halluqa=False,
+        feedback=fb_cfg,
+    )
+    res = run_eval(ecfg)
+    proposed = res["feedback"]["next_weights"].get("category", {})
+    new = {c: float(proposed.get(c, w)) for c, w in weights.items()}
+    total = sum(new.values()) or 1.0
+    return {c: round(v / total, 4) for c, v in new.items()}
 
 
 # ---------------------------------------------------------------- rounds
@@ -228,7 +239,7 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
         log(f"round {k}: GRPO on {len(rows)} rows, weights {weights}")
         res = run_grpo(gcfg)
         ev = _eval_round(cfg, str(res.final_dir), held, gcfg, rdir)
-        new = next_weights(weights, ev, cfg.adjust)
+        new = independent_eval(cfg, rdir, weights)
         rec = {
             "round": k,
             "weights": weights,
