@@ -13,6 +13,7 @@ Acts whose extra is not installed (`train`, `distill`) are skipped with a note.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -56,7 +57,14 @@ def _available(module: str) -> bool:
         return False
 
 
-def _act(name: str, console: Console, fn: Callable[[], tuple[dict, str | None]], needs: list[str] | None = None) -> Act:
+def _act(
+    name: str,
+    console: Console,
+    fn: Callable[[], tuple[dict, str | None]],
+    needs: list[str] | None = None,
+    log: Path | None = None,
+) -> Act:
+    """Run one act; `log`: send its own console output (trainer logs, progress bars) to this file."""
     act = Act(name)
     missing = [m for m in needs or [] if not _available(m)]
     if missing:
@@ -66,7 +74,12 @@ def _act(name: str, console: Console, fn: Callable[[], tuple[dict, str | None]],
     console.print(f"[bold]{name}[/bold] …")
     t0 = time.time()
     try:
-        act.summary, act.report = fn()
+        if log is None:
+            act.summary, act.report = fn()
+        else:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with open(log, "a", encoding="utf-8") as fh, contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh):
+                act.summary, act.report = fn()
         act.status = "ok"
     except Exception as e:  # one failing act must not hide the others' results
         act.status = "failed"
@@ -104,13 +117,41 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
 
     acts.append(_act("mix", console, mix, needs=["wenforge.mix.mixture"]))
 
+    def forge():
+        from wenforge.forge.demo import run_forge_demo
+
+        res = run_forge_demo(out / "forge")
+        return res, res["report"]
+
+    acts.append(_act("forge", console, forge, needs=["torch", "trl", "wenforge.forge.demo"], log=out / "forge.log"))
+
+    def evaluate():
+        from wenforge.eval.evaluate import EvalConfig, run_eval
+
+        rounds = sorted((out / "forge").glob("round_*/eval_details.jsonl"))
+        if not rounds:
+            raise FileNotFoundError("no forge round outputs to evaluate")
+        weights = json.loads((out / "forge" / "state.json").read_text())["rounds"][-1]["next_weights"]
+        cfg = EvalConfig(
+            outputs=str(rounds[-1]),
+            output_dir=str(out / "eval"),
+            detectors=["ai", "grammar", "safety"],
+            literary=True,
+            halluqa=False,
+            feedback={"weights": {"category": weights}},
+        )
+        res = run_eval(cfg)
+        return {"round": rounds[-1].parent.name, "eval": res["eval"], "feedback": res["feedback"]}, str(out / "eval" / "report.html")
+
+    acts.append(_act("eval", console, evaluate, needs=["wenforge.eval.evaluate"], log=out / "eval.log"))
+
     def distill():
         from wenforge.distill.demo import run_distill_demo
 
         res = run_distill_demo(out / "distill")
         return res["stats"], res["report"]
 
-    acts.append(_act("distill", console, distill, needs=["torch", "transformers", "wenforge.distill.demo"]))
+    acts.append(_act("distill", console, distill, needs=["torch", "transformers", "wenforge.distill.demo"], log=out / "distill.log"))
     write_demo_report(out, acts)
     Console().print(f"\n[bold green]report:[/bold green] {out / 'report.html'}")
     return out
@@ -122,6 +163,10 @@ def _act_rows(acts: list[Act], root: Path) -> list[dict]:
         rel = str(Path(a.report).relative_to(root)) if a.report and Path(a.report).is_relative_to(root) else (a.report or "")
         rows.append({"act": a.name, "status": a.status, "seconds": a.seconds, "report": rel, "note": a.note})
     return rows
+
+
+def _flat(summary: dict) -> dict:
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary.items() if not isinstance(v, (dict, list))}
 
 
 def write_demo_report(root: Path, acts: list[Act]) -> Path:
@@ -142,8 +187,25 @@ def write_demo_report(root: Path, acts: list[Act]) -> Path:
         labels = by["mix"].summary["labels"]
         page.table([{"label": k, "target": v["target"], "achieved": v["achieved"]} for k, v in labels.items()])
         page.bar_chart("achieved share", {k: v["achieved"] for k, v in labels.items()}, color="#76b7b2")
+    if by.get("forge") and by["forge"].status == "ok":
+        f = by["forge"].summary
+        page.heading("3. RL rounds on a tiny model (SFT warm-up, GRPO, held-out evaluation, re-weighting)")
+        page.line_chart("held-out accuracy per round", {"overall": f["accuracy"], **f["accuracy_by_category"]}, x_label="round")
+        cats = sorted(f["weights"][0]) if f["weights"] else []
+        page.line_chart("category weights per round (last point: what the evaluation proposes next)", {c: [w[c] for w in f["weights"]] for c in cats}, x_label="round")
+    if by.get("eval") and by["eval"].status == "ok":
+        e = by["eval"].summary
+        page.heading(f"4. Independent evaluation of the last round's outputs ({e['round']})")
+        page.table([{"scope": "overall", **_flat(e["eval"]["overall"])}] + [{"scope": f"category={k}", **_flat(v)} for k, v in e["eval"]["by"].get("category", {}).items()])
+        nw = e["feedback"].get("next_weights", {}).get("category", {})
+        if nw:
+            page.bar_chart("feedback: next round's category weights", nw, color="#b07aa1")
+        page.examples("Feedback: failing outputs to distil more data for", [
+            {"text": str(d.get("completion") or d.get("prompt") or ""), **{k: v for k, v in d.items() if k not in ("completion",)}}
+            for d in (e["feedback"].get("distill") or [])[:6]
+        ])
     if by.get("distill") and by["distill"].status == "ok":
-        page.heading("3. Distillation: accepted and rejected samples, with reasons")
+        page.heading("5. Distillation: accepted and rejected samples, with reasons")
         st = by["distill"].summary
         page.table([{"figure": k, "value": v} for k, v in st.get("counts", {}).items()])
         rejected = st.get("samples_rejected_by_reason") or {}

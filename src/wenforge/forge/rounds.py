@@ -208,6 +208,7 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
     pools, held = _pools(cfg)
     cats = sorted(pools)
     weights = {c: float((cfg.weights or {}).get(c, 1.0)) for c in cats}
+    weights = {c: round(w / (sum(weights.values()) or 1.0), 4) for c, w in weights.items()}  # shares, as feedback gives
     if cfg.weights and (bad := [c for c in cfg.weights if c not in pools]):
         raise ForgeError(f"weights: unknown category {bad[0]!r}; categories: {', '.join(cats)}")
     model = cfg.model

@@ -1,0 +1,33 @@
+"""`wenforge demo` end to end: every act runs and the one report shows each capability's results, escaped."""
+
+import importlib.util
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from wenforge.cli import app
+
+HEAVY = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "trl", "peft"))
+
+
+@pytest.mark.skipif(not HEAVY, reason="the demo's model acts need the `train` extra")
+def test_demo_runs_every_act_and_reports_them(tmp_path):
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    acts = {a["name"]: a for a in json.loads((out / "demo.json").read_text())}
+    assert set(acts) == {"pipeline", "mix", "forge", "eval", "distill"}
+    assert all(a["status"] == "ok" for a in acts.values()), acts
+    assert acts["pipeline"]["summary"]["conserved"] is True
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for section in ("Adversarial cleaning", "Salvaged pages", "Style labels", "Device evidence", "Mixture",
+                    "RL rounds", "Independent evaluation", "feedback", "Distillation"):
+        assert section in html, section
+    assert "<script" not in html.lower()  # scraped text is escaped; the page itself has no scripts
+    assert html.count("<mark") >= 5  # removed spans and device evidence are highlighted
+    shares = acts["mix"]["summary"]["labels"]
+    assert abs(shares["literature"]["achieved"] - 0.4) < 0.03
+    for sub in ("pipeline/report.html", "mix/report.html", "forge/report.html", "eval/report.html", "eval/feedback.json"):
+        assert (out / sub).exists(), sub
+    assert "report:" in result.output
