@@ -31,6 +31,7 @@ def clean_cmd(
     from wenforge.clean import reasons as R
     from wenforge.clean.config import CleanConfig
     from wenforge.clean.page import clean_page
+    from wenforge.jsonl import InputError, parse_line, read_lines
 
     console = Console(stderr=True)
 
@@ -38,17 +39,10 @@ def clean_cmd(
         console.print(f"[red]error:[/red] {msg}")
         raise typer.Exit(2)
 
-    if not input.is_file():
-        fail(f"{input}: no such file")
-    raw = input.read_bytes()
-    if not raw.strip():
-        fail(f"{input}: file is empty")
-    if b"\x00" in raw[:8192]:
-        fail(f"{input}: looks binary (NUL bytes), expected UTF-8 JSONL")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        fail(f"{input}: not UTF-8 (byte {e.start}); expected UTF-8 JSONL")
+        lines = read_lines(input)
+    except InputError as e:
+        fail(str(e))
     cfg = CleanConfig()
     if config is not None:
         try:
@@ -56,7 +50,6 @@ def clean_cmd(
         except (OSError, yaml.YAMLError, ValidationError, TypeError) as e:
             fail(f"{config}: invalid clean config: {e}")
 
-    lines = text.splitlines()
     counts: Counter = Counter()
     n_in = n_spam = n_salvaged = n_empty = n_bad = 0
     chars_in = chars_out = 0
@@ -71,21 +64,15 @@ def clean_cmd(
             if not line.strip():
                 continue
             n_in += 1
-            try:
-                row = orjson.loads(line)
-                if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                    raise TypeError("expected a JSON object with a string `text`")
-            except (orjson.JSONDecodeError, TypeError) as e:
+            row, reason = parse_line(line)
+            if row is not None and not isinstance(row.get("text"), str):
+                reason = "expected a JSON object with a string `text`"
+            if reason:
                 n_bad += 1
                 counts[R.MALFORMED_INPUT] += 1
-                console.print(f"[yellow]{input}:{lineno}: malformed input line ({e}); written with reason "
+                console.print(f"[yellow]{input}:{lineno}: malformed input line ({reason}); written with reason "
                               f"{R.MALFORMED_INPUT}[/yellow]")
-                rid = None
-                try:
-                    maybe = orjson.loads(line)
-                    rid = maybe.get("id") if isinstance(maybe, dict) else None
-                except orjson.JSONDecodeError:
-                    pass
+                rid = row.get("id") if row is not None else None
                 rec = {"id": rid if rid is not None else f"{input.name}:{lineno}", "text": "", "spam": False,
                        "spam_score": 0.0, "reasons": [R.MALFORMED_INPUT], "line": lineno}
                 if explain:

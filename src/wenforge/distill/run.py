@@ -34,6 +34,7 @@ from wenforge.distill.client import TeacherClient, TeacherError, split_reasoning
 from wenforge.distill.config import ConfigError, DistillConfig
 from wenforge.distill.reasons import REASONS
 from wenforge.distill.templates import Template, TemplateError, load_template
+from wenforge.jsonl import InputError, read_jsonl
 
 # ------------------------------------------------------------------------------------------------
 # input
@@ -66,23 +67,14 @@ def iter_rows(path: Path, limit: int | None = None) -> Iterator[tuple[int, dict 
                 yield n, row, ""
                 n += 1
         return
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
+    try:
+        for line in read_jsonl(path, allow_empty=True):
             if limit is not None and n >= limit:
                 return
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield n, None, f"{path}:{lineno}: not valid JSON ({e.msg})"
-                n += 1
-                continue
-            if not isinstance(row, dict):
-                yield n, None, f"{path}:{lineno}: a row must be a JSON object"
-            else:
-                yield n, row, ""
+            yield n, line.row, line.error or ""
             n += 1
+    except InputError as e:
+        raise ConfigError(f"input: {e}") from None
 
 
 def count_rows(path: Path, limit: int | None) -> int | None:

@@ -39,8 +39,8 @@ def detect(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from wenforge.eval.io import InputError, count_lines, read_jsonl
     from wenforge.eval.kinds import DETECTORS, DetectorError, get_kind, run_detector
+    from wenforge.jsonl import InputError, count_lines, read_jsonl
 
     console = Console()
     try:
@@ -160,7 +160,7 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
 
     from wenforge.eval.detectors.facts import FactSheetError
     from wenforge.eval.evaluate import EvalConfigError, load_config, run_eval
-    from wenforge.eval.io import InputError
+    from wenforge.jsonl import InputError
 
     console = Console()
     try:

@@ -29,8 +29,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wenforge.eval.feedback import FeedbackConfig, build_feedback
-from wenforge.eval.io import read_jsonl
 from wenforge.eval.kinds import DETECTORS, DetectorError, run_detector
+from wenforge.jsonl import read_jsonl
 
 COMPLETION_FIELDS = ("completion", "output", "response", "text")
 

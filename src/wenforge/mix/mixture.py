@@ -27,6 +27,8 @@ from typing import Any
 
 import xxhash
 
+from wenforge.jsonl import InputError, read_jsonl
+
 MALFORMED = "malformed_input"
 NO_TEXT = "text_not_a_string"
 NO_LABEL = "label_missing"
@@ -95,25 +97,14 @@ def iter_shard(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
                 n += 1
                 yield n, row, None
         return
-    import orjson
-
-    with open(path, "rb") as f:
-        head = f.read(8192)
-        if b"\x00" in head:
-            raise MixError(f"{path}: looks binary (NUL bytes), expected UTF-8 JSONL or Parquet")
-        f.seek(0)
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = orjson.loads(line)
-            except orjson.JSONDecodeError as e:
-                yield lineno, None, f"{MALFORMED}: invalid JSON ({e})"
-                continue
-            if not isinstance(row, dict):
-                yield lineno, None, f"{MALFORMED}: expected a JSON object"
-                continue
-            yield lineno, row, None
+    try:
+        for line in read_jsonl(path, allow_empty=True):
+            if line.row is None:
+                yield line.lineno, None, f"{MALFORMED}: {line.reason}"
+            else:
+                yield line.lineno, line.row, None
+    except InputError as e:
+        raise MixError(str(e)) from None
 
 
 class _Measure:

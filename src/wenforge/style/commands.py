@@ -52,34 +52,25 @@ def _fail(console, msg: str) -> None:
 
 def read_jsonl_checked(path: Path, console) -> list[str]:
     """The lines of a UTF-8 JSONL file, or a clear error for a missing, empty, binary or non-UTF-8 file."""
-    if not path.is_file():
-        _fail(console, f"{path}: no such file")
-    raw = path.read_bytes()
-    if not raw.strip():
-        _fail(console, f"{path}: file is empty")
-    if b"\x00" in raw[:8192]:
-        _fail(console, f"{path}: looks binary (NUL bytes), expected UTF-8 JSONL")
+    from wenforge.jsonl import InputError, read_lines
+
     try:
-        return raw.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as e:
-        _fail(console, f"{path}: not UTF-8 (byte {e.start}); expected UTF-8 JSONL")
+        return read_lines(path)
+    except InputError as e:
+        _fail(console, str(e))
     return []
 
 
 def iter_rows(path: Path, lines: list[str]) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, row, None) for good lines, (line number, partial row or None, reason) for bad ones."""
-    import orjson
+    from wenforge.jsonl import parse_line
 
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            row = orjson.loads(line)
-        except orjson.JSONDecodeError as e:
-            yield lineno, None, f"{MALFORMED}: invalid JSON ({e})"
-            continue
-        if not isinstance(row, dict):
-            yield lineno, None, f"{MALFORMED}: expected a JSON object"
+        row, reason = parse_line(line)
+        if row is None:
+            yield lineno, None, f"{MALFORMED}: {reason}"
         elif not isinstance(row.get("text"), str):
             yield lineno, row, f"{NOT_TEXT}: missing or non-string `text`"
         else:
