@@ -69,7 +69,7 @@ input: {{paths: ["{data}"]}}
 extract: {{enabled: {full}}}
 normalize: {{enabled: {full}}}
 langid: {{enabled: true, allow: [zh, en], min_score: 0.5}}
-quality: {{enabled: true}}
+quality: {{enabled: true, rescue_literary: {{enabled: false}}}}  # same steps as the baseline
 dedup: {{exact: true, minhash: {{enabled: true}}}}
 output: {{dir: "{out}", report_samples: 4}}
 tasks: {tasks}
