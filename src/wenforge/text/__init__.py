@@ -2,7 +2,7 @@
 
 from wenforge.text.chars import cjk_ratio, is_cjk, normalize_text, to_simplified
 from wenforge.text.ngrams import char_ngrams, cosine_counts
-from wenforge.text.segment import split_paragraphs, split_sentences, words
+from wenforge.text.segment import split_sentences, words
 
 __all__ = [
     "char_ngrams",
@@ -10,7 +10,6 @@ __all__ = [
     "cosine_counts",
     "is_cjk",
     "normalize_text",
-    "split_paragraphs",
     "split_sentences",
     "to_simplified",
     "words",

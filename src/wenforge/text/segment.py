@@ -1,4 +1,4 @@
-"""Segmentation: paragraphs, sentences (Chinese and Latin punctuation) and jieba words."""
+"""Segmentation: sentences (Chinese and Latin punctuation) and jieba words."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ import re
 from functools import lru_cache
 
 _SENT_RE = re.compile(r"[^。！？!?；;…\n]+(?:[。！？!?；;…]+[”’」』）)]*|\n|$)")
-
-
-def split_paragraphs(text: str) -> list[str]:
-    """Non-empty lines or blank-line separated blocks, stripped."""
-    return [p.strip() for p in text.split("\n") if p.strip()]
 
 
 def split_sentences(text: str) -> list[str]:
