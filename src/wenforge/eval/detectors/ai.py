@@ -11,10 +11,17 @@ as `wenforge/eval/assets/ai.npz` (vocabulary, idf, coefficients; no pickle) and 
 from __future__ import annotations
 
 import itertools
-import math
 from functools import lru_cache
 from pathlib import Path
 
+from wenforge.eval.detectors.linear import (
+    LinearModel,
+    contributions,
+    counts_of,
+    load_linear,
+    probability,
+    save_linear,
+)
 from wenforge.text.segment import _jieba
 
 ASSET = Path(__file__).resolve().parent.parent / "assets" / "ai.npz"
@@ -45,62 +52,40 @@ def fit(texts: list[str], labels: list[int], C: float = C_DEFAULT):
 
 
 def save(vec, clf, path: Path | None = None) -> Path:
-    import numpy as np
-
-    path = path or ASSET
-    path.parent.mkdir(parents=True, exist_ok=True)
-    vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-    np.savez_compressed(path, vocab=np.array(vocab), idf=vec.idf_.astype("float32"),
-                        coef=clf.coef_[0].astype("float32"), intercept=np.array([clf.intercept_[0]]))
+    path = save_linear(path or ASSET, vec, clf)
     load_model.cache_clear()
     _inverse_vocab.cache_clear()
     return path
 
 
 @lru_cache(maxsize=1)
-def load_model(path: str | None = None):
-    import numpy as np
-
-    p = Path(path) if path else ASSET
-    if not p.exists():
-        raise FileNotFoundError(f"AI-likeness model missing: {p}; rebuild it with `wenforge detect-train ai`")
-    z = np.load(p, allow_pickle=False)
-    vocab = {str(w): i for i, w in enumerate(z["vocab"])}
-    return vocab, z["idf"].astype("float64"), z["coef"].astype("float64"), float(z["intercept"][0])
+def load_model(path: str | None = None) -> LinearModel:
+    return load_linear(Path(path) if path else ASSET, "AI-likeness", "wenforge detect-train ai")
 
 
 @lru_cache(maxsize=1)
 def _inverse_vocab() -> list[str]:
     """Index -> n-gram, built once (evidence lookups used to scan the whole vocabulary per text)."""
-    vocab = load_model()[0]
+    vocab = load_model().vocab
     inv = [""] * len(vocab)
     for g, i in vocab.items():
         inv[i] = g
     return inv
 
 
-def _features(text: str, vocab: dict[str, int]) -> dict[int, int]:
+def _grams(text: str) -> list[str]:
     toks = _tokens(text)
-    grams = toks + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
-    counts: dict[int, int] = {}
-    for g in grams:
-        i = vocab.get(g)
-        if i is not None:
-            counts[i] = counts.get(i, 0) + 1
-    return counts
+    return toks + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
 
 
 def ai_score(text: str, *, evidence: int = 0) -> float | tuple[float, list[dict]]:
     """Probability that `text` is machine-written; with evidence=k also the k most AI-leaning n-grams."""
-    vocab, idf, coef, b = load_model()
-    counts = _features(text or "", vocab)
+    model = load_model()
+    counts = counts_of(model, _grams(text or ""))
     if not counts:
         return (0.5, []) if evidence else 0.5
-    w = {i: (1.0 + math.log(c)) * idf[i] for i, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
-    contrib = {i: coef[i] * v / norm for i, v in w.items()}
-    z = sum(contrib.values()) + b
-    p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    contrib = contributions(model, counts)
+    p = probability(model, contrib)
     if not evidence:
         return p
     inv = _inverse_vocab()

@@ -17,13 +17,20 @@ sentences, and `spans` point to the rule hits and to the sentences the model fla
 from __future__ import annotations
 
 import itertools
-import math
 import random
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from wenforge.eval.detectors.linear import (
+    LinearModel,
+    contributions,
+    counts_of,
+    load_linear,
+    probability,
+    save_linear,
+)
 from wenforge.text.segment import pos_words, split_sentences
 
 ASSET = Path(__file__).resolve().parent.parent / "assets" / "grammar.npz"
@@ -118,35 +125,18 @@ def sentence_tokens(sentence: str, pw: list[tuple[str, str]] | None = None) -> l
 
 
 @lru_cache(maxsize=1)
-def load_model(path: str | None = None):
-    import numpy as np
-
-    p = Path(path) if path else ASSET
-    if not p.exists():
-        raise FileNotFoundError(f"grammar model missing: {p}; rebuild it with `wenforge detect-train grammar`")
-    z = np.load(p, allow_pickle=False)
-    vocab = {str(w): i for i, w in enumerate(z["vocab"])}
-    return vocab, z["idf"].astype("float64"), z["coef"].astype("float64"), float(z["intercept"][0]), float(z["threshold"][0])
+def load_model(path: str | None = None) -> LinearModel:
+    return load_linear(Path(path) if path else ASSET, "grammar", "wenforge detect-train grammar")
 
 
 def sentence_score(sentence: str, pw: list[tuple[str, str]] | None = None) -> float:
     """Probability that one sentence has a grammatical error."""
-    vocab, idf, coef, b, _ = load_model()
-    counts: dict[int, int] = {}
-    for t in sentence_tokens(sentence, pw):
-        i = vocab.get(t)
-        if i is not None:
-            counts[i] = counts.get(i, 0) + 1
-    if not counts:
-        return 1.0 / (1.0 + math.exp(-b))
-    w = {i: (1.0 + math.log(c)) * idf[i] for i, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
-    z = sum(coef[i] * v / norm for i, v in w.items()) + b
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    model = load_model()
+    return probability(model, contributions(model, counts_of(model, sentence_tokens(sentence, pw))))
 
 
 def threshold() -> float:
-    return load_model()[4]
+    return load_model().extra["threshold"]
 
 
 # A text of many sentences takes the max over them, so the model alone flags it only above this stricter
@@ -307,11 +297,7 @@ def train(data_dir: Path, out: Path | None = None, C: float = 3.0, origins: tupl
         p[te] = clf.predict_proba(vec.transform([sents[i] for i in te]))[:, 1]
     thr = float(max(np.arange(0.2, 0.8, 0.01), key=lambda t: ((p[fc] >= t) == y[fc]).mean()))
     vec, clf = fit(sents, y, C)
-    path = out or ASSET
-    path.parent.mkdir(parents=True, exist_ok=True)
-    vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-    np.savez_compressed(path, vocab=np.array(vocab), idf=vec.idf_.astype("float32"), coef=clf.coef_[0].astype("float32"),
-                        intercept=np.array([clf.intercept_[0]]), threshold=np.array([thr]))
+    path = save_linear(out or ASSET, vec, clf, threshold=thr)
     load_model.cache_clear()
     return {"rows": len(rows), "threshold": round(thr, 3), "cv_accuracy_fcgec_dev": round(float(((p[fc] >= thr) == y[fc]).mean()), 4),
-            "vocabulary": len(vocab), "bytes": path.stat().st_size}
+            "vocabulary": len(vec.vocabulary_), "bytes": path.stat().st_size}
