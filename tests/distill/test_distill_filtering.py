@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sys
 import types
 
@@ -98,10 +99,14 @@ def test_clean_check_integration(tmp_path, teacher):
         pytest.skip(availability("clean"))
     from wenforge.clean import clean_page
 
-    spam = "加微信 " * 5 + "免费领取 高额返利 点击 http://x.example/ 立即注册 " * 10
-    assume = clean_page(spam)
-    if not assume.spam:
-        pytest.skip("this cleaner build does not flag the sample spam")
+    from wenforge.synth.seopage import generate_page
+
+    article = ("新华社北京3月10日电 记者从交通运输部获悉，今年春运期间全国铁路发送旅客超过4亿人次。\n"
+               "铁路部门在客流高峰期间增开列车，优化售票服务，旅客出行总体平稳有序。")
+    spam = generate_page(article, rng=random.Random(3),
+                         headlines=["国足主帅谈新赛季目标", "多地迎来降温降雨天气", "新能源汽车销量创新高"],
+                         snippets=["据气象台预报，明天有小雨。", "该县新增确诊病例2例。"]).text
+    assert clean_page(spam).spam  # a teacher that answers with an SEO page
     (tmp_path / "replies.json").write_text(json.dumps({"第0题": spam}, ensure_ascii=False))
     write_prompts(tmp_path / "p.jsonl", 2)
     t = teacher("--replies", str(tmp_path / "replies.json"))
@@ -217,11 +222,28 @@ def test_style_transfer_end_to_end(tmp_path, teacher, fake_style):
     assert s.stats["samples_rejected_by_reason"] == {"content_lost": 1, "style_not_raised": 1}
 
 
-def test_style_checks_with_real_style_module(tmp_path):
-    if availability("style_match") is not None:
-        pytest.skip(availability("style_match"))
-    import wenforge.style as st
+def test_style_checks_with_real_style_module(tmp_path, teacher):
+    """The real style system and a real profile file: a rewrite that only copies the source cannot raise
+    style_match, so it is rejected as `style_not_raised`; scores are recorded."""
+    from wenforge.style import build_profile, save_profile
 
-    if not all(hasattr(st, n) for n in ("style_match", "literary_score", "load_profile")):
-        pytest.skip("wenforge.style does not expose style_match/literary_score/load_profile yet")
-    pytest.skip("real-profile integration: enable once a packaged profile name is known")
+    exemplars = [
+        "夜色温柔地漫过城市的屋檐，像一条缓缓流淌的河，把白日的喧嚣轻轻收进梦里。",
+        "秋风是一位沉默的画家，它走过山野，便把层林染成深深浅浅的金黄与绯红。",
+        "晨光在窗棂上跳跃，仿佛一串清亮的音符，唤醒了沉睡的花园和远方的钟声。",
+        "雨落在青石板上，滴答作响，像是时间的脚步，在古老的小巷里徘徊不去。",
+    ]
+    profile = tmp_path / "lyrical.json"
+    save_profile(build_profile(exemplars), profile)
+    source = "这座桥建于1937年，全长500米，是当地最古老的桥。"
+    (tmp_path / "replies.json").write_text(json.dumps({"这座桥": source}, ensure_ascii=False))
+    with open(tmp_path / "p.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "b1", "text": source}, ensure_ascii=False) + "\n")
+    t = teacher("--replies", str(tmp_path / "replies.json"))
+    cfg = _cfg(tmp_path, t.url, task="style_transfer", prompt_field="text", style_profile=str(profile),
+               checks=["nonempty", "content", "style_match"])
+    s = run_distill(cfg, warn=lambda m: None)
+    assert s.stats["checks_unavailable"] == {}
+    assert s.stats["samples_rejected_by_reason"] == {"style_not_raised": 1}
+    rej = read_jsonl(tmp_path / "out.jsonl.run/excluded/samples.jsonl")
+    assert rej[0]["id"] == "b1" and rej[0]["reasons"] == ["style_not_raised"]
