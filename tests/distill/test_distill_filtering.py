@@ -98,7 +98,6 @@ def test_clean_check_integration(tmp_path, teacher):
     if availability("clean") is not None:
         pytest.skip(availability("clean"))
     from wenforge.clean import clean_page
-
     from wenforge.synth.seopage import generate_page
 
     article = ("新华社北京3月10日电 记者从交通运输部获悉，今年春运期间全国铁路发送旅客超过4亿人次。\n"
