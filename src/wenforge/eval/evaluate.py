@@ -66,24 +66,17 @@ class EvalConfig(BaseModel):
 
 
 def load_config(path: str | Path) -> EvalConfig:
-    import yaml
+    from wenforge.yamlconf import YamlConfigError, read_mapping, validation_message
 
     p = Path(path)
-    if not p.exists():
-        raise EvalConfigError(f"{p}: no such config file")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise EvalConfigError(f"{p}: not valid YAML: {e}") from None
-    if not isinstance(data, dict):
-        raise EvalConfigError(f"{p}: expected a mapping of settings")
+        data, text = read_mapping(p)
+    except YamlConfigError as e:
+        raise EvalConfigError(str(e)) from None
     try:
         cfg = EvalConfig.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        key = ".".join(str(x) for x in err["loc"])
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        raise EvalConfigError(f"{p}: {key}: {msg}") from None
+        raise EvalConfigError(validation_message(e, text, str(p))) from None
     base = p.parent
     for name in ("outputs", "facts", "style_profile"):
         v = getattr(cfg, name)

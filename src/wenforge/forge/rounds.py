@@ -54,13 +54,13 @@ class ForgeConfig(BaseModel):
 
 
 def load_forge_config(path: str | Path, overrides: dict | None = None) -> ForgeConfig:
+    from wenforge.yamlconf import YamlConfigError, read_mapping, validation_message
+
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ForgeError(f"{path}: no such config") from None
-    except yaml.YAMLError as e:
-        raise ForgeError(f"{path}: not valid YAML: {e}") from None
+        raw, text = read_mapping(path)
+    except YamlConfigError as e:
+        raise ForgeError(str(e)) from None
     raw = {**raw, **(overrides or {})}
     for key in ("output_dir", "train_file", "heldout_file", "model"):
         v = raw.get(key)
@@ -73,8 +73,7 @@ def load_forge_config(path: str | Path, overrides: dict | None = None) -> ForgeC
     try:
         return ForgeConfig(**raw)
     except ValidationError as e:
-        err = e.errors()[0]
-        raise ForgeError(f"{path}: key {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        raise ForgeError(validation_message(e, text, str(path))) from None
 
 
 # ---------------------------------------------------------------- data

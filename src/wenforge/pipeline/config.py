@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from wenforge.yamlconf import YamlConfigError, read_mapping, validation_message
 
 
 class _Strict(BaseModel):
@@ -155,65 +156,13 @@ class ConfigError(ValueError):
     """A config problem, with the file, line and key in the message."""
 
 
-def _key_lines(text: str) -> dict[tuple, int]:
-    """Map each key path (tuple of keys/indexes) to its 1-based line in the YAML text."""
-    lines: dict[tuple, int] = {}
-
-    def walk(node, path):
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                key = (*path, k.value)
-                lines[key] = k.start_mark.line + 1
-                walk(v, key)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                lines[(*path, i)] = v.start_mark.line + 1
-                walk(v, (*path, i))
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return lines
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def format_validation_error(err: ValidationError, text: str, source: str) -> str:
-    """One line per problem: `file:line: key.path: message`."""
-    lines = _key_lines(text)
-    out = []
-    for e in err.errors():
-        loc = tuple(e["loc"])
-        line = None
-        for n in range(len(loc), 0, -1):
-            if loc[:n] in lines:
-                line = lines[loc[:n]]
-                break
-        key = ".".join(str(p) for p in loc) or "(top level)"
-        msg = "unknown key (check the spelling)" if e["type"] == "extra_forbidden" else e["msg"]
-        where = f"{source}:{line}" if line else source
-        out.append(f"{where}: {key}: {msg}")
-    return "\n".join(out)
-
-
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> PipelineConfig:
     """Read and validate a pipeline YAML; raise ConfigError with file:line: key: message."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: config is not UTF-8 text") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: invalid YAML: {getattr(e, 'problem', e)}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the config must be a mapping of keys (input:, quality:, ...)")
+        data, text = read_mapping(path)
+    except YamlConfigError as e:
+        raise ConfigError(str(e)) from None
     for key, value in (overrides or {}).items():
         node = data
         *parents, last = key.split(".")
@@ -223,6 +172,6 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Pi
     try:
         cfg = PipelineConfig.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(format_validation_error(e, text, str(path))) from None
+        raise ConfigError(validation_message(e, text, str(path))) from None
     cfg.base_dir = str(path.resolve().parent)
     return cfg
