@@ -75,6 +75,18 @@ class ClientStats:
         }
 
 
+def _status_reason(status: int, retry_after: float | None, body: str) -> tuple[str, bool, float | None, str]:
+    """(reason, retryable, retry_after, detail) for an HTTP error status, whichever transport saw it."""
+    detail = f"HTTP {status} {body}".strip()
+    if status == 429:
+        return "rate_limited", True, retry_after, detail
+    if status >= 500 or status in RETRYABLE_STATUS:
+        return "server_error", True, retry_after, detail
+    if status in (401, 403):
+        return "auth_error", False, None, f"HTTP {status}"  # no body: it may echo the key
+    return "client_error", False, None, detail
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date), None if absent/unreadable."""
     if not value:
@@ -232,15 +244,7 @@ class TeacherClient:
         """(reason, retryable, retry_after, detail) for an exception from one attempt."""
         o, hx = self._openai, self._httpx
         if isinstance(e, _HTTPStatus):
-            status, retry_after, body = e.status, parse_retry_after(e.retry_after), e.body[:200]
-            detail = f"HTTP {status} {body}".strip()
-            if status == 429:
-                return "rate_limited", True, retry_after, detail
-            if status >= 500 or status in RETRYABLE_STATUS:
-                return "server_error", True, retry_after, detail
-            if status in (401, 403):
-                return "auth_error", False, None, f"HTTP {status}"
-            return "client_error", False, None, detail
+            return _status_reason(e.status, parse_retry_after(e.retry_after), e.body[:200])
         if isinstance(e, hx.TimeoutException):
             return "timeout", True, None, "request timed out"
         if isinstance(e, hx.TransportError):
@@ -262,14 +266,7 @@ class TeacherClient:
             body = ""
             with contextlib.suppress(Exception):
                 body = e.response.text[:200]
-            detail = f"HTTP {status} {body}".strip()
-            if status == 429:
-                return "rate_limited", True, retry_after, detail
-            if status >= 500 or status in RETRYABLE_STATUS:
-                return "server_error", True, retry_after, detail
-            if status in (401, 403):
-                return "auth_error", False, None, f"HTTP {status}"  # no body: it may echo the key
-            return "client_error", False, None, detail
+            return _status_reason(status, retry_after, body)
         if isinstance(e, (json.JSONDecodeError, UnicodeDecodeError, _Malformed, o.APIResponseValidationError)):
             return "malformed_response", True, None, f"{type(e).__name__}: {e}"[:200]
         if isinstance(e, asyncio.TimeoutError):

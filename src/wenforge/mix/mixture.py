@@ -107,6 +107,20 @@ def iter_shard(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
         raise MixError(str(e)) from None
 
 
+def _labelled_rows(files: list[Path], by: str, shares: dict[str, float], progress=None, stage: str = ""):
+    """(file index, row number, row, label) for every readable row whose label is in the mixture."""
+    for fi, path in enumerate(files):
+        for rn, row, err in iter_shard(path):
+            if progress:
+                progress(stage, path, rn)
+            if err or not isinstance(row.get("text"), str):
+                continue
+            label = _label_of(row, by)
+            if label is None or str(label) not in shares:
+                continue
+            yield fi, rn, row, str(label)
+
+
 class _Measure:
     """Length of a text in characters (non-space) or tokens (a local tokenizer.json, else an estimate:
     one token per Han character, Latin word, number or punctuation mark)."""
@@ -262,25 +276,18 @@ def build_mixture(
     remainder = {k: planned[k] - full_repeats[k] * avail_units[k] for k in shares}
     heaps: dict[str, list] = defaultdict(list)
     heap_units: Counter = Counter()
-    for fi, path in enumerate(files):
-        for rn, row, err in iter_shard(path):
-            if err or not isinstance(row.get("text"), str):
-                continue
-            label = _label_of(row, by)
-            if label is None or str(label) not in shares:
-                continue
-            label = str(label)
-            if full_repeats[label] >= max_repeat or remainder[label] <= 0:
-                continue
-            n = measure(row["text"])
-            key = str(row.get("id") if row.get("id") is not None else f"{path.name}:{rn}")
-            pr = _priority(seed, key)
-            h = heaps[label]
-            heapq.heappush(h, (-pr, fi, rn, n))
-            heap_units[label] += n
-            # drop the highest-priority docs while the rest still cover the remainder
-            while h and heap_units[label] - h[0][3] >= remainder[label]:
-                heap_units[label] -= heapq.heappop(h)[3]
+    for fi, rn, row, label in _labelled_rows(files, by, shares):
+        if full_repeats[label] >= max_repeat or remainder[label] <= 0:
+            continue
+        n = measure(row["text"])
+        key = str(row.get("id") if row.get("id") is not None else f"{files[fi].name}:{rn}")
+        pr = _priority(seed, key)
+        h = heaps[label]
+        heapq.heappush(h, (-pr, fi, rn, n))
+        heap_units[label] += n
+        # drop the highest-priority docs while the rest still cover the remainder
+        while h and heap_units[label] - h[0][3] >= remainder[label]:
+            heap_units[label] -= heapq.heappop(h)[3]
     extra: dict[tuple[int, int], int] = {}
     for label, h in heaps.items():
         # lowest priorities first; stop at the doc that crosses the remainder when it overshoots by more than half
@@ -309,28 +316,19 @@ def build_mixture(
             rows.extend(buf)
         buf.clear()
 
-    for fi, path in enumerate(files):
-        for rn, row, err in iter_shard(path):
-            if progress:
-                progress("write", path, rn)
-            if err or not isinstance(row.get("text"), str):
-                continue
-            label = _label_of(row, by)
-            if label is None or str(label) not in shares:
-                continue
-            label = str(label)
-            copies = min(full_repeats[label], max_repeat) + extra.get((fi, rn), 0)
-            if copies <= 0:
-                continue
-            copies = min(copies, max_repeat)
-            n = measure(row["text"])
-            copies_hist[copies] += 1
-            for c in range(copies):
-                got_units[label] += n
-                got_docs[label] += 1
-                buf.append(_record(row, label, by, c, chat, path))
-                if len(buf) >= shuffle_buffer:
-                    flush()
+    for fi, rn, row, label in _labelled_rows(files, by, shares, progress, "write"):
+        copies = min(full_repeats[label], max_repeat) + extra.get((fi, rn), 0)
+        if copies <= 0:
+            continue
+        copies = min(copies, max_repeat)
+        n = measure(row["text"])
+        copies_hist[copies] += 1
+        for c in range(copies):
+            got_units[label] += n
+            got_docs[label] += 1
+            buf.append(_record(row, label, by, c, chat, files[fi]))
+            if len(buf) >= shuffle_buffer:
+                flush()
     flush(final=True)
     if writer:
         writer.close()
