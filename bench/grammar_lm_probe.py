@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -58,31 +59,36 @@ def lexicon(pydict: Path) -> list[str]:
 class TrigramLM:
     """Back-off trigram model read from `tslminfo -v -p` (ARPA-like text with word ids)."""
 
-    def __init__(self, lm: Path, words: list[str]):
+    def __init__(self, dump: Iterable[str], words: list[str]):
+        """`dump`: the lines `tslminfo -v -p` prints (level headers like `\\2-gram\\N`, then id rows)."""
         self.uni: dict[int, tuple[float, float]] = {}
         self.bi: dict[tuple[int, int], tuple[float, float]] = {}
         self.tri: dict[tuple[int, int, int], float] = {}
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as dump:
-            subprocess.run(["tslminfo", "-v", "-p", str(lm)], stdout=dump, check=True)
-            dump.seek(0)
-            level = 0
-            for line in dump:
-                if line.startswith("\\"):
-                    level = int(line[1])
-                    continue
-                p = line.split()
-                if level == 1:
-                    self.uni[int(p[0])] = (math.log(float(p[1])), math.log(float(p[2])))
-                elif level == 2:
-                    self.bi[(int(p[0]), int(p[1]))] = (math.log(float(p[2])), math.log(float(p[3])))
-                elif level == 3:
-                    pr = float(p[3])
-                    self.tri[(int(p[0]), int(p[1]), int(p[2]))] = math.log(pr) if pr > 0 else OOV
+        level = 0
+        for line in dump:
+            if line.startswith("\\"):
+                level = int(line[1])
+                continue
+            p = line.split()
+            if level == 1:
+                self.uni[int(p[0])] = (math.log(float(p[1])), math.log(float(p[2])))
+            elif level == 2:
+                self.bi[(int(p[0]), int(p[1]))] = (math.log(float(p[2])), math.log(float(p[3])))
+            elif level == 3:
+                pr = float(p[3])
+                self.tri[(int(p[0]), int(p[1]), int(p[2]))] = math.log(pr) if pr > 0 else OOV
         self.ids: dict[str, int] = {}
         for i, w in enumerate(words):
             if w and i in self.uni:
                 self.ids.setdefault(w, i)
         self.maxlen = max(map(len, self.ids))
+
+    @classmethod
+    def from_sunpinyin(cls, lm: Path, words: list[str]) -> TrigramLM:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as dump:
+            subprocess.run(["tslminfo", "-v", "-p", str(lm)], stdout=dump, check=True)
+            dump.seek(0)
+            return cls(dump, words)
 
     def segment(self, s: str) -> list[str]:
         """Maximum unigram-probability segmentation over the model's own lexicon."""
@@ -162,7 +168,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    lm = TrigramLM(_find("lm_sc.t3g"), lexicon(_find("pydict_sc.bin")))
+    lm = TrigramLM.from_sunpinyin(_find("lm_sc.t3g"), lexicon(_find("pydict_sc.bin")))
     with open(shared_data_dir() / "grammar" / "fcgec_valid.jsonl", encoding="utf-8") as f:
         rows = [json.loads(x) for x in f if x.strip()]
     split = {sp: [r for r in rows if r["split"] == sp] for sp in ("dev", "test")}
