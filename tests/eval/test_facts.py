@@ -18,6 +18,22 @@ def test_relative_and_absolute_times_resolve(text, year):
     assert [t.year for t in ts] == [year]
 
 
+@pytest.mark.parametrize("text,lo,hi", [
+    ("十多年前", 2005, 2014), ("十余年前", 2005, 2014), ("二十多年前", 1995, 2004), ("三年多前", 2020, 2021),
+    ("十来年前", 2012, 2016), ("二十来年前", 2000, 2008), ("几年前", 2015, 2022), ("十几年前", 2005, 2013),
+    ("九十年代末", 1997, 1999), ("上世纪八十年代", 1980, 1989), ("2000年代初", 2000, 2003),
+])
+def test_vague_times_become_ranges(text, lo, hi):
+    (t,) = resolve_times(f"{text}，他在那里。", REF)
+    assert (t.lo, t.hi) == (lo, hi) and lo <= t.year <= hi
+
+
+def test_ages_and_months_in_other_word_orders():
+    assert [t.age for t in resolve_times("那年我才二十五岁。", REF)] == [25]
+    assert [t.year for t in resolve_times("半年前他搬了家。", REF)] == [2023]  # 2024-06 minus six months
+    assert [t.year for t in resolve_times("上个月他搬了家。", REF)] == [2024]
+
+
 def reasons(out):
     return [c["reason"] for c in out["contradictions"]]
 
@@ -47,6 +63,20 @@ def test_consistent_statements_have_no_contradictions(sheet):
 ])
 def test_contradictions_found(sheet, text, reason):
     assert reason in reasons(check_facts(text, sheet))
+
+
+def test_a_vague_time_contradicts_only_when_no_year_of_it_fits(sheet):
+    # studied 2005-2009: 十多年前 (2005-2014) may be 2007, so it is no contradiction; 几年前 (2015-2022) is
+    assert check_facts("十多年前，我在清华的实验室里做实验。", sheet)["contradictions"] == []
+    out = check_facts("几年前，我还在清华的实验室里做实验。", sheet)
+    assert reasons(out) == ["time_outside_fact"]
+    assert out["contradictions"][0]["claim"]["years"] == [2015, 2022]
+    assert reasons(check_facts("九十年代末，我在清华读书。", sheet)) == ["time_outside_fact"]  # born 1987
+
+
+def test_entering_a_university_is_a_study_claim(sheet):
+    assert reasons(check_facts("2001年，我考入清华大学。", sheet)) == ["time_outside_fact"]
+    assert check_facts("2005年，我考入清华大学。", sheet)["contradictions"] == []
 
 
 def test_carried_time_and_ages(sheet):

@@ -14,7 +14,9 @@ Relations: studied_at, worked_at, lived_in, founded, born, died, held_position. 
 or ISO dates; an open `end` means "until the reference date".
 
 For each sentence the detector resolves times (2012年, 二〇一二年, 去年, 前年, 十二年前, 三年后, 25岁那年,
-and 那时/当时 carrying the previous sentence's time), finds relation cues (读书, 实验室, 任职, 住在, 创办,
+那年我二十五岁, and 那时/当时 carrying the previous sentence's time); vague ones become a range of years
+(十多年前 = 10-19 years ago, 二十来年前 = 18-22, 几年前 = 2-9, 九十年代末 = 1997-1999, 半年前), and a claim
+contradicts a fact only when no year of its range agrees with it. finds relation cues (读书, 实验室, 任职, 住在, 创办,
 出生, 去世, 担任 ...) and objects (fact objects and their aliases, and organisation or place names the
 sheet does not know), and checks them against the facts of the subject. `contradictions` lists
 {span, claim, fact, reason} with reason codes from REASONS.
@@ -44,7 +46,7 @@ REASONS = {
     "future_as_past": "a past-tense event dated after the reference date",
 }
 CUES: dict[str, re.Pattern] = {
-    "studied_at": re.compile(r"读书|求学|上学|就读|读研|读博|念书|上大学|念大学|大学时|本科|研究生|博士生|硕士生|实验室|校园|课堂|宿舍|导师|同学|毕业|入学|学习"),
+    "studied_at": re.compile(r"读书|求学|上学|就读|读研|读博|念书|上大学|念大学|大学时|本科|研究生|博士生|硕士生|实验室|校园|课堂|宿舍|导师|同学|毕业|入学|学习|考入|考取|考上|录取|入读"),
     "worked_at": re.compile(r"工作|任职|就职|上班|入职|供职|同事|办公室|加入|跳槽"),
     "lived_in": re.compile(r"住在|生活|定居|居住|搬到|搬去|安家|落户"),
     "founded": re.compile(r"创办|创立|创建|成立了|创业|创始"),
@@ -61,10 +63,13 @@ REL_YEAR = [
     (re.compile(r"今年|本年"), 0), (re.compile(r"明年|下一年"), 1), (re.compile(r"大后年"), 3),
     (re.compile(r"(?<!之)后年"), 2),
 ]
-N_YEARS = re.compile(r"(?<![\d〇零])" + NUM + r"多?年(?:以?前|之前|以?后|之后)")
+# 十二年前, 十多年前 / 十余年前 (10-19), 十来年前 (about 10), 三年多前; 几年前, 十几年前, 几十年前
+N_YEARS = re.compile(r"(?<![\d〇零])" + NUM + r"(多|余|来)?年(多)?(?:以?前|之前|以?后|之后)")
+FEW_YEARS = re.compile(r"(?<![\d〇零一二三四五六七八九十])(几|十几|几十)年(?:以?前|之前|以?后|之后)")
+DECADE = re.compile(r"(?:(\d{2})(\d)0年代|(?:上个?世纪|二十世纪)?([二三四五六七八九])十年代)(初|中期?|末|后期)?")
 ABS_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!代)|([零〇一二三四五六七八九]{4})年(?!代)")
-AGE = re.compile(NUM + r"岁(?:那年|时|的时候|那一年)")
-N_MONTHS = re.compile(NUM + r"个月(?:以?前|之前|以?后|之后)")
+AGE = re.compile(NUM + r"岁(?:那年|时|的时候|那一年)|那一?年(?:我|他|她)?(?:才|刚|刚刚|已经|正好)?" + NUM + r"岁")
+N_MONTHS = re.compile(NUM + r"个月(?:以?前|之前|以?后|之后)|(半)年(?:以?前|之前|以?后|之后)|(上)个?月")
 CARRY = re.compile(r"^(?:那时|当时|那年|那一年|彼时|那会儿|那段时间)")
 
 
@@ -186,12 +191,24 @@ def load_facts(source: str | Path | dict) -> FactSheet:
 
 @dataclass
 class TimeRef:
+    """A time in a sentence: `year` is the best estimate, `lo`..`hi` every year it may mean."""
+
     start: int
     end: int
     text: str
     year: int
     relative: bool
     age: int | None = None
+    lo: int = 0
+    hi: int = 0
+
+    def __post_init__(self):
+        self.lo = self.lo or self.year
+        self.hi = self.hi or self.year
+
+    def shift_to(self, year: int) -> None:
+        """Set the year of an age-relative time (25岁那年) once the birth year is known."""
+        self.year = self.lo = self.hi = year
 
 
 def _num(s: str) -> int | None:
@@ -203,35 +220,54 @@ def resolve_times(sentence: str, ref: dt.date) -> list[TimeRef]:
     out: list[TimeRef] = []
     taken: list[tuple[int, int]] = []
 
-    def add(m, year, relative, age=None):
+    def add(m, year, relative, age=None, lo=0, hi=0):
         s, e = m.span()
         if any(s < b and a < e for a, b in taken):
             return
         taken.append((s, e))
-        out.append(TimeRef(s, e, m.group(0), year, relative, age))
+        out.append(TimeRef(s, e, m.group(0), year, relative, age, lo, hi))
+
+    def add_ago(m, n_lo: int, n_hi: int):
+        """n_lo..n_hi years before (前) or after (后) the reference year."""
+        sign = -1 if "前" in m.group(0) else 1
+        a, b = sorted((ref.year + sign * n_lo, ref.year + sign * n_hi))
+        add(m, ref.year + sign * round((n_lo + n_hi) / 2), True, lo=a, hi=b)
 
     for m in ABS_YEAR.finditer(sentence):
         y = int(m.group(1)) if m.group(1) else cn_to_int(m.group(2))
         if y and 1000 <= y <= 2999:
             add(m, y, False)
+    for m in DECADE.finditer(sentence):
+        base = int(m.group(1) + m.group(2) + "0") if m.group(1) else 1900 + 10 * cn_to_int(m.group(3))
+        part = m.group(4) or ""
+        lo, hi = {"初": (0, 3), "中": (3, 7), "中期": (3, 7), "末": (7, 9), "后期": (6, 9)}.get(part, (0, 9))
+        add(m, base + (lo + hi) // 2, False, lo=base + lo, hi=base + hi)
     for m in N_YEARS.finditer(sentence):
         n = _num(m.group(1))
         if n is None or n > 200:
             continue
-        sign = -1 if "前" in m.group(0) else 1
-        add(m, ref.year + sign * n, True)
+        if m.group(2) in ("多", "余"):  # 十多年: 10-19, 二十多年: 20-29, 三多年 is not Chinese
+            add_ago(m, n, n + (9 if n % 10 == 0 else 1))
+        elif m.group(2) == "来":  # 十来年: about ten
+            add_ago(m, max(n - max(n // 5, 1), 1), n + max(n // 5, 1))
+        elif m.group(3):  # 三年多前: 3-4
+            add_ago(m, n, n + 1)
+        else:
+            add_ago(m, n, n)
+    for m in FEW_YEARS.finditer(sentence):
+        add_ago(m, *{"几": (2, 9), "十几": (11, 19), "几十": (20, 90)}[m.group(1)])
     for m in N_MONTHS.finditer(sentence):
-        n = _num(m.group(1))
+        n = 6 if m.group(2) else 1 if m.group(3) else _num(m.group(1) or "")
         if n is None:
             continue
-        sign = -1 if "前" in m.group(0) else 1
+        sign = 1 if "后" in m.group(0) else -1
         months = ref.year * 12 + ref.month - 1 + sign * n
         add(m, months // 12, True)
     for rx, delta in REL_YEAR:
         for m in rx.finditer(sentence):
             add(m, ref.year + delta, True)
     for m in AGE.finditer(sentence):
-        n = _num(m.group(1))
+        n = _num(m.group(1) or m.group(2))
         if n is not None and n < 130:
             add(m, 0, True, age=n)
     out.sort(key=lambda t: t.start)
@@ -241,10 +277,18 @@ def resolve_times(sentence: str, ref: dt.date) -> list[TimeRef]:
 # ---- checking --------------------------------------------------------------------------------------------
 
 
-def _covers(f: Fact, year: int, ref: dt.date) -> bool:
+def _covers(f: Fact, t: TimeRef) -> bool:
+    """Whether some year of the time's range falls inside the fact's period."""
     s = f.start if f.start is not None else -10**6
     e = f.end if f.end is not None else (10**6 if f.relation not in ("born", "died", "founded") else s)
-    return s <= year <= e
+    return s <= t.hi and t.lo <= e
+
+
+def _within(t: TimeRef, f: Fact) -> bool:
+    """Whether the whole range of the time falls inside the fact's period (the claim must be about it)."""
+    s = f.start if f.start is not None else -10**6
+    e = f.end if f.end is not None else 10**6
+    return s <= t.lo and t.hi <= e
 
 
 def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict:
@@ -280,10 +324,10 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
         times = resolve_times(sent, ref)
         for t in times:
             if t.age is not None:
-                t.year = born + t.age if born else 0
+                t.shift_to(born + t.age if born else 0)
         times = [t for t in times if t.year]
         if not times and last_time is not None and CARRY.match(sent):
-            times = [TimeRef(0, 0, last_time.text, last_time.year, last_time.relative)]
+            times = [TimeRef(0, 0, last_time.text, last_time.year, last_time.relative, None, last_time.lo, last_time.hi)]
         if times:
             last_time = times[-1]
         for t in times:
@@ -323,20 +367,22 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
             t = nearest_time(m.start())
             span = (min(t.start, m.start()) if t.end > t.start else m.start(), max(t.end, m.end()))
             claim = {"subject": subj, "relation": rel, "year": t.year, "time_text": t.text, "cue": m.group(0)}
+            if t.hi > t.lo:
+                claim["years"] = [t.lo, t.hi]
             if rel == "born":
                 f = next((f for f in facts if f.relation == "born"), None)
-                if f and f.start and t.year != f.start and t.age is None:
+                if f and f.start and not t.lo <= f.start <= t.hi and t.age is None:
                     emit("born_mismatch", span, claim, f)
                 continue
             if rel == "died":
                 f = next((f for f in facts if f.relation == "died"), None)
-                if f and f.start and t.year != f.start:
+                if f and f.start and not t.lo <= f.start <= t.hi:
                     emit("died_mismatch", span, claim, f)
                 continue
-            if born and t.year < born:
+            if born and t.hi < born:
                 emit("before_birth", span, claim, next(f for f in facts if f.relation == "born"))
                 continue
-            if died and t.year > died:
+            if died and t.lo > died:
                 emit("after_death", span, claim, next(f for f in facts if f.relation == "died"))
                 continue
             rel_facts = [f for f in facts if f.relation == rel]
@@ -346,7 +392,7 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
             near_objs = sorted(same_clause, key=lambda o: abs(o[0] - m.start()))[:1]
             if rel == "studied_at" and GRADUATED.fullmatch(m.group(0)):
                 f = next((f for f in rel_facts if f.end and (not near_objs or f.object in {o[2] for o in near_objs})), None)
-                if f and t.year != f.end:
+                if f and not t.lo <= f.end <= t.hi:
                     emit("graduation_mismatch", span, {**claim, "object": f.object}, f)
                 continue
             if near_objs:
@@ -355,15 +401,15 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
                     oc = {**claim, "object": obj}
                     osp = (min(span[0], a), max(span[1], b))
                     if same:
-                        if not any(_covers(f, t.year, ref) for f in same):
+                        if not any(_covers(f, t) for f in same):
                             emit("time_outside_fact", osp, oc, same[0])
                     elif rel in EXCLUSIVE:
-                        holder = next((f for f in rel_facts if _covers(f, t.year, ref)), None)
+                        holder = next((f for f in rel_facts if _within(t, f)), None)
                         if holder is not None:
                             emit("object_conflict", osp, oc, holder)
                         elif rel in ("studied_at", "worked_at"):
                             emit("no_fact_covers_time", osp, oc, rel_facts[0])
-            elif not any(_covers(f, t.year, ref) for f in rel_facts) and rel in ("studied_at", "worked_at"):
+            elif not any(_covers(f, t) for f in rel_facts) and rel in ("studied_at", "worked_at"):
                 closest = min(rel_facts, key=lambda f: min(abs((f.start or t.year) - t.year), abs((f.end or ref.year) - t.year)))
                 emit("no_fact_covers_time", span, claim, closest)
     # one contradiction per (reason, fact, year): several cues in a sentence point to the same claim
