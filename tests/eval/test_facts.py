@@ -74,6 +74,15 @@ def test_a_vague_time_contradicts_only_when_no_year_of_it_fits(sheet):
     assert reasons(check_facts("九十年代末，我在清华读书。", sheet)) == ["time_outside_fact"]  # born 1987
 
 
+def test_the_object_the_relation_is_about_wins_over_a_nearer_one():
+    sheet = load_facts({"reference_date": "2025-01-01", "facts": [
+        {"subject": "张伟", "relation": "founded", "object": "星河科技", "start": 2010},
+        {"subject": "张伟", "relation": "held_position", "object": "董事长", "start": 2010}]})
+    out = check_facts("2008年张伟出任星河科技董事长。", sheet)
+    assert reasons(out) == ["time_outside_fact"] and out["contradictions"][0]["claim"]["object"] == "董事长"
+    assert check_facts("2012年张伟出任星河科技董事长。", sheet)["contradictions"] == []
+
+
 def test_entering_a_university_is_a_study_claim(sheet):
     assert reasons(check_facts("2001年，我考入清华大学。", sheet)) == ["time_outside_fact"]
     assert check_facts("2005年，我考入清华大学。", sheet)["contradictions"] == []

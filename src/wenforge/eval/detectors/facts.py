@@ -389,7 +389,9 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
             if not rel_facts:
                 continue
             same_clause = [o for o in objects if not re.search(r"[，,；;：]", sent[min(o[0], m.start()):max(o[1], m.end())])]
-            near_objs = sorted(same_clause, key=lambda o: abs(o[0] - m.start()))[:1]
+            # an object this relation has facts about (董事长 for 担任) beats a nearer one it has none about
+            own = [o for o in same_clause if o[2] in {f.object for f in rel_facts}]
+            near_objs = sorted(own or same_clause, key=lambda o: abs(o[0] - m.start()))[:1]
             if rel == "studied_at" and GRADUATED.fullmatch(m.group(0)):
                 f = next((f for f in rel_facts if f.end and (not near_objs or f.object in {o[2] for o in near_objs})), None)
                 if f and not t.lo <= f.end <= t.hi:
