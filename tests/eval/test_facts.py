@@ -83,6 +83,19 @@ def test_the_object_the_relation_is_about_wins_over_a_nearer_one():
     assert check_facts("2012年张伟出任星河科技董事长。", sheet)["contradictions"] == []
 
 
+def test_a_stated_period_must_lie_inside_the_fact(sheet):
+    # studied 2005-2009: the whole stated period is claimed, so 2003-2007 contradicts it although 2005-2007 fits
+    assert reasons(check_facts("2003年至2007年，我在清华读书。", sheet)) == ["time_outside_fact"]
+    assert check_facts("2005年到2009年，我在清华读书。", sheet)["contradictions"] == []
+    (t,) = resolve_times("2003-2007年", REF)
+    assert (t.lo, t.hi, t.whole) == (2003, 2007, True)
+
+
+def test_a_visit_is_not_a_study_claim(sheet):
+    assert check_facts("2015年，我回到清华看望导师。", sheet)["contradictions"] == []
+    assert reasons(check_facts("2015年，我还在清华跟着导师做课题。", sheet)) == ["time_outside_fact"]
+
+
 def test_entering_a_university_is_a_study_claim(sheet):
     assert reasons(check_facts("2001年，我考入清华大学。", sheet)) == ["time_outside_fact"]
     assert check_facts("2005年，我考入清华大学。", sheet)["contradictions"] == []

@@ -24,6 +24,7 @@ sheet does not know), and checks them against the facts of the subject. `contrad
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -68,6 +69,10 @@ N_YEARS = re.compile(r"(?<![\d〇零])" + NUM + r"(多|余|来)?年(多)?(?:以?
 FEW_YEARS = re.compile(r"(?<![\d〇零一二三四五六七八九十])(几|十几|几十)年(?:以?前|之前|以?后|之后)")
 DECADE = re.compile(r"(?:(\d{2})(\d)0年代|(?:上个?世纪|二十世纪)?([二三四五六七八九])十年代)(初|中期?|末|后期)?")
 ABS_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!代)|([零〇一二三四五六七八九]{4})年(?!代)")
+# a stated period: 2003年至2007年, 2003到2007年, 2003-2007年 (the claim is about every year of it)
+PERIOD = re.compile(r"(?<!\d)(\d{4})\s*年?\s*(?:至|到|—|–|-|~|～)\s*(\d{4})\s*年")
+# going back to a place (回到清华看望导师) is a visit, not a claim of studying or working there
+VISIT = re.compile(r"回到|重返|重回|回母校|看望|探望|拜访|参观|访问|故地重游|故地")
 AGE = re.compile(NUM + r"岁(?:那年|时|的时候|那一年)|那一?年(?:我|他|她)?(?:才|刚|刚刚|已经|正好)?" + NUM + r"岁")
 N_MONTHS = re.compile(NUM + r"个月(?:以?前|之前|以?后|之后)|(半)年(?:以?前|之前|以?后|之后)|(上)个?月")
 CARRY = re.compile(r"^(?:那时|当时|那年|那一年|彼时|那会儿|那段时间)")
@@ -201,6 +206,7 @@ class TimeRef:
     age: int | None = None
     lo: int = 0
     hi: int = 0
+    whole: bool = False  # a stated period: every year of lo..hi is claimed, not one of them
 
     def __post_init__(self):
         self.lo = self.lo or self.year
@@ -220,12 +226,12 @@ def resolve_times(sentence: str, ref: dt.date) -> list[TimeRef]:
     out: list[TimeRef] = []
     taken: list[tuple[int, int]] = []
 
-    def add(m, year, relative, age=None, lo=0, hi=0):
+    def add(m, year, relative, age=None, lo=0, hi=0, whole=False):
         s, e = m.span()
         if any(s < b and a < e for a, b in taken):
             return
         taken.append((s, e))
-        out.append(TimeRef(s, e, m.group(0), year, relative, age, lo, hi))
+        out.append(TimeRef(s, e, m.group(0), year, relative, age, lo, hi, whole))
 
     def add_ago(m, n_lo: int, n_hi: int):
         """n_lo..n_hi years before (前) or after (后) the reference year."""
@@ -233,6 +239,10 @@ def resolve_times(sentence: str, ref: dt.date) -> list[TimeRef]:
         a, b = sorted((ref.year + sign * n_lo, ref.year + sign * n_hi))
         add(m, ref.year + sign * round((n_lo + n_hi) / 2), True, lo=a, hi=b)
 
+    for m in PERIOD.finditer(sentence):
+        a, b = sorted((int(m.group(1)), int(m.group(2))))
+        if 1000 <= a and b <= 2999:
+            add(m, a, False, lo=a, hi=b, whole=True)
     for m in ABS_YEAR.finditer(sentence):
         y = int(m.group(1)) if m.group(1) else cn_to_int(m.group(2))
         if y and 1000 <= y <= 2999:
@@ -278,10 +288,11 @@ def resolve_times(sentence: str, ref: dt.date) -> list[TimeRef]:
 
 
 def _covers(f: Fact, t: TimeRef) -> bool:
-    """Whether some year of the time's range falls inside the fact's period."""
+    """Whether the fact agrees with the time: some year of a vague time's range, every year of a stated
+    period, falls inside the fact's period."""
     s = f.start if f.start is not None else -10**6
     e = f.end if f.end is not None else (10**6 if f.relation not in ("born", "died", "founded") else s)
-    return s <= t.hi and t.lo <= e
+    return s <= t.lo and t.hi <= e if t.whole else s <= t.hi and t.lo <= e
 
 
 def _within(t: TimeRef, f: Fact) -> bool:
@@ -327,7 +338,7 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
                 t.shift_to(born + t.age if born else 0)
         times = [t for t in times if t.year]
         if not times and last_time is not None and CARRY.match(sent):
-            times = [TimeRef(0, 0, last_time.text, last_time.year, last_time.relative, None, last_time.lo, last_time.hi)]
+            times = [dataclasses.replace(last_time, start=0, end=0, age=None)]
         if times:
             last_time = times[-1]
         for t in times:
@@ -362,7 +373,9 @@ def check_facts(text: str, sheet: FactSheet, subject: str | None = None) -> dict
         def nearest_time(i: int, times=times) -> TimeRef:
             return min(times, key=lambda tr: abs(tr.start - i))
 
-        rel_hits = [(rel, m) for rel, rx in CUES.items() for m in rx.finditer(sent)]
+        visit = VISIT.search(sent) is not None
+        rel_hits = [(rel, m) for rel, rx in CUES.items() for m in rx.finditer(sent)
+                    if not (visit and rel in ("studied_at", "worked_at"))]
         for rel, m in rel_hits:
             t = nearest_time(m.start())
             span = (min(t.start, m.start()) if t.end > t.start else m.start(), max(t.end, m.end()))
