@@ -285,7 +285,30 @@ def bench_facts() -> dict:
 
     return {"n_cases": len(cases), "contradicting": int(y.sum()), "ours": m(p),
             "baseline_flag_any_time_expression": m(b), "baseline_never_flag": m(np.zeros_like(y)),
-            "sample_errors": errors}
+            "sample_errors": errors, "handwritten": bench_facts_handwritten()}
+
+
+def bench_facts_handwritten(path: Path = Path(__file__).parent / "data" / "facts_handwritten.yaml") -> dict:
+    """The hand-written cases (other people, relations and phrasings than the generated set), every miss listed."""
+    import yaml
+
+    from wenforge.eval.detectors.facts import check_facts, load_facts
+
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sheets = {k: load_facts(v) for k, v in spec["sheets"].items()}
+    y, p, b, misses = [], [], [], []
+    for c in spec["cases"]:
+        out = check_facts(c["text"], sheets[c["sheet"]])
+        y.append(bool(c["label"]))
+        p.append(bool(out["contradictions"]))
+        b.append(bool(out["times"]))
+        if p[-1] != y[-1]:
+            misses.append({"text": c["text"], "label": c["label"], "found": [x["reason"] for x in out["contradictions"]]})
+    y, p, b = np.array(y), np.array(p), np.array(b)
+    acc = lambda pred: round(float((pred == y).mean()), 4)
+    return {"n_cases": len(y), "contradicting": int(y.sum()), "accuracy_ours": acc(p),
+            "accuracy_flag_any_time_expression": acc(b), "accuracy_never_flag": acc(np.zeros_like(y)),
+            "misses": misses}
 
 
 # ---- speed -----------------------------------------------------------------------------------------------
