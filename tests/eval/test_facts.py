@@ -98,6 +98,8 @@ def test_a_visit_is_not_a_study_claim(sheet):
 
 def test_entering_a_university_is_a_study_claim(sheet):
     assert reasons(check_facts("2001年，我考入清华大学。", sheet)) == ["time_outside_fact"]
+    assert reasons(check_facts("2014年，我还是清华大学的一名学生。", sheet)) == ["time_outside_fact"]
+    assert check_facts("2014年，我在华为带的学生来自清华大学。", sheet)["contradictions"] == []
     assert check_facts("2005年，我考入清华大学。", sheet)["contradictions"] == []
 
 

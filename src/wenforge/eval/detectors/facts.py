@@ -47,7 +47,7 @@ REASONS = {
     "future_as_past": "a past-tense event dated after the reference date",
 }
 CUES: dict[str, re.Pattern] = {
-    "studied_at": re.compile(r"读书|求学|上学|就读|读研|读博|念书|上大学|念大学|大学时|本科|研究生|博士生|硕士生|实验室|校园|课堂|宿舍|导师|同学|毕业|入学|学习|考入|考取|考上|录取|入读"),
+    "studied_at": re.compile(r"读书|求学|上学|就读|读研|读博|念书|上大学|念大学|大学时|本科|研究生|博士生|硕士生|实验室|校园|课堂|宿舍|导师|同学|毕业|入学|学习|考入|考取|考上|录取|入读|(?:是|当|作为)[^，。；]{0,15}(?:学生|学子|留学生)"),
     "worked_at": re.compile(r"工作|任职|就职|上班|入职|供职|同事|办公室|加入|跳槽"),
     "lived_in": re.compile(r"住在|生活|定居|居住|搬到|搬去|安家|落户"),
     "founded": re.compile(r"创办|创立|创建|成立了|创业|创始"),
