@@ -1,8 +1,10 @@
 """HalluQA judging: is an answer hallucinated, given the question's best and wrong reference answers?
 
 Features: character-bigram and character overlap with the closest best and wrong answers and their
-margin, overlap with the evidence (`Source`), refusal and hedging markers, the numbers the answer
-shares with best vs wrong answers, length and the question category. A logistic model trained on dev
+margin, rarity-weighted word overlap with them (jieba dictionary IDF), whether the answer's opening
+yes/no agrees with the best or the wrong answer's, overlap with the evidence (`Source`), refusal and
+hedging markers, the numbers the answer shares with best vs wrong answers, length (also against the
+best answer's) and the question category. A logistic model trained on dev
 rows of the GPT-4-judged answers (`wenforge detect-train halluqa`): gradient-boosted trees (they beat a
 logistic model on grouped dev cross-validation, 0.83 vs 0.80), shipped as a small joblib file.
 """
@@ -30,7 +32,12 @@ FEATURES = (
     "source_cos", "refusal", "negation", "log_len", "num_best", "num_wrong", "has_number",
     "cat_misleading", "cat_hard", "cat_knowledge", "best_contained", "wrong_contained", "question_cos",
     "best_only_terms", "wrong_only_terms", "terms_margin", "source_only_terms", "best_tri", "wrong_tri",
+    "best_word_idf_cos", "wrong_word_idf_cos", "margin_word_idf_cos", "opening_polarity", "polarity_as_best",
+    "polarity_as_wrong", "log_len_vs_best",
 )
+# the opening of an answer: a denial (不是, 不能, 不一定, 没有, 不存在 ...) or an assent (是的, 可以, 会 ...)
+_DENIAL = re.compile(r"^[^，。]{0,6}?(?:不是|不能|不会|不一定|没有|并非|不存在|不可以|无法|不对|错误|否|不)")
+_ASSENT = re.compile(r"^[^，。]{0,4}?(?:是的|是|可以|能|会|对|有|正确)")
 _STOP = set("的了是在和与我你他她它这那有也都就还而及或被把对为以于之其个一不吗呢吧啊")
 
 
@@ -52,6 +59,35 @@ def reference_answers(q: dict) -> tuple[list[str], list[str]]:
     best = [q[k] for k in sorted(q) if k.startswith("Best Answer") and q.get(k)]
     wrong = [q[k] for k in sorted(q) if k.startswith("Wrong_Answer") and q.get(k)]
     return best, wrong
+
+
+def opening_polarity(text: str) -> int:
+    """-1 when an answer opens by denying, 1 when it opens by assenting, 0 otherwise (first 20 characters)."""
+    head = (text or "").strip()[:20]
+    return -1 if _DENIAL.search(head) else 1 if _ASSENT.search(head) else 0
+
+
+def _idf_vector(text: str) -> dict[str, float]:
+    """Word counts weighted by rarity in jieba's dictionary (common words count little, stop words not at all)."""
+    from collections import Counter
+
+    from wenforge.text.segment import dictionary_frequencies, words
+
+    freq, log_total = dictionary_frequencies()
+    counts = Counter(w for w in words(text) if w not in _STOP)
+    return {w: n * max(0.0, log_total - math.log(freq.get(w, 0) + 1)) for w, n in counts.items()
+            if len(w) > 1 or w.isalnum()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    num = sum(v * b.get(k, 0.0) for k, v in a.items())
+    den = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return num / den if den else 0.0
+
+
+@lru_cache(maxsize=2048)
+def _reference_vectors(best: tuple[str, ...], wrong: tuple[str, ...]):
+    return [_idf_vector(b) for b in best], [_idf_vector(w) for w in wrong]
 
 
 def _char_overlap(a: str, b: str) -> float:
@@ -80,6 +116,11 @@ def judge_features(response: str, question: dict) -> list[float]:
     b3 = max((cosine_counts(r3, char_ngrams(b, 3)) for b in best), default=0.0)
     w3 = max((cosine_counts(r3, char_ngrams(w, 3)) for w in wrong), default=0.0)
     core = lambda s: re.sub(r"[。，！？,.!?\s]", "", s)
+    bv, wv = _reference_vectors(tuple(best), tuple(wrong))
+    rv = _idf_vector(r)
+    bw = max((_cosine(rv, v) for v in bv), default=0.0)
+    ww = max((_cosine(rv, v) for v in wv), default=0.0)
+    pol = opening_polarity(r)
     return [
         1.0, bc, wc, bc - wc, bch, wch, bch - wch, sc,
         float(bool(REFUSAL_RE.search(r))), float(bool(NEGATION_RE.search(r))),
@@ -90,6 +131,10 @@ def judge_features(response: str, question: dict) -> list[float]:
         float(any(core(w) and core(w) in core(r) for w in wrong)),
         cosine_counts(rb, char_ngrams(question.get("Question", ""), 2)),
         math.log1p(nb), math.log1p(nw), math.log1p(nb) - math.log1p(nw), math.log1p(ns), b3, w3,
+        bw, ww, bw - ww, float(pol),
+        float(pol != 0 and best != [] and pol == opening_polarity(best[0])),
+        float(pol != 0 and wrong != [] and pol == opening_polarity(wrong[0])),
+        math.log((len(r) + 1) / (len(best[0]) + 1)) if best else 0.0,
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from functools import lru_cache
 
@@ -21,6 +22,13 @@ def _jieba():
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba
+
+
+@lru_cache(maxsize=1)
+def dictionary_frequencies() -> tuple[dict[str, int], float]:
+    """jieba's dictionary word counts and the log of their total: how rare a word is in general Chinese."""
+    dt = _jieba().dt
+    return dt.FREQ, math.log(max(dt.total, 1))
 
 
 def words(text: str) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from wenforge.eval.detectors.claims import extract_claims, number_values
 from wenforge.text.postag import pos_spans
-from wenforge.text.segment import pos_words, words
+from wenforge.text.segment import dictionary_frequencies, pos_words, words
 
 ASSET = Path(__file__).resolve().parent.parent / "assets" / "hallucination.npz"
 DEFAULT_THRESHOLD = 0.5
@@ -36,16 +36,8 @@ FEATURES = (
 )
 
 
-@lru_cache(maxsize=1)
-def _freq():
-    from wenforge.text.segment import _jieba
-
-    dt = _jieba().dt
-    return dt.FREQ, math.log(max(dt.total, 1))
-
-
 def _freq_feats(kw_pos) -> list[float]:
-    freq, log_total = _freq()
+    freq, log_total = dictionary_frequencies()
     logs = []
     oov = 0
     for w, _ in kw_pos:
@@ -182,7 +174,7 @@ def _either_feats(k: str, kw_words: list[str], text: str, pos: int, src: _Doc, r
     bc = _cov(kb, set().union(*(d.bigrams for d in docs))) if kb else 1.0
     lcs = max(_lcs_ratio(k, d.text) for d in docs)
     absent = [w for w in kw_words if not any(w in d.words for d in docs)]
-    freq, log_total = _freq()
+    freq, log_total = dictionary_frequencies()
     absent_share = len(absent) / max(len(kw_words), 1)
     absent_min = min((math.log(freq.get(w, 0) + 1) - log_total for w in absent), default=0.0)
     if pos >= 0:
