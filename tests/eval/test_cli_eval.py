@@ -71,6 +71,19 @@ def test_detect_clear_errors(app, tmp_path):
     assert res.exit_code == 2 and "unknown detector kind" in res.output
 
 
+def test_detect_grammar_prior_option(app, tmp_path):
+    inp = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "十二年前我在清华读书。"}])
+    out = tmp_path / "out.jsonl"
+    flags = []
+    for prior in ("0.54", "0.1"):
+        res = runner.invoke(app, ["detect", "grammar", str(inp), "-o", str(out), "--grammar-prior", prior])
+        assert res.exit_code == 0, res.output
+        flags.append(json.loads(out.read_text(encoding="utf-8"))["grammar_error"])
+    assert flags == [True, False]
+    res = runner.invoke(app, ["detect", "grammar", str(inp), "-o", str(out), "--grammar-prior", "2"])
+    assert res.exit_code == 2 and "grammar-prior" in res.output
+
+
 def test_eval_bad_config_key(app, tmp_path):
     cfg = tmp_path / "eval.yaml"
     cfg.write_text("outputs: x.jsonl\ndetectorz: [ai]\n", encoding="utf-8")
@@ -79,6 +92,9 @@ def test_eval_bad_config_key(app, tmp_path):
     cfg.write_text("outputs: x.jsonl\ndetectors: [ai, magic]\n", encoding="utf-8")
     res = runner.invoke(app, ["eval", str(cfg)])
     assert res.exit_code == 2 and "magic" in res.output
+    cfg.write_text("outputs: x.jsonl\ngrammar_prior: 1.5\n", encoding="utf-8")
+    res = runner.invoke(app, ["eval", str(cfg)])
+    assert res.exit_code == 2 and "grammar_prior" in res.output
 
 
 def test_eval_end_to_end(app, tmp_path, facts_dict):

@@ -59,6 +59,29 @@ def test_grammar_model_scores_are_probabilities_and_spans_point_into_text():
         assert text[s["start"]:s["end"]] == s["text"]
 
 
+def test_grammar_threshold_follows_the_expected_share_of_errors():
+    from wenforge.eval.detectors import grammar as G
+
+    tuned = G.load_model().extra["tuned_prior"]
+    assert G.threshold(None) == G.load_model().extra["threshold"]
+    assert G.threshold(tuned) == pytest.approx(G.threshold(None))
+    assert G.threshold(0.5) < G.threshold(0.1) < G.threshold(0.01)  # rarer errors need more evidence
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        G.threshold(1.5)
+
+
+def test_grammar_prior_moves_model_flags_not_rule_flags():
+    from wenforge.eval.detectors import grammar as G
+
+    sentence = "十二年前我在清华读书。"  # grammatical; the weak model still leans towards "error"
+    p = G.sentence_score(sentence)
+    assert G.threshold(None) <= p < G.threshold(0.1)
+    assert grammar_check(sentence, prior=None)["grammar_error"] is True
+    assert grammar_check(sentence)["grammar_error"] is False  # default prior 0.1
+    rule = "参加这次活动的大约有三百人左右。"
+    assert grammar_check(rule, prior=0.01)["grammar_error"] is True
+
+
 def test_claims_offsets_and_chinese_numerals():
     text = "2015年1月22日，德国外长施泰因迈尔在柏林会见了三百名代表。"
     cl = extract_claims(text)

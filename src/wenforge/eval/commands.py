@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR
+
 TRAINABLE = ("ai", "grammar", "hallucination", "halluqa")
 
 
@@ -33,6 +35,9 @@ def detect(
     input: Annotated[Path, typer.Argument(help="JSONL with `id`, `text` and the fields the kind reads")],
     output: Annotated[Path, typer.Option("-o", "--output", help="output JSONL (one line per input line)")],
     facts: Annotated[Path | None, typer.Option("--facts", help="fact sheet YAML (for kind facts)")] = None,
+    grammar_prior: Annotated[float, typer.Option(
+        "--grammar-prior", min=0.001, max=0.999,
+        help="expected share of ungrammatical sentences (kind grammar; FCGEC-like exam sets: 0.54)")] = DEFAULT_GRAMMAR_PRIOR,
 ) -> None:
     """Run one detector over a JSONL file; malformed lines are written with an `error` reason, never dropped."""
     from rich.console import Console
@@ -77,7 +82,7 @@ def detect(
                     continue
                 rid = line.row.get("id")
                 try:
-                    res = run_detector(kind, line.row, facts=sheet)
+                    res = run_detector(kind, line.row, facts=sheet, grammar_prior=grammar_prior)
                 except DetectorError as e:
                     n_err += 1
                     msg = f"{input}:{line.lineno}: {e}"

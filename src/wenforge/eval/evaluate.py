@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wenforge.eval.feedback import FeedbackConfig, build_feedback
-from wenforge.eval.kinds import DETECTORS, DetectorError, run_detector
+from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR, DETECTORS, DetectorError, run_detector
 from wenforge.jsonl import read_jsonl
 
 COMPLETION_FIELDS = ("completion", "output", "response", "text")
@@ -58,6 +58,7 @@ class EvalConfig(BaseModel):
     answer_format: str = "boxed"
     detectors: list[str] = Field(default_factory=lambda: ["ai", "grammar", "hallucination", "safety"])
     facts: str | None = Field(None, description="fact sheet YAML for the facts detector")
+    grammar_prior: float = Field(DEFAULT_GRAMMAR_PRIOR, gt=0, lt=1, description="expected share of ungrammatical sentences")
     style_profile: str | None = None
     literary: bool = True
     halluqa: bool = True
@@ -177,7 +178,7 @@ def score_row(row: dict, cfg: EvalConfig, *, facts=None, profile=None, questions
         if any(not isinstance(row.get(f), str) for f in kind.requires):
             continue  # e.g. hallucination without a source: not applicable to this row
         try:
-            det[name] = run_detector(name, drow, facts=facts)
+            det[name] = run_detector(name, drow, facts=facts, grammar_prior=cfg.grammar_prior)
         except DetectorError as e:
             det[name] = {"error": str(e)}
     r["detectors"] = det

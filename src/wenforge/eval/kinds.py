@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from wenforge.eval.detectors.grammar import DEFAULT_PRIOR as DEFAULT_GRAMMAR_PRIOR
+
 
 @dataclass(frozen=True)
 class DetectorKind:
@@ -63,8 +65,9 @@ def get_kind(name: str) -> DetectorKind:
         raise DetectorError(f"unknown detector kind {name!r}; kinds: {', '.join(DETECTORS)}") from None
 
 
-def run_detector(name: str, row: dict[str, Any], *, facts=None) -> dict:
-    """Run one detector on one input row (`text` plus the fields the kind reads); adds its `fail_field`."""
+def run_detector(name: str, row: dict[str, Any], *, facts=None, grammar_prior: float | None = DEFAULT_GRAMMAR_PRIOR) -> dict:
+    """Run one detector on one input row (`text` plus the fields the kind reads); adds its `fail_field`.
+    `grammar_prior`: the expected share of ungrammatical sentences (see detectors.grammar)."""
     kind = get_kind(name)
     text = row.get("text")
     if not isinstance(text, str):
@@ -87,6 +90,8 @@ def run_detector(name: str, row: dict[str, Any], *, facts=None) -> dict:
             raise DetectorError("detector 'facts' needs a fact sheet (--facts FACTS.yaml)")
         out = fn(text, facts, row.get("subject"))
         out["facts_inconsistent"] = not out["facts_consistent"]
+    elif name == "grammar":
+        out = fn(text, prior=grammar_prior)
     else:
         out = fn(text)
         if name == "ai":
