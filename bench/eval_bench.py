@@ -80,6 +80,14 @@ def bench_ai(data: Path) -> dict:
             "baseline_char_ngram_accuracy": round(float(((s_base >= 0.5) == yt).mean()), 4),
             "baseline_length_auc": _auc(yt, [len(t) for t in ts]),
         }
+    # out of domain, the shipped model: real Xinhua continuations vs LLM-written ones (UHGEval test rows)
+    uh = [r for r in _jsonl(data / "hallucination" / "uhgeval_concise.jsonl") if r["split"] == "test"]
+    human = np.array([ai.ai_score(r["realContinuation"]) for r in uh])
+    machine = np.array([ai.ai_score(r["hallucinatedContinuation"]) for r in uh])
+    out["out of domain: UHGEval news continuations"] = {
+        "n_test": len(uh), "auc": _auc([0] * len(uh) + [1] * len(uh), np.r_[human, machine]),
+        "flagged_human": round(float((human >= 0.5).mean()), 4), "flagged_llm": round(float((machine >= 0.5).mean()), 4),
+    }
     return out
 
 
