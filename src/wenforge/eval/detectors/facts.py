@@ -16,8 +16,8 @@ or ISO dates; an open `end` means "until the reference date".
 For each sentence the detector resolves times (2012年, 二〇一二年, 去年, 前年, 十二年前, 三年后, 25岁那年,
 那年我二十五岁, and 那时/当时 carrying the previous sentence's time); vague ones become a range of years
 (十多年前 = 10-19 years ago, 二十来年前 = 18-22, 几年前 = 2-9, 九十年代末 = 1997-1999, 半年前), and a claim
-contradicts a fact only when no year of its range agrees with it. finds relation cues (读书, 实验室, 任职, 住在, 创办,
-出生, 去世, 担任 ...) and objects (fact objects and their aliases, and organisation or place names the
+contradicts a fact only when no year of its range agrees with it. It then finds relation cues (读书, 实验室,
+任职, 住在, 创办, 出生, 去世, 担任 ...) and objects (fact objects and their aliases, and organisation or place names the
 sheet does not know), and checks them against the facts of the subject. `contradictions` lists
 {span, claim, fact, reason} with reason codes from REASONS.
 """
