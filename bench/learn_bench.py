@@ -23,6 +23,10 @@ from pathlib import Path
 
 import yaml
 
+# next-token training on text (the SFT warm-up and the R1-Zero pretraining share it)
+LM_TRAINING = {"per_device_train_batch_size": 64, "learning_rate": 3e-3, "warmup_steps": 20, "max_length": 128,
+               "lr_scheduler_type": "cosine", "logging_steps": 10}
+
 
 def _write(path: Path, rows) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,12 +129,7 @@ def run_seed(seed: int, out: Path, a) -> dict:
                 "train_file": str(d / "warmup.jsonl"),
                 "output_dir": "sft",
                 "max_steps": a.sft_steps,
-                "per_device_train_batch_size": 64,
-                "learning_rate": 3e-3,
-                "warmup_steps": 20,
-                "max_length": 128,
-                "lr_scheduler_type": "cosine",
-                "logging_steps": 10,
+                **LM_TRAINING,
             },
         ),
         "sft",
@@ -190,12 +189,7 @@ def run_zero(d: Path, a, grpo_keys: dict, common: dict, rows: list[dict]) -> dic
             "train_file": str(d / "pretrain.jsonl"),
             "output_dir": "pretrain",
             "max_steps": a.zero_pretrain_steps,
-            "per_device_train_batch_size": 64,
-            "learning_rate": 3e-3,
-            "warmup_steps": 20,
-            "max_length": 128,
-            "lr_scheduler_type": "cosine",
-            "logging_steps": 10,
+            **LM_TRAINING,
         }
         t = time.perf_counter()
         starts["pretrained"] = run_sft(load_recipe(_recipe(d / "pretrain.yaml", keys), "sft")).final_dir
