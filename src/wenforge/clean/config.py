@@ -29,4 +29,7 @@ class CleanConfig(BaseModel):
     lexicon_categories: list[str] = Field(
         default_factory=lambda: ["porn_a", "porn_b", "ads", "weapons", "violence", "illegal_domains"]
     )
+    spun_text: Literal["exclude", "keep"] = Field(
+        "exclude", description="pages with spun or deleted characters: exclude (reason spun_text) or keep as they are"
+    )
     drop_html_residue: bool = Field(True, description="strip leftover tags and entities inside lines")

@@ -21,24 +21,32 @@ from functools import lru_cache
 from wenforge.clean import reasons as R
 from wenforge.clean.config import CleanConfig
 from wenforge.clean.detectors import (
+    artifacts,
     boilerplate,
+    brand,
     duplicates,
+    farm,
     gibberish,
     hotlist,
+    mirror,
     residue,
     stitched,
+    stuffing,
     title_injection,
 )
 from wenforge.clean.detectors.bait import BaitDetector
-from wenforge.clean.detectors.common import Finding, split_lines
+from wenforge.clean.detectors.common import Finding, Line, cjk_count, split_lines
 
 
 @dataclass
 class RemovedSpan:
+    """A span cut from the page (or, with ``replacement``, repaired: the span is replaced by it)."""
+
     start: int
     end: int
     reason: str
     text: str
+    replacement: str = ""
 
 
 @dataclass
@@ -55,7 +63,8 @@ class CleanResult:
         d = {"text": self.text, "spam": self.spam, "spam_score": round(self.spam_score, 4),
              "reasons": list(self.reasons)}
         if explain:
-            d["removed"] = [{"start": r.start, "end": r.end, "reason": r.reason, "text": r.text}
+            d["removed"] = [{"start": r.start, "end": r.end, "reason": r.reason, "text": r.text,
+                             **({"replacement": r.replacement} if r.replacement else {})}
                             for r in self.removed]
             d["evidence"] = {k: round(v, 4) for k, v in self.evidence.items()}
         return d
@@ -148,6 +157,11 @@ def _noisy_or(values) -> float:
     return 1.0 - p
 
 
+def _strength(findings, cap: float = 0.9) -> float:
+    """Noisy-OR of finding weights, capped: many weak findings add up, none reaches certainty alone."""
+    return min(cap, _noisy_or(f.weight for f in findings))
+
+
 def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     """Find what was injected into a page, keep what is genuine, and say why."""
     cfg = config or CleanConfig()
@@ -166,6 +180,11 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     f_title = title_injection.detect(lines)
     f_hot = hotlist.detect(lines)
     f_bait = _bait_detector(cfg.use_shared_lexicons, tuple(cfg.lexicon_categories)).detect(lines)
+    f_brand = brand.detect(lines)
+    f_art, respaced = artifacts.detect(lines)
+    f_stuff = stuffing.detect(lines)
+    ev_mirror = mirror.detect(lines)
+    ev_farm = farm.detect(lines, view)
 
     # ------------------------------------------------------------------ evidence per kind
     ev: dict[str, float] = {}
@@ -192,6 +211,13 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         if ("日电" in view or "日讯" in view or "日消息" in view) else set()
     ev[R.STITCHED] = 0.2 if len(datelines) >= 2 else 0.0
     ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
+    ev[R.BRAND_INJECTION] = _strength({f.detail: f for f in f_brand}.values())
+    ev[R.TEMPLATE_ARTIFACT] = _noisy_or([_strength(f_art), ARTIFACT_RESPACED if respaced >= artifacts.RESPACED_MIN
+                                         else 0.0])
+    ev[R.KEYWORD_STUFFING] = _strength(f_stuff)
+    ev[R.MIRROR_REPAIRED] = max(ev_mirror.gloss_weight, ev_mirror.variant_weight)
+    ev[R.SPUN_TEXT] = ev_mirror.spun_weight
+    ev[R.CONTENT_FARM] = ev_farm.weight
     score = _noisy_or(ev.values())
     # a page with only one kind of weak evidence stays below the threshold by construction
     spam = score >= cfg.spam_threshold
@@ -211,6 +237,11 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     if cfg.boilerplate == "drop" or (cfg.boilerplate == "drop_on_spam" and spam):
         for f in f_boil:
             mark(f)
+    exclude_page = ""  # a reason when nothing on the page is genuine
+    if spam and ev[R.CONTENT_FARM] >= FARM_EXCLUDE:
+        exclude_page = R.CONTENT_FARM
+    elif spam and ev[R.SPUN_TEXT] >= SPUN_EXCLUDE and cfg.spun_text == "exclude":
+        exclude_page = R.SPUN_TEXT
     if spam:
         for f in f_title:
             mark(f)
@@ -220,6 +251,13 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
             mark(f)
         for f in baity_numbered:
             mark(f, R.HOTLIST)
+        for f in f_stuff:
+            mark(f)
+        for f in f_art:
+            if f.whole_line:
+                mark(f)
+        for f in _brand_lines(lines, f_brand):
+            mark(f)
         for ln in lines:
             b = bait_by_line.get(ln.index, 0.0)
             if ln.index in drop_line:
@@ -245,6 +283,12 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
                 mark(f, R.HOTLIST)
         inline += [f for f in f_gib if not f.whole_line and f.weight >= 0.5]
         inline += [f for f in f_bait if f.weight >= 0.5]
+        inline += [f for f in f_brand if f.weight >= BRAND_CUT]
+        inline += [f for f in f_art if not f.whole_line]
+        inline += ev_mirror.glosses
+        inline += ev_mirror.variants
+        if respaced >= artifacts.RESPACED_MIN:
+            inline += _respaced(lines)
 
     # ------------------------------------------------------------------ assemble
     removed: list[RemovedSpan] = []
@@ -268,15 +312,20 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
             if f.start < pos:
                 continue
             buf.append(work[pos : f.start])
-            removed.append(RemovedSpan(f.start, f.end, f.reason, work[f.start : f.end]))
+            repl = _replacement(f, work)
+            buf.append(repl)
+            removed.append(RemovedSpan(f.start, f.end, f.reason, work[f.start : f.end], repl))
             pos = f.end
         buf.append(work[pos : ln.end])
-        t = "".join(buf).strip()
+        t = _SEP_EDGE_RE.sub("", "".join(buf).strip())
         if t:
             kept_parts.append(t)
     out_text = "\n".join(kept_parts)
-    n_genuine = len("".join(out_text.split()))
     reasons = sorted({r.reason for r in removed}, key=list(R.REASONS).index)
+    if exclude_page:
+        out_text = ""
+        reasons = [exclude_page, *(r for r in reasons if r != exclude_page)]
+    n_genuine = len("".join(out_text.split()))
     if n_genuine < cfg.min_salvage_chars and (spam or not out_text.strip()):
         out_text = ""
         reasons.append(R.NO_CONTENT)
@@ -286,3 +335,48 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
                 reasons.append(code)
     removed.sort(key=lambda r: r.start)
     return CleanResult(out_text, spam, round(score, 4), reasons, removed, work, ev)
+
+
+ARTIFACT_RESPACED = 0.5  # a whole article re-spaced by a scraper is a copied page
+FARM_EXCLUDE = 0.45  # template evidence this strong: the page is generated, nothing on it is an article
+SPUN_EXCLUDE = 0.5
+BRAND_CUT = 0.3  # brand shapes at least this strong are cut from the lines that stay
+BRAND_LINE_REST = 6  # a title line with fewer Han characters than this beside its brand shapes goes whole
+_SEP_EDGE_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+|[\s\-_|｜:：,，、·>]+$")
+_FULLWIDTH_MARK = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+
+def _brand_lines(lines: list[Line], f_brand: list[Finding]) -> list[Finding]:
+    """Lines that are brand shapes and separators with (almost) nothing else: they go whole."""
+    by_line: dict[int, list[Finding]] = {}
+    for f in f_brand:
+        by_line.setdefault(f.line, []).append(f)
+    out = []
+    for ln in lines:
+        fs = by_line.get(ln.index)
+        if not fs:
+            continue
+        rest = ln.text
+        for f in sorted(fs, key=lambda f: -f.start):
+            rest = rest[: f.start - ln.start] + rest[f.end - ln.start :]
+        if cjk_count(rest) < BRAND_LINE_REST:
+            out.append(Finding(ln.start, ln.end, R.BRAND_INJECTION, max(f.weight for f in fs), ln.index,
+                               whole_line=True))
+    return out
+
+
+def _respaced(lines: list[Line]) -> list[Finding]:
+    """Repairs for re-spaced ASCII marks: ` , ` between Chinese characters becomes `，`."""
+    return [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.5, ln.index,
+                    detail=_FULLWIDTH_MARK[m.group().strip()])
+            for ln in lines if " " in ln.text for m in artifacts.RESPACED_RE.finditer(ln.text)]
+
+
+def _replacement(f: Finding, work: str) -> str:
+    """What a repaired span becomes: a variant character its standard form (in the page's script), a
+    re-spaced mark its full-width form; everything else is cut."""
+    if f.reason == R.MIRROR_REPAIRED and f.end - f.start == 1:
+        return f.detail
+    if f.reason == R.TEMPLATE_ARTIFACT and f.detail in _FULLWIDTH_MARK.values():
+        return f.detail
+    return ""

@@ -22,6 +22,14 @@ _REASONS = [
     Reason("gibberish", "random alphanumeric or base64-like token string inside Chinese text", True),
     Reason("hotlist", "hot-list template line (TOPn热点, 热榜n, numbered headline + bait)", True),
     Reason("stitched", "paragraph unrelated to the main article (topic shift, foreign dateline)", True),
+    Reason("brand_injection", "gambling/adult brand with an action (注册/官网/入口/下载) or digits glued to a title or sentence",
+           True),
+    Reason("keyword_stuffing", "tag cloud, related-search block or list of place names with no sentences", True),
+    Reason("template_artifact", "unfilled CMS tag or placeholder, fake source token, site watermark line", True),
+    Reason("mirror_repaired", "mirror damage repaired: pinyin glosses stripped, variant characters mapped back", True),
+    Reason("spun_text", "text machine-spun (synonym swaps) or with characters deleted: unreadable as written", True),
+    Reason("content_farm", "machine-written or template page with no genuine article (gossip, fake notice, stub)",
+           True),
     Reason("duplicate", "repeated line or paragraph", False),
     Reason("html_residue", "leftover HTML tags or entities", False),
     Reason("boilerplate", "editor / source / published-at / IP boilerplate line", False),
@@ -41,6 +49,12 @@ HTML_RESIDUE = "html_residue"
 BOILERPLATE = "boilerplate"
 NO_CONTENT = "no_content"
 MALFORMED_INPUT = "malformed_input"
+BRAND_INJECTION = "brand_injection"
+KEYWORD_STUFFING = "keyword_stuffing"
+TEMPLATE_ARTIFACT = "template_artifact"
+MIRROR_REPAIRED = "mirror_repaired"
+SPUN_TEXT = "spun_text"
+CONTENT_FARM = "content_farm"
 
 INJECTION_CODES = frozenset(r.code for r in _REASONS if r.injected)
 

@@ -9,13 +9,18 @@ from wenforge.synth.seopage import (
     generate_page,
     load_sources,
 )
+from wenforge.synth.shapes import CLEAN_SHAPES, SPAM_SHAPES, brand_name, generate_shape
 
 __all__ = [
+    "CLEAN_SHAPES",
+    "SPAM_SHAPES",
     "Article",
     "Sources",
     "SyntheticPage",
+    "brand_name",
     "build_corpus",
     "generate_clean_page",
     "generate_page",
+    "generate_shape",
     "load_sources",
 ]

@@ -1,0 +1,60 @@
+"""Scraper and template artifacts: what a copying site leaves behind when it re-publishes an article.
+
+- unfilled CMS tags (`[db:關鍵詞]`, `{dede:field.title/}`, `{$title}`) and label placeholders (`[标签:标题]`);
+- a fake source token (`来源: sp20241116`: letters glued to a date where an outlet's name belongs);
+- site watermark lines (`----标题//----某某网 http://www.x.com //`);
+- a date template filled in ISO form (`2026-01-15号报道`) and symbol noise sprinkled into sentences (`◆■`);
+- re-spaced text: ASCII punctuation with a space on both sides between Chinese characters (`支持 , 朱镕基`)
+  throughout the article, the mark of one scraper family (the text itself is kept).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line
+
+CMS_TAG_RE = re.compile(r"\[(?:db|field|tag|dede|cms|e|list|sql)[:：][^\]\n]{1,30}\]|\{(?:dede|pboot|eyou|sdcms|zblog|"
+                        r"field|tag)[:：][^}\n]{0,60}\}|\{\$[A-Za-z_][^}\n]{0,40}\}|\[标签[:：][^\]\n]{1,20}\]|"
+                        r"\{[a-z_]+:[a-z_.]+\s*/?\}", re.IGNORECASE)
+# an outlet name is Chinese or a known word; letters glued to a date are a generated token
+SOURCE_TOKEN_RE = re.compile(r"(?:来源|來源|出处|作者)\s*[:：]\s*([a-z]{1,4}(?:19|20)\d{6})\b", re.IGNORECASE)
+WATERMARK_RE = re.compile(r"-{3,}[^\n]{0,60}(?:https?://|www\.)[^\s/]+[^\n]{0,20}/{2}|/{2}-{3,}")
+RESPACED_RE = re.compile(r"(?<=[\u4e00-\u9fff]) [,.:;?!] (?=[\u4e00-\u9fff“])")
+# a date template filled in ISO form where Chinese writes 1月15日 (参考消息网2026-01-15号报道)
+ISO_HAO_RE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}号")
+# decoration sprinkled into sentences to defeat duplicate detection (是历史逆流◆◆■,是绝路◆■■)
+SYMBOL_NOISE_RE = re.compile(r"[\u25a0-\u25ff\u2605\u2606\u2600-\u2603]{2,}")
+SYMBOL_NOISE_MIN = 3  # runs inside prose lines; a bullet list marks line starts, not sentences
+RESPACED_MIN = 5  # a few spaced marks are typing habits; a scraper re-spaces every one
+
+
+def detect(lines: list[Line]) -> tuple[list[Finding], int]:
+    """(findings to remove: CMS tags, source tokens, watermark lines; number of re-spaced marks)."""
+    out: list[Finding] = []
+    respaced = 0
+    for ln in lines:
+        t = ln.text
+        if "[" in t or "{" in t:
+            for m in CMS_TAG_RE.finditer(t):
+                out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.6, ln.index,
+                                   detail="cms_tag"))
+        if "源" in t or "处" in t or "作者" in t:
+            for m in SOURCE_TOKEN_RE.finditer(t):
+                out.append(Finding(ln.start + m.start(1), ln.start + m.end(1), R.TEMPLATE_ARTIFACT, 0.5, ln.index,
+                                   detail="source_token"))
+        if "--" in t and WATERMARK_RE.search(t):
+            out.append(Finding(ln.start, ln.end, R.TEMPLATE_ARTIFACT, 0.5, ln.index, whole_line=True,
+                               detail="watermark"))
+        if "号" in t:
+            for m in ISO_HAO_RE.finditer(t):
+                out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.4, ln.index,
+                                   detail="iso_date"))
+        if ln.sentence_like:
+            noise = [m for m in SYMBOL_NOISE_RE.finditer(t) if m.start() > 0]
+            out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.2, ln.index,
+                            detail="symbol_noise") for m in noise]
+        if " " in t:
+            respaced += len(RESPACED_RE.findall(t))
+    return out, respaced

@@ -1,0 +1,74 @@
+"""Brand injection: a gambling / adult / grey-finance brand glued to a title or spliced into a sentence.
+
+The shape, not the brand list, is the signal: a name followed by an *action* a spam site asks for
+(注册, 官网, 入口, 下载, 登录, 网址, 开户 ...), a name with a 3-5 digit suffix (新京6663, an888), or a slogan
+ending in 下载/观看 before a separator. Grey-trade morphemes (澳门, 娱乐, 棋牌, 配资, vlog ...) raise the weight
+but are never needed on their own: a rotated brand still has the shape. A shape whose words do not occur
+anywhere else on the page (the injected title shares nothing with the article below it) counts more.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line
+
+_NAME = r"[\u4e00-\u9fffA-Za-z]{2,12}?"
+_ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入口|下载|登录|网址)?|官方网站|官方(?:入口|下载|平台|app|APP)|"
+           r"入口|登录入口|网址(?:大全|导航)?|备用网址|线路检测|开户|(?:app|APP|App)(?:下载|官方下载)?|"
+           r"平台(?:入口|官网|注册)|手机版(?:下载)?|客户端(?:下载)?|在线(?:观看|下载|注册)|免费(?:观看|下载)|最新(?:地址|网址|入口|报价))")
+# a name with an action, followed by a separator, the end of the line, a digit or another name
+BRAND_ACTION_RE = re.compile(rf"({_NAME}){_ACTION}(?=$|[\s\-_|｜:：,，、·!！>）)\]】\d]|[\u4e00-\u9fff]{{0,2}}$)")
+# a name glued to a 3-5 digit suffix that ends the name (a separator or the line end follows, not a unit)
+BRAND_DIGITS_RE = re.compile(r"(?<![\d.])([\u4e00-\u9fff]{2,8}|[a-z]{2,6})(\d{3,5})(?=$|[\s\-_|｜:：,，、!！>)\]】])")
+# a slogan ending in a download / watch action before a separator: 黑色正能量最新入库:糖心vlog现在时间下载-
+SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\-_|｜:：]")
+# trades that black-hat pages advertise; they weigh a shape up, they never flag on their own
+GREY_RE = re.compile(r"澳门|葡京|新京|金沙|威尼斯人|皇冠|太阳城|永利|银河|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|"
+                     r"六合彩|赌|老虎机|开元|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|"
+                     r"配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
+TITLE_LINES = 4  # brand shapes in the first lines are title injection; elsewhere only on short lines
+SHORT_LINE = 80
+_HAN_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+
+
+def _elsewhere(name: str, body: str) -> bool:
+    """Whether the name's words occur in the page apart from this occurrence (the article is about it)."""
+    pairs = set(_HAN_PAIR_RE.findall(name))
+    if not pairs:
+        return body.count(name) > 1
+    return sum(body.count(p) > 1 for p in pairs) >= max(1, len(pairs) // 2)
+
+
+def detect(lines: list[Line]) -> list[Finding]:
+    """Inline findings over each brand shape (the name and its action or digits)."""
+    if not lines:
+        return []
+    body = "\n".join(ln.text for ln in lines)
+    out: list[Finding] = []
+    for ln in lines:
+        top = ln.index < TITLE_LINES
+        short = ln.length <= SHORT_LINE and not ln.sentence_like
+        if not (top or short):
+            continue
+        spans: list[tuple[int, int, float]] = []
+        for m in BRAND_ACTION_RE.finditer(ln.text):
+            grey = GREY_RE.search(m.group(0)) is not None
+            if ln.sentence_like and not grey:
+                continue  # 在官网发布: a sentence about a site, not a brand shape
+            alien = not _elsewhere(m.group(1), body)
+            spans.append((m.start(), m.end(), 0.2 + 0.4 * grey + 0.1 * alien))
+        for m in BRAND_DIGITS_RE.finditer(ln.text):
+            grey = GREY_RE.search(m.group(0)) is not None
+            if not (grey or top):
+                continue
+            spans.append((m.start(), m.end(), 0.2 + 0.45 * grey))
+        if top:
+            m = SLOGAN_RE.search(ln.text)
+            if m and (GREY_RE.search(m.group(0)) or re.search(r"[A-Za-z]{3,}", m.group(0))):
+                spans.append((m.start(), m.end(), 0.6))
+        for s, e, w in spans:
+            out.append(Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(0.8, w), ln.index,
+                               detail=ln.text[s:e]))
+    return out

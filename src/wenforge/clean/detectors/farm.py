@@ -1,0 +1,113 @@
+"""Content farms: pages written by a template or a language model, with no genuine article to salvage.
+
+Template evidence, strongest first:
+- unfilled slots: `[主队名]`, `(开头段落)`, `[城市名]`, `摘要结束。` — a bracketed role name where a value belongs;
+- model leftovers pasted with the text: `以下是…`, `希望对您有所帮助`, `作为AI`, markdown `**bold**` and `## ` headings;
+- a stub: the whole page is a short label or question (`xx是什么意思`, `市场的四种基本类型`) with nothing under it;
+- stock model phrasing (`你知道吗`, `今天就让我带你`, `某当红小花旦`, `引发网友热议`), with a `【爆料】` / `揭秘`
+  headline counting as one, and no dateline, outlet or named source;
+- an unanchored outline: three or more headings over three or more paragraphs and not one date on the page
+  (a model's explainer or match report; genuine reports and encyclopedias date what they tell).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from wenforge.clean.detectors.common import Line
+
+_ROLE = (r"名|名称|名字|段落|标题|内容|正文|关键词|关键字|时间|日期|地点|城市|省份|地区|数字|数据|链接|图片|描述|摘要|简介|"
+         r"人物|球队|主队|客队|比分|年份|作者|品牌|产品|公司|机构|姓名|职位|金额|电话|网址|主题|结尾|开头|要点|分数")
+PLACEHOLDER_RE = re.compile(rf"[\[［【(（〔{{]\s*(?:[\u4e00-\u9fff]{{0,6}}(?:{_ROLE})|开头段落|结尾段落|此处[\u4e00-\u9fff]{{1,8}}|"
+                            rf"插入[\u4e00-\u9fff]{{1,8}})\s*[\]］】)）〕}}]")
+# model leftovers: a reply's opening or closing pasted into the page
+LEFTOVER_RE = re.compile(r"摘要结束|正文结束|以下是(?:一篇|关于|为您|根据|我|对)|希望(?:这篇|以上|这些|本文)?[\u4e00-\u9fff]{0,6}"
+                         r"对(?:您|你)有(?:所)?帮助|作为(?:一个)?(?:AI|人工智能)(?:语言模型|助手)?|好的[，,]\s*(?:以下|下面|这是)|"
+                         r"(?:^|\n)\s*(?:标题|正文|文章标题|摘要)[:：]|字数[:：]\s*\d+|\*\*[^*\n]{2,30}\*\*|(?:^|\n)#{2,4} ")
+GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|热议|曝光)】|^(?:揭秘|震惊|曝光|惊爆|突发)[!！:：]?|"
+                            r"^[^\n]{0,20}(?:黑料|内幕|真相曝光|惊人真相)")
+# stock phrasing of machine-written articles: chatty openings addressed to the reader, anonymous actors
+# (某当红小花旦, 明星L, 小A), the reply's own signposts; genuine reporting names people and uses few of these
+STOCK_RE = re.compile(r"你知道吗|亲爱的(?:读者|朋友|网友)|(?:今天|下面|接下来)[,，]?\s*(?:就)?(?:让我们?|我(?:就)?(?:要)?)(?:带(?:你|大家)|"
+                      r"一起|来(?:给你|聊聊))|一探究竟|吃瓜群众|瞠目结舌|炸开了锅|层出不穷|拭目以待|引发(?:了)?(?:无数|广大)?"
+                      r"(?:网友|网民)(?:的)?(?:热议|关注|猜测)|据知情人士透露|话说那天|令人(?:唏嘘|咋舌|浮想联翩)|事件(?:持续|迅速)"
+                      r"发酵|不禁让人|值得一提的是|总的来说|综上所述|本文将(?:深入)?(?:探讨|介绍|为您)|究竟(?:是什么|隐藏着)|"
+                      r"某(?:位)?(?:当红|知名|顶级|顶流|神秘|一线|流量)(?:明星|男星|女星|小花旦?|艺人|人物|人士|歌手|演员|网红)|"
+                      r"(?<![A-Za-z])(?:明星|艺人|男星|女星)[A-Z](?![A-Za-z])|(?<![\u4e00-\u9fff])小[A-Z](?![A-Za-z])|"
+                      r"#[X×]{2,}[\u4e00-\u9fff]*#|随着[\u4e00-\u9fff]{2,8}的(?:发展|深入|推进|普及)|在这个[\u4e00-\u9fff]{2,6}的时代")
+# a dateline, an outlet or a named source: what genuine reporting has and generated gossip lacks
+SOURCED_RE = re.compile(r"\d{1,2}月\d{1,2}日(?:电|讯)|(?:记者|通讯员)\s?[\u4e00-\u9fff]{2,3}(?:[\s）)/]|报道|摄|$)|(?:来源|来自|據|据)[:：]?\s*"
+                        r"[\u4e00-\u9fff]{2,8}(?:报|网|社|台|新闻)|新华社|中新社|美联社|路透社|法新社|本报讯")
+STUB_MAX_CHARS = 60  # a stub page holds a label or a question, not a paragraph
+STUB_MAX_LINES = 4
+
+
+STOCK_MIN = 3  # distinct stock phrases (a gossip headline counts as one) before a page reads as generated
+STOCK_SOURCED_MIN = 5  # a sourced report quoting a chatty post has a few; a generated page many
+# an unanchored outline: a model's article has headings over paragraphs and no date, figure of record or source
+HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、]\s?|第[一二三四五六七八九十]+[,，、]?)?[^。！？!?\n]{2,24}$|"
+                        r"^[^。！？!?\n:：]{2,12}[:：][^。！？!?\n]{2,16}$|^[^。！？\n]{4,24}[?？]$")
+DATE_RE = re.compile(r"(?:19|20)\d{2}\s?年|\d{1,2}\s?月|\d{1,2}\s?[日号]|\[\d{1,3}\]|维基百科|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|"
+                     r"[一二]〇[一二三四五六七八九〇]{2}年|星期[一二三四五六日天]|周[一二三四五六日]")
+OUTLINE_MIN_HEADINGS = 3
+OUTLINE_MIN_PARAGRAPHS = 3
+OUTLINE_HEADING_SHARE = 0.2  # of the lines: an outline is mostly headings and paragraphs, prose mostly prose
+PARAGRAPH_CHARS = 60
+
+
+@dataclass
+class FarmEvidence:
+    """Template evidence found on one page, with a page weight."""
+
+    placeholders: list[tuple[int, int, str]] = field(default_factory=list)  # page offsets and the text
+    leftovers: list[tuple[int, int, str]] = field(default_factory=list)
+    stub: bool = False
+    gossip_head: bool = False
+    stock_phrases: int = 0  # distinct stock phrases
+    outline: bool = False  # headings over paragraphs with no date anywhere
+    sourced: bool = False
+
+    @property
+    def weight(self) -> float:
+        w = 0.0
+        if self.placeholders:
+            w = max(w, 0.45 + 0.2 * min(2, len(self.placeholders) - 1))
+        if self.leftovers:
+            w = max(w, 0.35 + 0.2 * min(2, len(self.leftovers) - 1))
+        if self.stub:
+            w = max(w, 0.6)
+        n = self.stock_phrases + self.gossip_head
+        if n >= STOCK_MIN and (not self.sourced or n >= STOCK_SOURCED_MIN):
+            w = max(w, 0.45 + 0.1 * min(4, n - STOCK_MIN))
+        if self.outline and not self.sourced:
+            w = max(w, 0.5)
+        return min(0.9, w)
+
+
+def detect(lines: list[Line], text: str) -> FarmEvidence:
+    """Template evidence over the page (``text`` is the view the lines were cut from)."""
+    ev = FarmEvidence()
+    if not lines:
+        return ev
+    for ln in lines:
+        t = ln.text
+        for m in PLACEHOLDER_RE.finditer(t):
+            # a heading label at the start of a line followed by its value (【拼音】dà xué) is no slot
+            if m.start() == 0 and ln.length > m.end() + 2:
+                continue
+            ev.placeholders.append((ln.start + m.start(), ln.start + m.end(), m.group()))
+        for m in LEFTOVER_RE.finditer(t):
+            ev.leftovers.append((ln.start + m.start(), ln.start + m.end(), m.group().strip()))
+    n_chars = sum(ln.length for ln in lines)
+    # the whole page is a label or a question with nothing under it
+    ev.stub = len(lines) <= STUB_MAX_LINES and n_chars <= STUB_MAX_CHARS and not any(ln.sentence_like for ln in lines)
+    ev.gossip_head = any(GOSSIP_HEAD_RE.search(ln.text) for ln in lines[:3])
+    ev.stock_phrases = len({m.group() for m in STOCK_RE.finditer(text)})
+    ev.sourced = SOURCED_RE.search(text) is not None
+    headings = sum(1 for ln in lines if ln.length <= 26 and HEADING_RE.match(ln.text))
+    paragraphs = sum(1 for ln in lines if ln.length >= PARAGRAPH_CHARS and ln.sentence_like)
+    ev.outline = headings >= max(OUTLINE_MIN_HEADINGS, OUTLINE_HEADING_SHARE * len(lines)) \
+        and paragraphs >= OUTLINE_MIN_PARAGRAPHS \
+        and DATE_RE.search(text) is None
+    return ev

@@ -1,0 +1,138 @@
+"""Mirror damage: a genuine article re-published through a converter that glossed, swapped or spun it.
+
+- **Pinyin glosses** (`當(dāng)前`, `發(fā)展`): one tone-marked syllable in parentheses glued after a common
+  character, the same characters glossed again and again. Legitimate reading aids gloss rare characters
+  (`踌躇(chóu chú)`), or every character of a line (children's texts); neither counts. Repair: the gloss is cut.
+- **Variant characters** (一→壹, 你→妳, 没→冇): a common character replaced by a rarer form *everywhere*, so
+  the rare form stands where genuine text has the common one. Repair: mapped back.
+- **Spun text**: an article spinner swaps words through a fixed synonym table (大→年夜, 通过→经由过程,
+  关注→存眷); its outputs are words genuine text almost never uses (checked against ``hanzi`` counts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line
+from wenforge.clean.detectors.hanzi import stats
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# one syllable in ASCII or full-width parentheses right after a Han character
+_GLOSS_RE = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]([a-zü{_TONED}]{{1,6}})[)）]")
+_HAS_TONE_RE = re.compile(f"[{_TONED}]")
+COMMON_RANK = 2500  # glossed characters ranked above this are everyday ones a converter failed on
+READING_AID_SHARE = 0.3  # a line with this share of its characters glossed is a reading aid, not damage
+
+# variant form -> the standard form it replaced. Each variant is a legitimate character that genuine
+# modern text uses far less than its standard form (financial numerals, the feminine 妳, Cantonese 冇,
+# archaic forms), so a page where it stands in most of the standard form's places was converted.
+VARIANTS = {
+    "壹": "一", "贰": "二", "貳": "二", "叁": "三", "柒": "七", "捌": "八", "玖": "九",
+    "妳": "你", "冇": "没", "祢": "你", "彵": "他", "吔": "也", "菂": "的", "孒": "了", "昰": "是", "荿": "成", "媄": "美",
+    "佷": "很", "洅": "再",
+}
+# written Cantonese uses 冇 as its own word; a page with these markers is Cantonese, not a mirror
+_CANTONESE_RE = re.compile("[嘅咗喺唔佢哋啲嚟]")
+_VARIANT_RE = re.compile("[" + "".join(VARIANTS) + "]")
+VARIANT_MIN = 3  # fewer swaps than this are typos or quotations
+VARIANT_SHARE = 0.6  # the variant holds at least this share of the places of variant + standard form
+
+# spinner output -> the word it replaced. Article spinners (伪原创 tools) swap words through a fixed synonym
+# table; these outputs are the ones genuine text almost never has: each is at most 5% as frequent as its
+# original in the shipped character statistics (tests/clean check it), so a page with several is spun.
+SPUN_FORMS = {
+    "年夜": "大", "平易近": "民", "经由过程": "通过", "可以或许": "能够", "克日": "近日", "存眷": "关注", "规复": "恢复",
+    "欢送": "欢迎", "今朝": "目前", "出格": "特别", "芳华": "青春", "消息宣布": "新闻发布", "颠末": "经过", "暗示": "表示",
+    "钻研": "研究", "进修": "学习", "晋升": "提升", "查询拜访": "调查", "包管": "保证", "根基": "基本", "机能": "性能",
+    "增添": "增加", "安康": "健康", "后果": "结果", "器械": "东西", "以是": "所以", "须要": "需要", "涌现": "出现",
+}
+_SPUN_RE = re.compile("|".join(sorted(SPUN_FORMS, key=len, reverse=True)))
+SPUN_MIN_FORMS = 3  # distinct spinner outputs: one or two are a rare word or an old-fashioned style
+SPUN_PER_KCHAR = 2.0  # and this many hits per 1000 Han characters
+
+
+@dataclass
+class MirrorEvidence:
+    """What the mirror detector found on one page."""
+
+    glosses: list[Finding]
+    variants: list[Finding]  # detail = the standard character to put back
+    spun: dict[str, int]  # spinner outputs found and how often
+    n_han: int
+
+    @property
+    def gloss_weight(self) -> float:
+        """Page evidence from glosses: several glossed everyday characters, glossed repeatedly."""
+        n = len(self.glosses)
+        distinct = len({f.detail for f in self.glosses})
+        if n >= 4 and distinct >= 2:
+            return 0.9
+        return 0.35 if n >= 2 else 0.0
+
+    @property
+    def variant_weight(self) -> float:
+        return 0.8 if self.variants else 0.0
+
+    @property
+    def spun_weight(self) -> float:
+        """Evidence of spinning: several distinct spinner outputs, densely."""
+        hits = sum(self.spun.values())
+        if len(self.spun) < SPUN_MIN_FORMS or hits * 1000 < SPUN_PER_KCHAR * max(1, self.n_han):
+            return 0.0
+        return min(0.9, 0.5 + 0.1 * (len(self.spun) - SPUN_MIN_FORMS))
+
+
+def _glosses(lines: list[Line]) -> list[Finding]:
+    hz = stats()
+    out: list[Finding] = []
+    for ln in lines:
+        if "(" not in ln.text and "（" not in ln.text:
+            continue
+        found = [m for m in _GLOSS_RE.finditer(ln.text) if _HAS_TONE_RE.search(m.group(1))]
+        if not found or len(found) >= READING_AID_SHARE * max(1, ln.n_cjk):
+            continue
+        for m in found:
+            char = ln.text[m.start() - 1]
+            if hz.rank.get(char, COMMON_RANK) >= COMMON_RANK:
+                continue  # a rare character: a reading aid
+            out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.MIRROR_REPAIRED, 0.9, ln.index,
+                               detail=char))
+    return out
+
+
+def _variants(lines: list[Line]) -> list[Finding]:
+    text = "\n".join(ln.text for ln in lines)
+    if not _VARIANT_RE.search(text):
+        return []
+    out: list[Finding] = []
+    cantonese = len(_CANTONESE_RE.findall(text)) >= 2
+    for var, std in VARIANTS.items():
+        if cantonese and var == "冇":
+            continue
+        n_var = text.count(var)
+        if n_var < VARIANT_MIN or n_var < VARIANT_SHARE * (n_var + text.count(std)):
+            continue
+        for ln in lines:
+            pos = ln.text.find(var)
+            while pos >= 0:
+                out.append(Finding(ln.start + pos, ln.start + pos + 1, R.MIRROR_REPAIRED, 0.8, ln.index,
+                                   detail=std))
+                pos = ln.text.find(var, pos + 1)
+    return out
+
+
+def _spun(text: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for m in _SPUN_RE.finditer(text):
+        if m.group() == "年夜" and text[m.end() : m.end() + 1] in "饭里":
+            continue  # 年夜饭, 年夜里: genuine words
+        found[m.group()] = found.get(m.group(), 0) + 1
+    return found
+
+
+def detect(lines: list[Line]) -> MirrorEvidence:
+    """Glosses, variant swaps and spinner outputs on the page."""
+    text = "\n".join(ln.text for ln in lines)
+    return MirrorEvidence(_glosses(lines), _variants(lines), _spun(text), sum(ln.n_cjk for ln in lines))

@@ -1,0 +1,38 @@
+"""Keyword stuffing: lines that are lists of search terms or place names instead of sentences.
+
+- spider-pool footers: many place names (…县, …区, …市, …镇) in a row;
+- tag clouds: many keyword phrases of 4+ characters separated by spaces, `|`, `、` or `,` with no
+  sentence mark. Site navigation (`首页 新闻 体育 财经`) has short 2-3 character entries and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line
+
+_SEP_RE = re.compile(r"[\s|｜,，、/]+")
+_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:县|区|市|镇|乡|州|旗|盟)$")
+PLACE_MIN = 6  # a dateline or an address names one or two places, a spider pool dozens
+TAG_MIN = 6  # entries in a tag cloud line
+TAG_MEAN_CHARS = 4.0  # navigation entries are shorter than this on average
+
+
+def detect(lines: list[Line]) -> list[Finding]:
+    """Whole-line findings for place-name lists and tag-cloud lines."""
+    out: list[Finding] = []
+    for ln in lines:
+        if ln.sentence_like or ln.length < 12:
+            continue
+        parts = [p for p in _SEP_RE.split(ln.text) if p]
+        if len(parts) < TAG_MIN:
+            continue
+        places = sum(1 for p in parts if _PLACE_RE.match(p))
+        han = [p for p in parts if re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", p)]
+        mean = sum(map(len, han)) / len(han) if han else 0.0
+        if places >= PLACE_MIN and places >= 0.6 * len(parts):
+            out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, 0.5, ln.index, whole_line=True, detail="places"))
+        elif len(han) >= TAG_MIN and len(han) >= 0.8 * len(parts) and mean >= TAG_MEAN_CHARS:
+            out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, 0.3, ln.index, whole_line=True, detail="tags"))
+    return out
