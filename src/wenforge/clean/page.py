@@ -189,17 +189,22 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     # ------------------------------------------------------------------ evidence per kind
     ev: dict[str, float] = {}
     ev[R.TITLE_INJECTION] = min(0.9, sum(f.weight for f in f_title))
-    gib_lines = [f for f in f_gib if f.whole_line]
+    jammer = [f for f in f_gib if f.detail == "jammer"]
+    gib_lines = [f for f in f_gib if f.whole_line and f.detail != "jammer"]
     gib_tokens = sorted((f.weight for f in f_gib if not f.whole_line), reverse=True)
-    ev[R.GIBBERISH] = _noisy_or([f.weight for f in gib_lines] + [0.3 * w for w in gib_tokens[:4] if w >= 0.5])
+    ev[R.GIBBERISH] = _noisy_or([f.weight for f in gib_lines] + [0.3 * w for w in gib_tokens[:4] if w >= 0.5]
+                                + [_strength(jammer, cap=JAMMER_CAP)])
     bait_by_line: dict[int, float] = {}
     for f in f_bait:
         bait_by_line[f.line] = bait_by_line.get(f.line, 0.0) + f.weight
     # page evidence counts each distinct lure once (its strongest context): a news story that repeats
     # 外挂 five times is about cheats; an injected page carries many different lures
+    # and a lure the article itself discusses in its sentences (澳门赌场 in casino news) weighs little
+    prose = [ln.text for ln in lines if ln.sentence_like and ln.length >= TOPICAL_LINE_CHARS]
     bait_terms: dict[str, float] = {}
     for f in f_bait:
-        bait_terms[f.detail] = max(bait_terms.get(f.detail, 0.0), f.weight)
+        w = f.weight * (TOPICAL_DISCOUNT if any(f.detail in t for t in prose) else 1.0)
+        bait_terms[f.detail] = max(bait_terms.get(f.detail, 0.0), w)
     bait_total = sum(bait_terms.values())
     ev[R.BAIT] = 1.0 - math.exp(-max(0.0, bait_total - 0.4) / 1.2)
     explicit_hot = [f for f in f_hot if f.detail == "explicit"]
@@ -234,6 +239,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         min_chars = cfg.duplicate_min_chars_spam if spam else cfg.duplicate_min_chars_clean
         if f.end - f.start >= min_chars:
             mark(f)
+    for f in jammer:  # noise on any page, like HTML residue
+        mark(f)
     if cfg.boilerplate == "drop" or (cfg.boilerplate == "drop_on_spam" and spam):
         for f in f_boil:
             mark(f)
@@ -337,6 +344,9 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     return CleanResult(out_text, spam, round(score, 4), reasons, removed, work, ev)
 
 
+JAMMER_CAP = 0.3  # forum jammer lines alone never make a page spam
+TOPICAL_LINE_CHARS = 40  # a sentence line this long is the article's prose
+TOPICAL_DISCOUNT = 0.3
 ARTIFACT_RESPACED = 0.5  # a whole article re-spaced by a scraper is a copied page
 FARM_EXCLUDE = 0.45  # template evidence this strong: the page is generated, nothing on it is an article
 SPUN_EXCLUDE = 0.5

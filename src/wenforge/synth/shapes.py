@@ -1,4 +1,4 @@
-"""Shapes of real Chinese spam pages that ``seopage.generate_page`` lacks, and clean pages that look like them.
+"""Shapes of real Chinese spam pages that ``seopage.generate_page`` lacks, and clean pages resembling them.
 
 Spam shapes: mirror damage (pinyin glosses, variant characters, deleted characters), spinner output,
 brand-injected titles, bait spliced into a sentence, fake author/source lines, keyword stuffing, stitched
@@ -108,6 +108,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 # Frequent characters a deletion mirror drops everywhere (the damage seen on real mirror pages).
 DELETABLE = "的了说天小是在有人我"
 DELETION_POOL = 4  # drop among the page's most frequent deletable characters, so the damage shows
+MAX_DELETED = 3  # real deletion mirrors drop one to three characters
 # Classic spinner ("伪原创") output: a word swapped for a wrong or archaic "synonym".
 SPINS: dict[str, str] = {
     "大": "年夜", "东西": "器械", "我们": "咱们", "百家乐": "人人乐", "发展": "成长", "问题": "成绩",
@@ -119,20 +120,24 @@ SPINS: dict[str, str] = {
     "工作": "任务", "可能": "能够", "比较": "对照", "情况": "环境", "提供": "供给", "学生": "先生",
     "严重": "严峻", "发现": "发觉", "根据": "按照", "其实": "实在", "作用": "感化", "如果": "假如",
 }
+SPIN_SHARE = (0.4, 0.9)  # share of spinnable words a spinner swaps: enough that the text reads wrong
 _SPIN_RE = re.compile("|".join(sorted(map(re.escape, SPINS), key=len, reverse=True)))
 
 BRAND_PLACES = ("澳门", "新澳门", "老澳门", "香港", "新", "")
 BRAND_MARKS = ("葡京", "威尼斯人", "金沙", "皇冠", "太阳城", "永利", "银河", "巴黎人", "美高梅", "新濠天地")
 ADULT_MARKS = ("蜜桃", "麻豆", "草莓视频", "香蕉视频", "黄瓜视频", "糖心", "91")
 BRAND_ACTIONS = ("注册", "官网", "入口", "平台", "app下载", "登录", "-注册首页", "官方网站", "娱乐场")
+# What glues a brand to a title on real pages, nothing included.
 TITLE_SEPARATORS = ("-", "_", ":", "：", "|", " ", "")
 # The "new stock" prefix of adult-app mirror titles, e.g. 黑色正能量最新入库:XXvlog现在时间下载-
 INVENTORY_TOPICS = ("黑色正能量", "夜间福利", "深夜直播", "成人抖音", "午夜剧场")
 SPLICE_BAIT = ("股票配资最新报价", "配资炒股平台", "{brand}体育app官方下载", "{mark}体育官网入口", "{mark}真人开户")
 
 ARTIFACTS = ("cms", "watermark", "headline")
+# Template tags of DedeCMS, PbootCMS and scraper tools, published unfilled.
 CMS_TAGS = ("[db:關鍵詞]", "[db:标题]", "{dede:field.title/}", "{dede:field.keywords/}", "[标签:标题]",
             "[标签:关键词]", "{$title}", "[!--newstext--]", "{pboot:sitetitle}")
+# Spider-pool footers list districts and counties, one page per place name.
 DISTRICTS = (
     "朝阳区", "海淀区", "浦东新区", "天河区", "南山区", "福田区", "江北区", "渝中区", "武侯区", "锦江区",
     "鼓楼区", "西湖区", "余杭区", "萧山区", "龙岗区", "宝安区", "历下区", "市南区", "雁塔区", "碑林区",
@@ -140,7 +145,10 @@ DISTRICTS = (
 ) + tuple(c.split("市", 1)[1] for c in COUNTIES)  # 河北省邢台市临城县 -> 临城县
 STUFF_HEADERS = ("相关搜索:", "相关搜索：", "热门标签:", "热门标签：", "Tags:", "标签：", "热门搜索:", "猜你喜欢：")
 STUFF_SEPARATORS = (" ", "  ", "|", " | ", "、", ",")
+SPIDER_POOL_SIZE = (10, 30)  # place names in a spider-pool footer, as on the real pages
 SEPARATOR_CHARS = ("*", "-")
+SEPARATOR_WIDTH = (6, 20)  # ****** … a line wide
+GIBBERISH_LENGTH = (20, 60)  # characters in a gibberish line: a sentence's length, no words
 RESPACE = {"，": " , ", "。": " 。 ", "；": " ; "}  # scrapers re-space punctuation with ASCII spaces
 
 GOSSIP_OPENERS = ("【爆料】", "揭秘", "震惊！", "曝光！", "【独家】", "惊呆了！")
@@ -223,7 +231,7 @@ def _genuine(paragraphs: Sequence[str]) -> list[list[Piece]]:
 
 
 def _with_lines(paragraphs: list[str], injected: Sequence[tuple[int, str, str]], kind: str) -> SyntheticPage:
-    """Genuine paragraphs with whole injected lines, each ``(index of the paragraph it precedes, text, reason)``."""
+    """Genuine paragraphs with injected lines, each ``(index of the paragraph it precedes, text, reason)``."""
     lines: list[list[Piece]] = []
     for i in range(len(paragraphs) + 1):
         lines += [[(text, reason)] for at, text, reason in injected if at == i]
@@ -264,12 +272,16 @@ def _one_to_one(c: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    """Simplified to traditional (OpenCC s2t), one character for one, so that ``to_simplified`` undoes it."""
+    """Simplified to traditional (OpenCC s2t), one character for one, so that ``to_simplified`` undoes it
+    (up to the traditional or variant characters the original already had, which t2s simplifies too)."""
     trad = _converter("s2t").convert(text)
     if len(trad) != len(text):  # a phrase converted to a different length: convert character by character
         trad = "".join(_one_to_one(c) for c in text)
     back = to_simplified(trad)
-    return "".join(t if b == s else s for t, b, s in zip(trad, back, text, strict=True))
+    # where t2s would not give the original back, keep the original character and its neighbours (a phrase
+    # like 傢俱 is undone as a whole)
+    keep = {j for i, (b, s) in enumerate(zip(back, text, strict=True)) if b != s for j in (i - 1, i, i + 1)}
+    return "".join(s if i in keep else t for i, (t, s) in enumerate(zip(trad, text, strict=True)))
 
 
 def readings(text: str) -> list[str]:
@@ -330,7 +342,8 @@ def variant_mirror(article: str, rng: random.Random) -> SyntheticPage:
     if not present:
         return _unchanged(article, "variant_mirror")
     swap = {c: rng.choice(VARIANTS[c]) for c in rng.sample(present, rng.randint(1, len(present)))}
-    lines = [[(swap[c], R.MIRROR_REPAIRED) if c in swap else (c, None) for c in line] for line in article.split("\n")]
+    lines = [[(swap[c], R.MIRROR_REPAIRED) if c in swap else (c, None) for c in line]
+             for line in article.split("\n")]
     return _assemble(lines, article=article, kind="variant_mirror")
 
 
@@ -341,7 +354,7 @@ def deletion_mirror(article: str, rng: random.Random) -> SyntheticPage:
     pool = pool or [c for c, _ in counts.most_common(DELETION_POOL)]
     if not pool:
         return _unchanged(article, "deletion_mirror")
-    dropped = set(rng.sample(pool, rng.randint(1, min(3, len(pool)))))
+    dropped = set(rng.sample(pool, rng.randint(1, min(MAX_DELETED, len(pool)))))
     return _whole("".join(c for c in article if c not in dropped), R.SPUN_TEXT, "deletion_mirror")
 
 
@@ -361,7 +374,7 @@ def synonym_spin(article: str, rng: random.Random) -> SyntheticPage:
     """Spinner output: a share of words replaced by the classic wrong synonyms; nothing kept."""
     if not _SPIN_RE.search(article):
         return _unchanged(article, "synonym_spin")
-    return _whole(_spin(article, rng, rng.uniform(0.4, 0.9)), R.SPUN_TEXT, "synonym_spin")
+    return _whole(_spin(article, rng, rng.uniform(*SPIN_SHARE)), R.SPUN_TEXT, "synonym_spin")
 
 
 def brand_name(rng: random.Random) -> str:
@@ -370,7 +383,8 @@ def brand_name(rng: random.Random) -> str:
         base = rng.choice(ADULT_MARKS) + rng.choice(("视频", "直播", "", "传媒"))
     else:
         base = rng.choice(BRAND_PLACES) + rng.choice(BRAND_MARKS)
-    digits = "".join(rng.choice(string.digits) for _ in range(rng.randint(3, 4))) if rng.random() < 0.5 else ""
+    n_digits = rng.choice((0, 3, 4))  # 澳门金沙3983, 新葡京8455 …, or none
+    digits = "".join(rng.choice(string.digits) for _ in range(n_digits))
     action = rng.choice(BRAND_ACTIONS) if not digits or rng.random() < 0.6 else ""
     return base + digits + action
 
@@ -396,7 +410,8 @@ def brand_title(article: str, rng: random.Random, *, title: str | None = None) -
     else:
         head = [(_inventory_prefix(rng), R.BRAND_INJECTION), (title, None)]
     paragraphs = _paragraphs(article)
-    return _assemble([head, *_genuine(paragraphs)], article="\n".join([title, *paragraphs]), kind="brand_title")
+    article_out = "\n".join([title, *paragraphs])
+    return _assemble([head, *_genuine(paragraphs)], article=article_out, kind="brand_title")
 
 
 def bait_splice(article: str, rng: random.Random) -> SyntheticPage:
@@ -453,23 +468,23 @@ def _fragments(rng: random.Random, headlines: Sequence[str], n: int) -> list[str
 
 
 def _stuffing_block(rng: random.Random, headlines: Sequence[str]) -> str:
-    """A related-search / tag block, or a spider-pool footer of 10-30 place names."""
+    """A related-search / tag block, or a spider-pool footer of place names."""
     sep = rng.choice(STUFF_SEPARATORS)
     if rng.random() < 0.4:
-        return sep.join(rng.sample(DISTRICTS, rng.randint(10, 30)))
+        return sep.join(rng.sample(DISTRICTS, rng.randint(*SPIDER_POOL_SIZE)))
     return rng.choice(STUFF_HEADERS) + sep.join(_fragments(rng, headlines, rng.randint(6, 15)))
 
 
 def keyword_stuffing(article: str, rng: random.Random, *, headlines: Sequence[str] = ()) -> SyntheticPage:
     """The article followed (sometimes preceded) by tag clouds, related searches or place-name footers."""
     paragraphs = _paragraphs(article)
-    injected = [(0 if rng.random() < 0.25 else len(paragraphs), _stuffing_block(rng, headlines), R.KEYWORD_STUFFING)
-                for _ in range(rng.randint(1, 2))]
+    injected = [(0 if rng.random() < 0.25 else len(paragraphs), _stuffing_block(rng, headlines),
+                 R.KEYWORD_STUFFING) for _ in range(rng.randint(1, 2))]
     return _with_lines(paragraphs, injected, "keyword_stuffing")
 
 
 def _separator_line(rng: random.Random) -> str:
-    return rng.choice(SEPARATOR_CHARS) * rng.randint(6, 20)
+    return rng.choice(SEPARATOR_CHARS) * rng.randint(*SEPARATOR_WIDTH)
 
 
 def stitched_separators(article: str, rng: random.Random, *, snippets: Sequence[str] = ()) -> SyntheticPage:
@@ -522,7 +537,7 @@ def _respace(paragraph: str) -> str:
 
 
 def respaced_scrape(article: str, rng: random.Random, *, title: str | None = None) -> SyntheticPage:
-    """A scraped copy with ASCII-spaced punctuation (kept, unlabelled: kind ``respaced_scrape``) and a watermark."""
+    """Scraped copy: ASCII-spaced punctuation (kept, unlabelled, the kind marks it) under a watermark."""
     title = (title or _title_of(article)).strip()
     paragraphs = [_respace(p) for p in _paragraphs(article)]
     at = rng.choice((0, len(paragraphs)))
@@ -530,7 +545,7 @@ def respaced_scrape(article: str, rng: random.Random, *, title: str | None = Non
 
 
 def _cjk_gibberish_line(rng: random.Random) -> str:
-    chars = list(common_chars(rng, rng.randint(20, 60)))
+    chars = list(common_chars(rng, rng.randint(*GIBBERISH_LENGTH)))
     if rng.random() < 0.5:
         for i in sorted(rng.sample(range(1, len(chars)), rng.randint(1, 5)), reverse=True):
             chars.insert(i, rng.choice("，。、！？"))
@@ -631,7 +646,7 @@ def pinyin_reading(article: str, rng: random.Random) -> SyntheticPage:
 
 
 def unpunctuated(article: str, rng: random.Random) -> SyntheticPage:
-    """The article with its punctuation removed (or turned into spaces), as old texts and some posts have it."""
+    """The article with its punctuation removed (or turned into spaces), as in old texts and some posts."""
     return _clean(_PUNCT_RE.sub(rng.choice(("", " ")), article).strip(), "unpunctuated")
 
 

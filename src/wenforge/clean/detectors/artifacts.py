@@ -4,6 +4,7 @@
 - a fake source token (`来源: sp20241116`: letters glued to a date where an outlet's name belongs);
 - site watermark lines (`----标题//----某某网 http://www.x.com //`);
 - a date template filled in ISO form (`2026-01-15号报道`) and symbol noise sprinkled into sentences (`◆■`);
+- runs of `????` where a re-encoding lost the characters;
 - re-spaced text: ASCII punctuation with a space on both sides between Chinese characters (`支持 , 朱镕基`)
   throughout the article, the mark of one scraper family (the text itself is kept).
 """
@@ -27,6 +28,8 @@ ISO_HAO_RE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}号")
 # decoration sprinkled into sentences to defeat duplicate detection (是历史逆流◆◆■,是绝路◆■■)
 SYMBOL_NOISE_RE = re.compile(r"[\u25a0-\u25ff\u2605\u2606\u2600-\u2603]{2,}")
 SYMBOL_NOISE_MIN = 3  # runs inside prose lines; a bullet list marks line starts, not sentences
+# a run of question marks where a converter could not encode characters (????????金山網訊)
+ENCODING_DAMAGE_RE = re.compile(r"\?{4,}")
 RESPACED_MIN = 5  # a few spaced marks are typing habits; a scraper re-spaces every one
 
 
@@ -55,6 +58,9 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
             noise = [m for m in SYMBOL_NOISE_RE.finditer(t) if m.start() > 0]
             out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.2, ln.index,
                             detail="symbol_noise") for m in noise]
+        if "????" in t:
+            out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.3, ln.index,
+                            detail="encoding_damage") for m in ENCODING_DAMAGE_RE.finditer(t)]
         if " " in t:
             respaced += len(RESPACED_RE.findall(t))
     return out, respaced

@@ -22,6 +22,10 @@ _ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入�
 BRAND_ACTION_RE = re.compile(rf"({_NAME}){_ACTION}(?=$|[\s\-_|｜:：,，、·!！>）)\]】\d]|[\u4e00-\u9fff]{{0,2}}$)")
 # a name glued to a 3-5 digit suffix that ends the name (a separator or the line end follows, not a unit)
 BRAND_DIGITS_RE = re.compile(r"(?<![\d.])([\u4e00-\u9fff]{2,8}|[a-z]{2,6})(\d{3,5})(?=$|[\s\-_|｜:：,，、!！>)\]】])")
+# a site handle glued after the title's last separator: 广发律师函?不如“艺人做事艺人担”|sesese999
+HANDLE_TAIL_RE = re.compile(r"[|｜_\-]\s*([a-z]{2,10}\d{2,6}|\d{2,6}[a-z]{2,10})\s*$", re.IGNORECASE)
+# a brand and its action glued to the start of a headline with no separator (…平台手机版下载国务院台办…)
+HEAD_RE = re.compile(rf"^[^\s。！？，,]{{2,16}}?{_ACTION}(?=[\u4e00-\u9fff])")
 # a slogan ending in a download / watch action before a separator: 黑色正能量最新入库:糖心vlog现在时间下载-
 SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\-_|｜:：]")
 # trades that black-hat pages advertise; they weigh a shape up, they never flag on their own
@@ -64,6 +68,13 @@ def detect(lines: list[Line]) -> list[Finding]:
             if not (grey or top):
                 continue
             spans.append((m.start(), m.end(), 0.2 + 0.45 * grey))
+        if top and not ln.sentence_like:
+            m = HANDLE_TAIL_RE.search(ln.text)
+            if m:
+                spans.append((m.start(), m.end(), 0.5))
+            m = HEAD_RE.search(ln.text)
+            if m and not _elsewhere(m.group(), body):
+                spans.append((m.start(), m.end(), 0.45 + 0.2 * (GREY_RE.search(m.group()) is not None)))
         if top:
             m = SLOGAN_RE.search(ln.text)
             if m and (GREY_RE.search(m.group(0)) or re.search(r"[A-Za-z]{3,}", m.group(0))):

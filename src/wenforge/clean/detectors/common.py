@@ -98,6 +98,9 @@ def _classes(tok: str) -> tuple[int, int, int, int, int]:
 
 
 _VOWELS = set("aeiouAEIOU")
+_WORD_RE = re.compile(r"^[A-Za-z][a-z]*[A-Z]?[a-z]*$|^[A-Z]{2,5}$")
+_CONSONANT_RUN_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}")
+KEYBOARD_MASH_CHARS = 12
 # initials and names joined by dots or hyphens: Th.Lipps, J.S.Bach, Jean-Paul, U.S.A
 _NAME_PARTS_RE = re.compile(r"^(?:[A-Z][a-z]{0,12}|[A-Z]{1,4})(?:[.-](?:[A-Z][a-z]{0,12}|[A-Z]{1,4}))+\.?$")
 # product names: iPhone15Pro, Mate60Pro, Galaxy24Ultra
@@ -117,6 +120,10 @@ def alien_score(tok: str) -> float:
     if n < TOKEN_MIN_CHARS:
         return 0.0
     core = tok.strip("=")
+    if "/" in core and all(_WORD_RE.match(part) for part in core.split("/")):
+        return 0.0  # iPhone/iPad/Android: words joined by slashes
+    if n >= KEYBOARD_MASH_CHARS and core.isalpha() and _CONSONANT_RUN_RE.search(core.lower()):
+        return 0.8  # hweuifyiudshfksjbd: a keyboard mash (pinyin and English words have no 5-consonant runs)
     up, lo, dg, sy, trans = _classes(core)
     if (trans <= 3 and _LEGIT_RE.match(tok)) or _PRODUCT_RE.match(tok) or _NAME_PARTS_RE.match(tok):
         return 0.0

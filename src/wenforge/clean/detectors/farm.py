@@ -23,8 +23,9 @@ PLACEHOLDER_RE = re.compile(rf"[\[［【(（〔{{]\s*(?:[\u4e00-\u9fff]{{0,6}}(?
                             rf"插入[\u4e00-\u9fff]{{1,8}})\s*[\]］】)）〕}}]")
 # model leftovers: a reply's opening or closing pasted into the page
 LEFTOVER_RE = re.compile(r"摘要结束|正文结束|以下是(?:一篇|关于|为您|根据|我|对)|希望(?:这篇|以上|这些|本文)?[\u4e00-\u9fff]{0,6}"
-                         r"对(?:您|你)有(?:所)?帮助|作为(?:一个)?(?:AI|人工智能)(?:语言模型|助手)?|好的[，,]\s*(?:以下|下面|这是)|"
-                         r"(?:^|\n)\s*(?:标题|正文|文章标题|摘要)[:：]|字数[:：]\s*\d+|\*\*[^*\n]{2,30}\*\*|(?:^|\n)#{2,4} ")
+                         r"对(?:您|你)有(?:所)?帮助|希望(?:这篇|以上|本文)?[^。！!\n]{0,10}(?:符合|满足)(?:您|你)的(?:需求|要求)|"
+                         r"如果(?:您|你)?还有(?:其他|任何)(?:问题|需要|疑问)|请随时(?:告诉我|联系我|提问)|作为(?:一个)?(?:AI|人工智能)(?:语言模型|助手)?|好的[，,]\s*(?:以下|下面|这是)|"
+                         r"(?:^|\n)\s*(?:标题|正文|文章标题)[:：](?=[^\n\s])|字数[:：]\s*\d+|\*\*[^*\n]{2,30}\*\*|(?:^|\n)#{2,4} ")
 GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|热议|曝光)】|^(?:揭秘|震惊|曝光|惊爆|突发)[!！:：]?|"
                             r"^[^\n]{0,20}(?:黑料|内幕|真相曝光|惊人真相)")
 # stock phrasing of machine-written articles: chatty openings addressed to the reader, anonymous actors
@@ -38,7 +39,8 @@ STOCK_RE = re.compile(r"你知道吗|亲爱的(?:读者|朋友|网友)|(?:今天
                       r"#[X×]{2,}[\u4e00-\u9fff]*#|随着[\u4e00-\u9fff]{2,8}的(?:发展|深入|推进|普及)|在这个[\u4e00-\u9fff]{2,6}的时代")
 # a dateline, an outlet or a named source: what genuine reporting has and generated gossip lacks
 SOURCED_RE = re.compile(r"\d{1,2}月\d{1,2}日(?:电|讯)|(?:记者|通讯员)\s?[\u4e00-\u9fff]{2,3}(?:[\s）)/]|报道|摄|$)|(?:来源|来自|據|据)[:：]?\s*"
-                        r"[\u4e00-\u9fff]{2,8}(?:报|网|社|台|新闻)|新华社|中新社|美联社|路透社|法新社|本报讯")
+                        r"[\u4e00-\u9fff]{2,8}(?:报|网|社|台|新闻)|新华社|中新社|美联社|路透社|法新社|本报讯|"
+                        r"(?:^|\n)\s*(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
 STUB_MAX_CHARS = 60  # a stub page holds a label or a question, not a paragraph
 STUB_MAX_LINES = 4
 
@@ -46,10 +48,11 @@ STUB_MAX_LINES = 4
 STOCK_MIN = 3  # distinct stock phrases (a gossip headline counts as one) before a page reads as generated
 STOCK_SOURCED_MIN = 5  # a sourced report quoting a chatty post has a few; a generated page many
 # an unanchored outline: a model's article has headings over paragraphs and no date, figure of record or source
-HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、]\s?|第[一二三四五六七八九十]+[,，、]?)?[^。！？!?\n]{2,24}$|"
-                        r"^[^。！？!?\n:：]{2,12}[:：][^。！？!?\n]{2,16}$|^[^。！？\n]{4,24}[?？]$")
-DATE_RE = re.compile(r"(?:19|20)\d{2}\s?年|\d{1,2}\s?月|\d{1,2}\s?[日号]|\[\d{1,3}\]|维基百科|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|"
-                     r"[一二]〇[一二三四五六七八九〇]{2}年|星期[一二三四五六日天]|周[一二三四五六日]")
+HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、]\s?|第[一二三四五六七八九十]+[章步节][:：]?)[\u4e00-\u9fff]"
+                        r"[^。！？!?\n]{1,20}$|^[\u4e00-\u9fff]{2,10}[:：，,][\u4e00-\u9fff，,]{2,14}$|^[\u4e00-\u9fff]{2,10}[:：]$|^[\u4e00-\u9fff][^。！？!?\n]{3,22}[?？]$")
+DATE_RE = re.compile(r"(?:19|20)\d{2}\s?年|\d{1,2}\s?月|\d{1,2}\s?日|\[\d{1,3}\]|维基百科|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|"
+                     r"[一二]〇[一二三四五六七八九〇]{2}年|星期[一二三四五六日天]|周[一二三四五六日]|"
+                     r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (?:19|20)\d{2}\b")
 OUTLINE_MIN_HEADINGS = 3
 OUTLINE_MIN_PARAGRAPHS = 3
 OUTLINE_HEADING_SHARE = 0.2  # of the lines: an outline is mostly headings and paragraphs, prose mostly prose
@@ -74,12 +77,12 @@ class FarmEvidence:
         if self.placeholders:
             w = max(w, 0.45 + 0.2 * min(2, len(self.placeholders) - 1))
         if self.leftovers:
-            w = max(w, 0.35 + 0.2 * min(2, len(self.leftovers) - 1))
+            w = max(w, 0.5 + 0.15 * min(2, len(self.leftovers) - 1))
         if self.stub:
             w = max(w, 0.6)
         n = self.stock_phrases + self.gossip_head
         if n >= STOCK_MIN and (not self.sourced or n >= STOCK_SOURCED_MIN):
-            w = max(w, 0.45 + 0.1 * min(4, n - STOCK_MIN))
+            w = max(w, 0.5 + 0.1 * min(4, n - STOCK_MIN))
         if self.outline and not self.sourced:
             w = max(w, 0.5)
         return min(0.9, w)

@@ -8,7 +8,13 @@ from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, alien_score, is_url
 
 LINE_MIN_CHARS = 16
+JAMMER_WEIGHT = 0.15  # forums add jammer lines to their own posts: removed always, weak evidence of spam
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u9fff，。]+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
+
+
+# anti-copy jammer lines (Discuz and similar forums): short letter/digit/symbol groups, no Chinese
+_JAMMER_RE = re.compile(r"^(?:[!-~]{1,3}\s+){4,}[!-~]{1,3}$")
+_SYMBOLS_RE = re.compile(r"[!-/:-@\[-`{-~]")
 
 
 def detect(lines: list[Line]) -> list[Finding]:
@@ -16,6 +22,11 @@ def detect(lines: list[Line]) -> list[Finding]:
     alien score) for alien tokens inside other lines."""
     out: list[Finding] = []
     for ln in lines:
+        if ln.n_cjk == 0 and ln.length >= 12 and _JAMMER_RE.match(ln.text) and \
+                len(_SYMBOLS_RE.findall(ln.text)) >= 3:
+            out.append(Finding(ln.start, ln.end, R.GIBBERISH, JAMMER_WEIGHT, ln.index, whole_line=True,
+                               detail="jammer"))
+            continue
         toks = ln.latin_tokens()
         if not toks:
             continue

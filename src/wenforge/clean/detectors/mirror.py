@@ -1,7 +1,7 @@
 """Mirror damage: a genuine article re-published through a converter that glossed, swapped or spun it.
 
-- **Pinyin glosses** (`當(dāng)前`, `發(fā)展`): one tone-marked syllable in parentheses glued after a common
-  character, the same characters glossed again and again. Legitimate reading aids gloss rare characters
+- **Pinyin glosses** (`當(dāng)前`, `發(fā)展`, `機(ji)`): the character's own reading (pypinyin, with or without
+  tone marks) in parentheses glued after a common character, the same characters glossed again and again. Legitimate reading aids gloss rare characters
   (`踌躇(chóu chú)`), or every character of a line (children's texts); neither counts. Repair: the gloss is cut.
 - **Variant characters** (一→壹, 你→妳, 没→冇): a common character replaced by a rarer form *everywhere*, so
   the rare form stands where genuine text has the common one. Repair: mapped back.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
@@ -21,9 +22,8 @@ from wenforge.clean.detectors.hanzi import stats
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # one syllable in ASCII or full-width parentheses right after a Han character
 _GLOSS_RE = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]([a-zü{_TONED}]{{1,6}})[)）]")
-_HAS_TONE_RE = re.compile(f"[{_TONED}]")
 COMMON_RANK = 2500  # glossed characters ranked above this are everyday ones a converter failed on
-READING_AID_SHARE = 0.3  # a line with this share of its characters glossed is a reading aid, not damage
+READING_AID_SHARE = 0.7  # a line with this share of its characters glossed is a reading aid, not damage
 
 # variant form -> the standard form it replaced. Each variant is a legitimate character that genuine
 # modern text uses far less than its standard form (financial numerals, the feminine 妳, Cantonese 冇,
@@ -84,13 +84,27 @@ class MirrorEvidence:
         return min(0.9, 0.5 + 0.1 * (len(self.spun) - SPUN_MIN_FORMS))
 
 
+@lru_cache(maxsize=1 << 14)
+def _readings(char: str) -> frozenset[str]:
+    """The character's pinyin readings, with tone marks and without (pypinyin, every heteronym)."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(r for style in (Style.TONE, Style.NORMAL)
+                     for r in pinyin(char, style=style, heteronym=True)[0])
+
+
+def _is_reading(char: str, syllable: str) -> bool:
+    """Whether the parenthesised syllable is the preceding character's own reading (a gloss, not a note)."""
+    return syllable in _readings(char)
+
+
 def _glosses(lines: list[Line]) -> list[Finding]:
     hz = stats()
     out: list[Finding] = []
     for ln in lines:
         if "(" not in ln.text and "（" not in ln.text:
             continue
-        found = [m for m in _GLOSS_RE.finditer(ln.text) if _HAS_TONE_RE.search(m.group(1))]
+        found = [m for m in _GLOSS_RE.finditer(ln.text) if _is_reading(ln.text[m.start() - 1], m.group(1))]
         if not found or len(found) >= READING_AID_SHARE * max(1, ln.n_cjk):
             continue
         for m in found:
