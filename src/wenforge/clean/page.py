@@ -122,6 +122,14 @@ def _convertible_re() -> re.Pattern:
     return re.compile("[" + (trad[1:-1] if trad.startswith("[") else "") + "０-９Ａ-Ｚａ-ｚ]")
 
 
+TRADITIONAL_MIN = 10  # traditional-only characters on a page written in traditional script
+
+
+def _is_traditional(work: str) -> bool:
+    """Whether the page is written in traditional characters (a few in a simplified page are names)."""
+    return len(_traditional_re().findall(work, 0, 5000)) >= TRADITIONAL_MIN
+
+
 def detection_view(work: str) -> str:
     """What the detectors read, offset for offset the same as ``work``: traditional characters as
     simplified (the lexicons and patterns are simplified) and full-width letters and digits as ASCII.
@@ -183,7 +191,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     f_brand = brand.detect(lines)
     f_art, respaced = artifacts.detect(lines)
     f_stuff = stuffing.detect(lines)
-    ev_mirror = mirror.detect(lines)
+    ev_mirror = mirror.detect(lines, traditional=view is not work and _is_traditional(work), original=work)
     ev_farm = farm.detect(lines, view)
 
     # ------------------------------------------------------------------ evidence per kind
@@ -203,7 +211,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     prose = [ln.text for ln in lines if ln.sentence_like and ln.length >= TOPICAL_LINE_CHARS]
     bait_terms: dict[str, float] = {}
     for f in f_bait:
-        w = f.weight * (TOPICAL_DISCOUNT if any(f.detail in t for t in prose) else 1.0)
+        w = f.weight * (TOPICAL_DISCOUNT if _topical(view[f.start : f.end], prose) else 1.0)
         bait_terms[f.detail] = max(bait_terms.get(f.detail, 0.0), w)
     bait_total = sum(bait_terms.values())
     ev[R.BAIT] = 1.0 - math.exp(-max(0.0, bait_total - 0.4) / 1.2)
@@ -220,7 +228,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     ev[R.TEMPLATE_ARTIFACT] = _noisy_or([_strength(f_art), ARTIFACT_RESPACED if respaced >= artifacts.RESPACED_MIN
                                          else 0.0])
     ev[R.KEYWORD_STUFFING] = _strength(f_stuff)
-    ev[R.MIRROR_REPAIRED] = max(ev_mirror.gloss_weight, ev_mirror.variant_weight)
+    ev[R.MIRROR_REPAIRED] = max(ev_mirror.gloss_weight, ev_mirror.variant_weight, ev_mirror.leftover_weight)
     ev[R.SPUN_TEXT] = ev_mirror.spun_weight
     ev[R.CONTENT_FARM] = ev_farm.weight
     score = _noisy_or(ev.values())
@@ -347,13 +355,21 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
 JAMMER_CAP = 0.3  # forum jammer lines alone never make a page spam
 TOPICAL_LINE_CHARS = 40  # a sentence line this long is the article's prose
 TOPICAL_DISCOUNT = 0.3
-ARTIFACT_RESPACED = 0.5  # a whole article re-spaced by a scraper is a copied page
+ARTIFACT_RESPACED = 0.3  # re-spaced marks: a scraper's copy, or a careless typist; needs a second sign
 FARM_EXCLUDE = 0.45  # template evidence this strong: the page is generated, nothing on it is an article
 SPUN_EXCLUDE = 0.5
 BRAND_CUT = 0.3  # brand shapes at least this strong are cut from the lines that stay
 BRAND_LINE_REST = 6  # a title line with fewer Han characters than this beside its brand shapes goes whole
 _SEP_EDGE_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+|[\s\-_|｜:：,，、·>]+$")
 _FULLWIDTH_MARK = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+
+def _topical(term: str, prose: list[str]) -> bool:
+    """Whether the article's own sentences use the term or most of its character pairs (澳门 … 赌场)."""
+    if any(term in t for t in prose):
+        return True
+    pairs = {term[i : i + 2] for i in range(len(term) - 1)}
+    return len(pairs) >= 2 and sum(any(p in t for t in prose) for p in pairs) * 2 >= len(pairs)
 
 
 def _brand_lines(lines: list[Line], f_brand: list[Finding]) -> list[Finding]:

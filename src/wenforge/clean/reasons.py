@@ -26,7 +26,7 @@ _REASONS = [
            True),
     Reason("keyword_stuffing", "tag cloud, related-search block or list of place names with no sentences", True),
     Reason("template_artifact", "unfilled CMS tag or placeholder, fake source token, site watermark line", True),
-    Reason("mirror_repaired", "mirror damage repaired: pinyin glosses stripped, variant characters mapped back", True),
+    Reason("mirror_repaired", "mirror page: pinyin glosses stripped, variant characters mapped back, converter leftovers", True),
     Reason("spun_text", "text machine-spun (synonym swaps) or with characters deleted: unreadable as written", True),
     Reason("content_farm", "machine-written or template page with no genuine article (gossip, fake notice, stub)",
            True),

@@ -25,13 +25,15 @@ BRAND_DIGITS_RE = re.compile(r"(?<![\d.])([\u4e00-\u9fff]{2,8}|[a-z]{2,6})(\d{3,
 # a site handle glued after the title's last separator: 广发律师函?不如“艺人做事艺人担”|sesese999
 HANDLE_TAIL_RE = re.compile(r"[|｜_\-]\s*([a-z]{2,10}\d{2,6}|\d{2,6}[a-z]{2,10})\s*$", re.IGNORECASE)
 # a brand and its action glued to the start of a headline with no separator (…平台手机版下载国务院台办…)
-HEAD_RE = re.compile(rf"^[^\s。！？，,]{{2,16}}?{_ACTION}(?=[\u4e00-\u9fff])")
+HEAD_RE = re.compile(rf"^[^\s。！？，,]{{2,16}}?{_ACTION}(?=[\u4e00-\u9fff]|\s*[:：\-_|｜]\s*[\u4e00-\u9fff])")
 # a slogan ending in a download / watch action before a separator: 黑色正能量最新入库:糖心vlog现在时间下载-
 SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\-_|｜:：]")
 # trades that black-hat pages advertise; they weigh a shape up, they never flag on their own
 GREY_RE = re.compile(r"澳门|葡京|新京|金沙|威尼斯人|皇冠|太阳城|永利|银河|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|"
                      r"六合彩|赌|老虎机|开元|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|"
                      r"配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
+# a grey trade and its action spliced into a sentence: 记者威尼斯人真人开户魏梦佳, 股票配资最新报价
+SPLICE_RE = re.compile(rf"(?:{GREY_RE.pattern})[\u4e00-\u9fffA-Za-z0-9]{{0,8}}?{_ACTION}", re.IGNORECASE)
 TITLE_LINES = 4  # brand shapes in the first lines are title injection; elsewhere only on short lines
 SHORT_LINE = 80
 _HAN_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
@@ -45,41 +47,40 @@ def _elsewhere(name: str, body: str) -> bool:
     return sum(body.count(p) > 1 for p in pairs) >= max(1, len(pairs) // 2)
 
 
+def _line_spans(ln: Line, body: str) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of the brand shapes of one line, in line coordinates."""
+    spans: list[tuple[int, int, float]] = []
+    if ln.sentence_like:
+        spans += [(m.start(), m.end(), 0.55) for m in SPLICE_RE.finditer(ln.text) if not _elsewhere(m.group(), body)]
+    top = ln.index < TITLE_LINES
+    if not (top or (ln.length <= SHORT_LINE and not ln.sentence_like)):
+        return spans
+    for m in BRAND_ACTION_RE.finditer(ln.text):
+        grey = GREY_RE.search(m.group(0)) is not None
+        if ln.sentence_like and not grey:
+            continue  # 在官网发布: a sentence about a site, not a brand shape
+        alien = not _elsewhere(m.group(1), body)
+        spans.append((m.start(), m.end(), 0.2 + 0.4 * grey + 0.1 * alien))
+    for m in BRAND_DIGITS_RE.finditer(ln.text):
+        grey = GREY_RE.search(m.group(0)) is not None
+        if grey or top:
+            spans.append((m.start(), m.end(), 0.2 + 0.45 * grey))
+    if top and not ln.sentence_like:
+        m = HANDLE_TAIL_RE.search(ln.text)
+        if m:
+            spans.append((m.start(), m.end(), 0.5))
+        m = HEAD_RE.search(ln.text)
+        if m and not _elsewhere(m.group(), body):
+            spans.append((m.start(), m.end(), 0.55 + 0.2 * (GREY_RE.search(m.group()) is not None)))
+    if top:
+        m = SLOGAN_RE.search(ln.text)
+        if m and (GREY_RE.search(m.group(0)) or re.search(r"[A-Za-z]{3,}", m.group(0))):
+            spans.append((m.start(), m.end(), 0.6))
+    return spans
+
+
 def detect(lines: list[Line]) -> list[Finding]:
     """Inline findings over each brand shape (the name and its action or digits)."""
-    if not lines:
-        return []
     body = "\n".join(ln.text for ln in lines)
-    out: list[Finding] = []
-    for ln in lines:
-        top = ln.index < TITLE_LINES
-        short = ln.length <= SHORT_LINE and not ln.sentence_like
-        if not (top or short):
-            continue
-        spans: list[tuple[int, int, float]] = []
-        for m in BRAND_ACTION_RE.finditer(ln.text):
-            grey = GREY_RE.search(m.group(0)) is not None
-            if ln.sentence_like and not grey:
-                continue  # 在官网发布: a sentence about a site, not a brand shape
-            alien = not _elsewhere(m.group(1), body)
-            spans.append((m.start(), m.end(), 0.2 + 0.4 * grey + 0.1 * alien))
-        for m in BRAND_DIGITS_RE.finditer(ln.text):
-            grey = GREY_RE.search(m.group(0)) is not None
-            if not (grey or top):
-                continue
-            spans.append((m.start(), m.end(), 0.2 + 0.45 * grey))
-        if top and not ln.sentence_like:
-            m = HANDLE_TAIL_RE.search(ln.text)
-            if m:
-                spans.append((m.start(), m.end(), 0.5))
-            m = HEAD_RE.search(ln.text)
-            if m and not _elsewhere(m.group(), body):
-                spans.append((m.start(), m.end(), 0.45 + 0.2 * (GREY_RE.search(m.group()) is not None)))
-        if top:
-            m = SLOGAN_RE.search(ln.text)
-            if m and (GREY_RE.search(m.group(0)) or re.search(r"[A-Za-z]{3,}", m.group(0))):
-                spans.append((m.start(), m.end(), 0.6))
-        for s, e, w in spans:
-            out.append(Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(0.8, w), ln.index,
-                               detail=ln.text[s:e]))
-    return out
+    return [Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(0.8, w), ln.index, detail=ln.text[s:e])
+            for ln in lines for s, e, w in _line_spans(ln, body)]

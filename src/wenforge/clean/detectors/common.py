@@ -102,7 +102,8 @@ _WORD_RE = re.compile(r"^[A-Za-z][a-z]*[A-Z]?[a-z]*$|^[A-Z]{2,5}$")
 _CONSONANT_RUN_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}")
 KEYBOARD_MASH_CHARS = 12
 # initials and names joined by dots or hyphens: Th.Lipps, J.S.Bach, Jean-Paul, U.S.A
-_NAME_PARTS_RE = re.compile(r"^(?:[A-Z][a-z]{0,12}|[A-Z]{1,4})(?:[.-](?:[A-Z][a-z]{0,12}|[A-Z]{1,4}))+\.?$")
+_NAME_PARTS_RE = re.compile(r"^(?:\d{1,2}\.)?(?:[A-Z][a-z]{0,12}(?:[A-Z][a-z]{1,12})?|[A-Z]{1,4})"
+                            r"(?:[.-](?:[A-Z][a-z]{0,12}(?:[A-Z][a-z]{1,12})?|[A-Z]{1,4}))+\.?$")
 # product names: iPhone15Pro, Mate60Pro, Galaxy24Ultra
 _PRODUCT_RE = re.compile(r"^[a-z]?[A-Z][a-z]+\d{1,3}(?:Pro|Max|Plus|Ultra|Mini|Air|SE|[A-Z][a-z]+)?$")
 # legitimate letter+digit tokens: models, standards, units, versions (PM2.5, COVID-19, MH370, iPhone15, 5G)

@@ -25,7 +25,9 @@ PLACEHOLDER_RE = re.compile(rf"[\[［【(（〔{{]\s*(?:[\u4e00-\u9fff]{{0,6}}(?
 LEFTOVER_RE = re.compile(r"摘要结束|正文结束|以下是(?:一篇|关于|为您|根据|我|对)|希望(?:这篇|以上|这些|本文)?[\u4e00-\u9fff]{0,6}"
                          r"对(?:您|你)有(?:所)?帮助|希望(?:这篇|以上|本文)?[^。！!\n]{0,10}(?:符合|满足)(?:您|你)的(?:需求|要求)|"
                          r"如果(?:您|你)?还有(?:其他|任何)(?:问题|需要|疑问)|请随时(?:告诉我|联系我|提问)|作为(?:一个)?(?:AI|人工智能)(?:语言模型|助手)?|好的[，,]\s*(?:以下|下面|这是)|"
-                         r"(?:^|\n)\s*(?:标题|正文|文章标题)[:：](?=[^\n\s])|字数[:：]\s*\d+|\*\*[^*\n]{2,30}\*\*|(?:^|\n)#{2,4} ")
+                         r"(?:^|\n)\s*(?:标题|正文|文章标题)[:：](?=[^\n\s])|字数[:：]\s*\d+")
+# markdown pasted with a model's answer; some sites decorate their own headings so, so it weighs less
+MARKDOWN_RE = re.compile(r"\*\*[^*\n]{2,30}\*\*|(?:^|\n)#{2,4} ")
 GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|热议|曝光)】|^(?:揭秘|震惊|曝光|惊爆|突发)[!！:：]?|"
                             r"^[^\n]{0,20}(?:黑料|内幕|真相曝光|惊人真相)")
 # stock phrasing of machine-written articles: chatty openings addressed to the reader, anonymous actors
@@ -41,8 +43,9 @@ STOCK_RE = re.compile(r"你知道吗|亲爱的(?:读者|朋友|网友)|(?:今天
 SOURCED_RE = re.compile(r"\d{1,2}月\d{1,2}日(?:电|讯)|(?:记者|通讯员)\s?[\u4e00-\u9fff]{2,3}(?:[\s）)/]|报道|摄|$)|(?:来源|来自|據|据)[:：]?\s*"
                         r"[\u4e00-\u9fff]{2,8}(?:报|网|社|台|新闻)|新华社|中新社|美联社|路透社|法新社|本报讯|"
                         r"(?:^|\n)\s*(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
+MARKDOWN_WEIGHT = 0.3
 STUB_MAX_CHARS = 60  # a stub page holds a label or a question, not a paragraph
-STUB_MAX_LINES = 4
+STUB_MAX_LINES = 2  # a quatrain is four short lines with no sentence mark: a stub has one or two
 
 
 STOCK_MIN = 3  # distinct stock phrases (a gossip headline counts as one) before a page reads as generated
@@ -57,6 +60,9 @@ OUTLINE_MIN_HEADINGS = 3
 OUTLINE_MIN_PARAGRAPHS = 3
 OUTLINE_HEADING_SHARE = 0.2  # of the lines: an outline is mostly headings and paragraphs, prose mostly prose
 PARAGRAPH_CHARS = 60
+# a person writing about their own life says 我; a model's explainer does not (its chatty gossip is caught above)
+_FIRST_PERSON_RE = re.compile(r"我(?!们|國|国)")
+FIRST_PERSON_MAX = 2  # this many 我 (not 我们): a personal page
 
 
 @dataclass
@@ -65,6 +71,7 @@ class FarmEvidence:
 
     placeholders: list[tuple[int, int, str]] = field(default_factory=list)  # page offsets and the text
     leftovers: list[tuple[int, int, str]] = field(default_factory=list)
+    markdown: int = 0
     stub: bool = False
     gossip_head: bool = False
     stock_phrases: int = 0  # distinct stock phrases
@@ -78,6 +85,8 @@ class FarmEvidence:
             w = max(w, 0.45 + 0.2 * min(2, len(self.placeholders) - 1))
         if self.leftovers:
             w = max(w, 0.5 + 0.15 * min(2, len(self.leftovers) - 1))
+        if self.markdown:
+            w = max(w, MARKDOWN_WEIGHT)
         if self.stub:
             w = max(w, 0.6)
         n = self.stock_phrases + self.gossip_head
@@ -102,6 +111,7 @@ def detect(lines: list[Line], text: str) -> FarmEvidence:
             ev.placeholders.append((ln.start + m.start(), ln.start + m.end(), m.group()))
         for m in LEFTOVER_RE.finditer(t):
             ev.leftovers.append((ln.start + m.start(), ln.start + m.end(), m.group().strip()))
+    ev.markdown = len(MARKDOWN_RE.findall(text))
     n_chars = sum(ln.length for ln in lines)
     # the whole page is a label or a question with nothing under it
     ev.stub = len(lines) <= STUB_MAX_LINES and n_chars <= STUB_MAX_CHARS and not any(ln.sentence_like for ln in lines)
@@ -110,7 +120,9 @@ def detect(lines: list[Line], text: str) -> FarmEvidence:
     ev.sourced = SOURCED_RE.search(text) is not None
     headings = sum(1 for ln in lines if ln.length <= 26 and HEADING_RE.match(ln.text))
     paragraphs = sum(1 for ln in lines if ln.length >= PARAGRAPH_CHARS and ln.sentence_like)
+    first_person = len(_FIRST_PERSON_RE.findall(text))
     ev.outline = headings >= max(OUTLINE_MIN_HEADINGS, OUTLINE_HEADING_SHARE * len(lines)) \
+        and first_person < FIRST_PERSON_MAX \
         and paragraphs >= OUTLINE_MIN_PARAGRAPHS \
         and DATE_RE.search(text) is None
     return ev

@@ -5,6 +5,8 @@
   (`踌躇(chóu chú)`), or every character of a line (children's texts); neither counts. Repair: the gloss is cut.
 - **Variant characters** (一→壹, 你→妳, 没→冇): a common character replaced by a rarer form *everywhere*, so
   the rare form stands where genuine text has the common one. Repair: mapped back.
+- **Converter leftovers**: a simplified page pushed through a one-to-one converter keeps the one-to-many
+  characters simplified in a traditional page (關于, 之后, 并且); native traditional text has 關於, 之後, 並且.
 - **Spun text**: an article spinner swaps words through a fixed synonym table (大→年夜, 通过→经由过程,
   关注→存眷); its outputs are words genuine text almost never uses (checked against ``hanzi`` counts).
 """
@@ -23,6 +25,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # one syllable in ASCII or full-width parentheses right after a Han character
 _GLOSS_RE = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]([a-zü{_TONED}]{{1,6}})[)）]")
 COMMON_RANK = 2500  # glossed characters ranked above this are everyday ones a converter failed on
+GLOSS_REPEATED_CHARS = 3  # characters glossed at each of several occurrences: a converter, not a teacher
 READING_AID_SHARE = 0.7  # a line with this share of its characters glossed is a reading aid, not damage
 
 # variant form -> the standard form it replaced. Each variant is a legitimate character that genuine
@@ -44,13 +47,19 @@ VARIANT_SHARE = 0.6  # the variant holds at least this share of the places of va
 # original in the shipped character statistics (tests/clean check it), so a page with several is spun.
 SPUN_FORMS = {
     "年夜": "大", "平易近": "民", "经由过程": "通过", "可以或许": "能够", "克日": "近日", "存眷": "关注", "规复": "恢复",
-    "欢送": "欢迎", "今朝": "目前", "出格": "特别", "芳华": "青春", "消息宣布": "新闻发布", "颠末": "经过", "暗示": "表示",
-    "钻研": "研究", "进修": "学习", "晋升": "提升", "查询拜访": "调查", "包管": "保证", "根基": "基本", "机能": "性能",
-    "增添": "增加", "安康": "健康", "后果": "结果", "器械": "东西", "以是": "所以", "须要": "需要", "涌现": "出现",
+    "欢送": "欢迎", "今朝": "目前", "消息宣布": "新闻发布", "颠末": "经过", "查询拜访": "调查", "谈话人": "发言人",
+    "包管": "保证",
 }
 _SPUN_RE = re.compile("|".join(sorted(SPUN_FORMS, key=len, reverse=True)))
-SPUN_MIN_FORMS = 3  # distinct spinner outputs: one or two are a rare word or an old-fashioned style
+SPUN_MIN_FORMS = 2  # distinct spinner outputs: one alone is a rare or old-fashioned word
 SPUN_PER_KCHAR = 2.0  # and this many hits per 1000 Han characters
+
+
+# one-to-many characters a one-to-one converter leaves simplified in a traditional page, in their common
+# words: native traditional text writes 關於, 之後, 並且, 這裡; a converted mirror keeps 關于, 之后, 并且, 这里
+LEFTOVER_RE = re.compile(r"[關基對由屬位在等用至終處便高低多少大小]于|(?:以|之|然|最|隨|此|今|前|背|落|日)后|后(?:來|面|天|續)|"
+                         r"[,，]并|并(?:且|不|非|未|將|把|在)|[這那哪心家夜]里|里面")
+LEFTOVER_MIN = 3  # native pages seen: none has more than 0 (one mainland page converted on purpose: 3)
 
 
 @dataclass
@@ -62,14 +71,28 @@ class MirrorEvidence:
     spun: dict[str, int]  # spinner outputs found and how often
     n_han: int
 
+    traditional: bool = False  # the page is written in traditional characters
+    leftovers: int = 0  # simplified forms left by a converter on a traditional page
+
+    @property
+    def leftover_weight(self) -> float:
+        if not self.traditional or self.leftovers < 2:
+            return 0.0
+        return 0.55 if self.leftovers >= LEFTOVER_MIN else 0.3
+
     @property
     def gloss_weight(self) -> float:
-        """Page evidence from glosses: several glossed everyday characters, glossed repeatedly."""
+        """Page evidence from glosses: glossed everyday characters on a page a converter made traditional
+        (every mirror seen), or the same characters glossed again and again; reading aids on simplified
+        text gloss each hard character once."""
         n = len(self.glosses)
-        distinct = len({f.detail for f in self.glosses})
-        if n >= 4 and distinct >= 2:
+        per_char: dict[str, int] = {}
+        for f in self.glosses:
+            per_char[f.detail] = per_char.get(f.detail, 0) + 1
+        repeated = sum(1 for c in per_char.values() if c >= 2)
+        if n >= 4 and len(per_char) >= 2 and (self.traditional or repeated >= GLOSS_REPEATED_CHARS):
             return 0.9
-        return 0.35 if n >= 2 else 0.0
+        return 0.35 if n >= 2 and self.traditional else 0.0
 
     @property
     def variant_weight(self) -> float:
@@ -146,7 +169,9 @@ def _spun(text: str) -> dict[str, int]:
     return found
 
 
-def detect(lines: list[Line]) -> MirrorEvidence:
-    """Glosses, variant swaps and spinner outputs on the page."""
+def detect(lines: list[Line], traditional: bool = False, original: str = "") -> MirrorEvidence:
+    """Glosses, variant swaps and spinner outputs on the page; ``traditional``: the page's script, ``original``:
+    the page as written (the lines are read as simplified), where converter leftovers are counted."""
     text = "\n".join(ln.text for ln in lines)
-    return MirrorEvidence(_glosses(lines), _variants(lines), _spun(text), sum(ln.n_cjk for ln in lines))
+    return MirrorEvidence(_glosses(lines), _variants(lines), _spun(text), sum(ln.n_cjk for ln in lines), traditional,
+                          len(LEFTOVER_RE.findall(original)) if traditional else 0)

@@ -17,13 +17,15 @@ _PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:县|区|市|镇|乡|州|旗|盟
 PLACE_MIN = 6  # a dateline or an address names one or two places, a spider pool dozens
 TAG_MIN = 6  # entries in a tag cloud line
 TAG_MEAN_CHARS = 4.0  # navigation entries are shorter than this on average
+TAG_MAX_CHARS = 14  # a longer entry is a clause of unpunctuated prose, not a search term
+_ASCII_SENTENCE_RE = re.compile(r"[\u4e00-\u9fff”][.;?!](?:\s|$)")  # prose written with ASCII marks
 
 
 def detect(lines: list[Line]) -> list[Finding]:
     """Whole-line findings for place-name lists and tag-cloud lines."""
     out: list[Finding] = []
     for ln in lines:
-        if ln.sentence_like or ln.length < 12:
+        if ln.sentence_like or ln.length < 12 or _ASCII_SENTENCE_RE.search(ln.text):
             continue
         parts = [p for p in _SEP_RE.split(ln.text) if p]
         if len(parts) < TAG_MIN:
@@ -33,6 +35,7 @@ def detect(lines: list[Line]) -> list[Finding]:
         mean = sum(map(len, han)) / len(han) if han else 0.0
         if places >= PLACE_MIN and places >= 0.6 * len(parts):
             out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, 0.5, ln.index, whole_line=True, detail="places"))
-        elif len(han) >= TAG_MIN and len(han) >= 0.8 * len(parts) and mean >= TAG_MEAN_CHARS:
+        elif len(han) >= TAG_MIN and len(han) >= 0.8 * len(parts) and mean >= TAG_MEAN_CHARS and \
+                max(map(len, han)) <= TAG_MAX_CHARS:
             out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, 0.3, ln.index, whole_line=True, detail="tags"))
     return out

@@ -51,8 +51,8 @@ def detect(lines: list[Line]) -> list[Finding]:
             inter = len(grams[a.index] & gb)
             if inter >= 2 and inter >= 0.6 * min(len(grams[a.index]), len(gb)):
                 group.append(b)
-        if len(group) < 2:
-            continue
+        if len(group) < 2 or len({ln.text for ln in group}) == 1:
+            continue  # one line, or a layout line repeated as it is (打开网易新闻 查看精彩图片)
         core = _core(group)
         for ln in group:
             used.add(ln.index)
