@@ -9,7 +9,8 @@ rebuilt by hand from the search queries in ``bench/data/real_queries_*.txt`` (th
 query returns; each page labelled spam or clean with its family, subkind, and for spam pages with a
 genuine article the genuine paragraphs and injected strings: format in ``bench/real/SPEC.md``, copied
 in docs/clean.md). Pages are split dev/test by a hash of their url: thresholds are tuned on `dev`,
-figures reported on `test`.
+figures reported on `test`. On gloss mirrors a genuine paragraph is compared with its glosses (parenthesised
+pinyin syllables) taken out: the repair a perfect cleaner makes.
 
 Methods in the same run: keep_all; datatrove's Gopher + C4 + FineWeb filters with Chinese settings (as in
 ``clean_bench.py``); ``baseline``: ``clean_page`` as it was at ``--baseline-rev`` (the cleaner before this
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -37,6 +39,8 @@ from clean_bench import METHODS, evaluate, norm  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "bench" / "real"
 DEV_SHARE = 0.6  # of the pages (by url hash) used for tuning; the rest report the figures
+# on gloss mirrors the genuine article is the text without its glosses (what a perfect repair leaves)
+_GLOSS_RE = re.compile(r"[(（][a-zü\u00e0-\u01dc]{1,6}[)）]")
 
 
 def split_of(url: str) -> str:
@@ -58,10 +62,13 @@ def load(real: Path, split: str) -> list[dict]:
             if r["url"] in seen or (split != "all" and split_of(r["url"]) != split):
                 continue
             seen.add(r["url"])
+            genuine = r.get("genuine", [])
+            if r["family"] == "mirror" and r.get("subkind") == "gloss":
+                genuine = [_GLOSS_RE.sub("", p) for p in genuine]
             items.append({
                 "id": r["id"], "url": r["url"], "text": r["text"], "spam": bool(r["spam"]),
                 "family": r["family"], "subkind": r.get("subkind", ""),
-                "paragraphs": r.get("genuine", []), "article": "\n".join(r.get("genuine", [])),
+                "paragraphs": genuine, "article": "\n".join(genuine),
                 "injected": r.get("injected", []),
                 "kind": "spam" if r["spam"] else f"clean:{r.get('subkind') or 'other'}:real",
             })

@@ -30,6 +30,7 @@ from wenforge.clean.detectors import (
     hotlist,
     mirror,
     residue,
+    seams,
     stitched,
     stuffing,
     title_injection,
@@ -191,6 +192,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     f_brand = brand.detect(lines)
     f_art, respaced = artifacts.detect(lines)
     f_stuff = stuffing.detect(lines)
+    f_sep = seams.separators(lines)
+    f_stray = seams.stray_before_lead(lines)
     ev_mirror = mirror.detect(lines, traditional=view is not work and _is_traditional(work), original=work)
     ev_farm = farm.detect(lines, view)
 
@@ -222,7 +225,9 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     ev[R.HOTLIST] = _noisy_or([0.4] * min(3, len(explicit_hot)) + [0.2] * min(3, len(baity_numbered)))
     datelines = {m.group() for ln in lines for m in [stitched.DATELINE_RE.search(ln.text[:80])] if m} \
         if ("日电" in view or "日讯" in view or "日消息" in view) else set()
-    ev[R.STITCHED] = 0.2 if len(datelines) >= 2 else 0.0
+    ev[R.STITCHED] = _noisy_or([0.2 if len(datelines) >= 2 else 0.0,
+                                (SEAM_WITH_DATELINES if len(datelines) >= 2 else 0.0) if f_sep else 0.0,
+                                _strength(f_sep, cap=SEAM_ALONE), _strength(f_stray)])
     ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
     ev[R.BRAND_INJECTION] = _strength({f.detail: f for f in f_brand}.values())
     ev[R.TEMPLATE_ARTIFACT] = _noisy_or([_strength(f_art), ARTIFACT_RESPACED if respaced >= artifacts.RESPACED_MIN
@@ -258,15 +263,18 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     elif spam and ev[R.SPUN_TEXT] >= SPUN_EXCLUDE and cfg.spun_text == "exclude":
         exclude_page = R.SPUN_TEXT
     if spam:
+        # a title copy decorated only by brand shapes keeps its headline: the shapes are cut
+        kept_titles = {f.line for f in f_brand if f.weight >= BRAND_CUT} - {f.line for f in _brand_lines(lines, f_brand)}
         for f in f_title:
-            mark(f)
+            if f.line not in kept_titles:
+                mark(f)
         for f in gib_lines:
             mark(f)
         for f in explicit_hot:
             mark(f)
         for f in baity_numbered:
             mark(f, R.HOTLIST)
-        for f in f_stuff:
+        for f in f_stuff + [f for f in f_stray + f_sep if f.whole_line]:
             mark(f)
         for f in f_art:
             if f.whole_line:
@@ -275,7 +283,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
             mark(f)
         for ln in lines:
             b = bait_by_line.get(ln.index, 0.0)
-            if ln.index in drop_line:
+            if ln.index in drop_line or (ln.index in kept_titles and _bait_inside_brand(ln.index, f_bait, f_brand)):
                 continue
             if (b >= 0.5 and (ln.length <= 100 or not ln.sentence_like)) or b >= 1.5:
                 drop_line[ln.index] = (R.BAIT, None)
@@ -300,6 +308,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         inline += [f for f in f_bait if f.weight >= 0.5]
         inline += [f for f in f_brand if f.weight >= BRAND_CUT]
         inline += [f for f in f_art if not f.whole_line]
+        inline += [f for f in f_sep + f_stray if not f.whole_line]
         inline += ev_mirror.glosses
         inline += ev_mirror.variants
         if respaced >= artifacts.RESPACED_MIN:
@@ -352,6 +361,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     return CleanResult(out_text, spam, round(score, 4), reasons, removed, work, ev)
 
 
+SEAM_WITH_DATELINES = 0.5  # separator runs between two datelined stories: a stitched page
+SEAM_ALONE = 0.3  # a divider alone: some sites draw them
 JAMMER_CAP = 0.3  # forum jammer lines alone never make a page spam
 TOPICAL_LINE_CHARS = 40  # a sentence line this long is the article's prose
 TOPICAL_DISCOUNT = 0.3
@@ -382,13 +393,18 @@ def _brand_lines(lines: list[Line], f_brand: list[Finding]) -> list[Finding]:
         fs = by_line.get(ln.index)
         if not fs:
             continue
-        rest = ln.text
-        for f in sorted(fs, key=lambda f: -f.start):
-            rest = rest[: f.start - ln.start] + rest[f.end - ln.start :]
+        covered = {i for f in fs for i in range(f.start - ln.start, f.end - ln.start)}
+        rest = "".join(c for i, c in enumerate(ln.text) if i not in covered)
         if cjk_count(rest) < BRAND_LINE_REST:
             out.append(Finding(ln.start, ln.end, R.BRAND_INJECTION, max(f.weight for f in fs), ln.index,
                                whole_line=True))
     return out
+
+
+def _bait_inside_brand(line: int, f_bait: list[Finding], f_brand: list[Finding]) -> bool:
+    """Whether every lure of the line lies inside one of its brand shapes."""
+    shapes = [(f.start, f.end) for f in f_brand if f.line == line]
+    return all(any(s <= b.start and b.end <= e for s, e in shapes) for b in f_bait if b.line == line)
 
 
 def _respaced(lines: list[Line]) -> list[Finding]:

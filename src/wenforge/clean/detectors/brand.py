@@ -31,7 +31,7 @@ SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\
 # trades that black-hat pages advertise; they weigh a shape up, they never flag on their own
 GREY_RE = re.compile(r"澳门|葡京|新京|金沙|威尼斯人|皇冠|太阳城|永利|银河|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|"
                      r"六合彩|赌|老虎机|开元|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|"
-                     r"配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
+                     r"(?:股票|期货)?配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
 # a grey trade and its action spliced into a sentence: 记者威尼斯人真人开户魏梦佳, 股票配资最新报价
 SPLICE_RE = re.compile(rf"(?:{GREY_RE.pattern})[\u4e00-\u9fffA-Za-z0-9]{{0,8}}?{_ACTION}", re.IGNORECASE)
 TITLE_LINES = 4  # brand shapes in the first lines are title injection; elsewhere only on short lines
@@ -47,11 +47,23 @@ def _elsewhere(name: str, body: str) -> bool:
     return sum(body.count(p) > 1 for p in pairs) >= max(1, len(pairs) // 2)
 
 
+_QUOTES = "“”「」『』\"'《》"
+
+
+def _alien_splice(m: re.Match, text: str, body: str) -> bool:
+    """A grey phrase spliced into a sentence: not quoted, and its trade named nowhere else on the page (a
+    report on a gambling crackdown quotes its lures and names the trade throughout)."""
+    before, after = text[max(0, m.start() - 1) : m.start()], text[m.end() : m.end() + 1]
+    if (before and before in _QUOTES) or (after and after in _QUOTES):
+        return False
+    return all(body.count(g.group()) <= 1 for g in GREY_RE.finditer(m.group()))
+
+
 def _line_spans(ln: Line, body: str) -> list[tuple[int, int, float]]:
     """(start, end, weight) of the brand shapes of one line, in line coordinates."""
     spans: list[tuple[int, int, float]] = []
     if ln.sentence_like:
-        spans += [(m.start(), m.end(), 0.55) for m in SPLICE_RE.finditer(ln.text) if not _elsewhere(m.group(), body)]
+        spans += [(m.start(), m.end(), 0.55) for m in SPLICE_RE.finditer(ln.text) if _alien_splice(m, ln.text, body)]
     top = ln.index < TITLE_LINES
     if not (top or (ln.length <= SHORT_LINE and not ln.sentence_like)):
         return spans

@@ -23,7 +23,9 @@ from wenforge.clean.detectors.hanzi import stats
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # one syllable in ASCII or full-width parentheses right after a Han character
-_GLOSS_RE = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]([a-zü{_TONED}]{{1,6}})[)）]")
+# one gloss, or a chain of them (手(shou)(shou)), right after a Han character
+_GLOSS_RE = re.compile(rf"(?<=[\u4e00-\u9fff])(?:[(（][a-zü{_TONED}]{{1,6}}[)）])+")
+_SYLLABLE_RE = re.compile(rf"[a-zü{_TONED}]+")
 COMMON_RANK = 2500  # glossed characters ranked above this are everyday ones a converter failed on
 GLOSS_REPEATED_CHARS = 3  # characters glossed at each of several occurrences: a converter, not a teacher
 READING_AID_SHARE = 0.7  # a line with this share of its characters glossed is a reading aid, not damage
@@ -47,7 +49,7 @@ VARIANT_SHARE = 0.6  # the variant holds at least this share of the places of va
 # original in the shipped character statistics (tests/clean check it), so a page with several is spun.
 SPUN_FORMS = {
     "年夜": "大", "平易近": "民", "经由过程": "通过", "可以或许": "能够", "克日": "近日", "存眷": "关注", "规复": "恢复",
-    "欢送": "欢迎", "今朝": "目前", "消息宣布": "新闻发布", "颠末": "经过", "查询拜访": "调查", "谈话人": "发言人",
+    "欢送": "欢迎", "今朝": "目前", "消息宣布": "新闻发布", "颠末": "经过", "查询拜访": "调查",
     "包管": "保证",
 }
 _SPUN_RE = re.compile("|".join(sorted(SPUN_FORMS, key=len, reverse=True)))
@@ -127,7 +129,8 @@ def _glosses(lines: list[Line]) -> list[Finding]:
     for ln in lines:
         if "(" not in ln.text and "（" not in ln.text:
             continue
-        found = [m for m in _GLOSS_RE.finditer(ln.text) if _is_reading(ln.text[m.start() - 1], m.group(1))]
+        found = [m for m in _GLOSS_RE.finditer(ln.text)
+                 if all(_is_reading(ln.text[m.start() - 1], syl) for syl in _SYLLABLE_RE.findall(m.group()))]
         if not found or len(found) >= READING_AID_SHARE * max(1, ln.n_cjk):
             continue
         for m in found:

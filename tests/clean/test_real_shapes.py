@@ -1,0 +1,293 @@
+"""The shapes of real Chinese web spam (issue 11): one hand-written imitation per signal, and its hard negative."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from wenforge.clean import clean_page
+from wenforge.clean import reasons as R
+from wenforge.clean.config import CleanConfig
+from wenforge.clean.detectors import brand, mirror
+from wenforge.clean.detectors.hanzi import HANZI_FILE, stats
+
+NEWS = ("市交通运输局昨日发布消息，今年全市将新开和优化公交线路三十条，重点解决新建小区和产业园区的出行难题。"
+        "据介绍，新开线路将优先覆盖地铁站周边一公里范围内的居住区，实现地铁与公交的无缝衔接。")
+NEWS2 = ("有关负责人表示，市民可以通过客服热线反映公交出行需求，相关部门将根据客流数据动态调整公交线路和班次。\n"
+         "据了解，新开公交线路全部使用新能源车辆，首末班时间与地铁运营时间衔接，方便市民早晚出行。\n"
+         "市交通运输局还将在新建小区周边增设公交站点，并对部分客流较小的公交线路实行定制公交服务。")
+
+
+def _reasons(text: str, **cfg) -> tuple[bool, str, list[str], list]:
+    r = clean_page(text, CleanConfig(**cfg) if cfg else None)
+    return r.spam, r.text, r.reasons, r.removed
+
+
+# ------------------------------------------------------------------------------------------ mirrors
+
+GLOSSED = ("當(dāng)前我國(guó)經(jīng)濟(jì)運(yùn)行總體平穩，發(fā)展質(zhì)量穩步提升。\n"
+           "會(huì)議指出，要堅持穩中求進工作總基調，推動經(jīng)濟(jì)實現質的有效提升和量的合理增長。\n"
+           "各地區(qū)各部門要認真落實會(huì)議精神，確保各項政策落地見效。")
+
+
+def test_gloss_mirror_is_spam_and_repaired():
+    spam, text, reasons, removed = _reasons(GLOSSED)
+    assert spam and R.MIRROR_REPAIRED in reasons
+    assert "(" not in text and "當前我國經濟運行總體平穩" in text
+    assert all(r.reason == R.MIRROR_REPAIRED for r in removed)
+    assert {r.text for r in removed} >= {"(dāng)", "(guó)", "(jīng)", "(jì)"}
+
+
+def test_toneless_repeated_glosses_count():
+    page = "手(shou)(shou)機(ji)(ji)分為智(zhi)能手(shou)機(ji)和非智(zhi)能手(shou)機(ji)，一般智(zhi)能手(shou)機(ji)的性能更好。"
+    spam, text, _, _ = _reasons(page + "\n" + page)
+    assert spam and "手機分為智能手機" in text
+
+
+def test_reading_aids_are_not_glosses():
+    """A children's text glosses every character; a simplified essay glosses a rare character once."""
+    poem = "床(chuáng)前(qián)明(míng)月(yuè)光(guāng)，疑(yí)是(shì)地(dì)上(shàng)霜(shuāng)。"
+    essay = ("他在门口踌躇(chóu)了很久，终于推门进去。屋里很暗，窗台上摆着几盆吊兰，墙上挂着一幅褪色的山水画。"
+             "老人抬起头，眯着眼睛打量他，半晌才开口说话。")
+    for page in (poem + "\n" + "举(jǔ)头(tóu)望(wàng)明(míng)月(yuè)，低(dī)头(tóu)思(sī)故(gù)乡(xiāng)。", essay):
+        spam, text, _, _ = _reasons(page)
+        assert not spam and text == page
+
+
+def test_variant_mirror_maps_back():
+    page = ("壹位老人在公园里晨练，妳看他的动作多么舒展。他说每天坚持锻炼壹个小时，身体比年轻时还好。"
+            "妳若问他秘诀，他只说贵在坚持，壹天也不能落下。妳也可以试试。")
+    spam, text, reasons, removed = _reasons(page)
+    assert spam and R.MIRROR_REPAIRED in reasons
+    assert "一位老人" in text and "你看他" in text and "壹" not in text
+    assert any(r.replacement == "一" for r in removed)
+
+
+def test_converter_leftovers_flag_a_traditional_mirror_not_native_text():
+    converted = ("關于農村學校布局調整的研究表明，由于過度追求規模效應，小規模學校被大量撤并。"
+                 "基于此，文章提出應當合理規劃學校布局，并且慎重對待教學點的撤并問題。之后各地陸續出台政策。"
+                 "研究還發現，學生上學距離變遠之后，家庭負擔明顯加重，這里的問題值得重視。")
+    native = converted.replace("關于", "關於").replace("由于", "由於").replace("基于", "基於").replace("并且", "並且") \
+        .replace("之后", "之後").replace("這里", "這裡")
+    assert clean_page(converted).spam
+    assert not clean_page(native).spam
+
+
+def test_spun_text_excluded_by_default_and_kept_when_asked():
+    spun = ("国务院台办克日举行消息宣布会，谈话人就年夜陆与台湾的交流答复记者发问。谈话人表示，欢送台湾青年多来年夜陆看看，"
+            "经由过程交流增进了解，两岸同胞可以或许共同存眷民族复兴。")
+    spam, text, reasons, _ = _reasons(spun)
+    assert spam and text == "" and reasons[0] == R.SPUN_TEXT
+    spam, text, reasons, _ = _reasons(spun, spun_text="keep")
+    assert spam and "年夜陆" in text
+
+
+def test_spinner_outputs_are_rare_in_genuine_text():
+    """The spinner table holds only outputs that genuine text almost never uses (the detector's premise)."""
+    hz = stats()
+
+    def count(w: str) -> int:
+        return min(hz.bigrams.get(w[i : i + 2], 0) for i in range(len(w) - 1))
+
+    for spun, orig in mirror.SPUN_FORMS.items():
+        orig_count = hz.unigrams.get(orig, 0) if len(orig) == 1 else count(orig)
+        assert count(spun) <= 0.05 * orig_count + 1, spun
+
+
+def test_nianye_fan_is_genuine():
+    page = "除夕晚上，全家人围坐在一起吃年夜饭，窗外烟花绽放。年夜饭后，孩子们守岁到深夜，大人们聊着一年的收获。"
+    assert not clean_page(page).spam
+
+
+# ------------------------------------------------------------------------------------------ injected
+
+
+@pytest.mark.parametrize("title", ["金沙娱乐8827-注册首页", "永利皇宫官网入口_", "蜜桃vlog现在时间下载-"])
+def test_brand_glued_to_a_headline_is_cut(title):
+    head = "全市将新开和优化公交线路三十条"
+    spam, text, reasons, removed = _reasons(f"{title}{head}\n{NEWS}\n{NEWS2}")
+    assert spam and R.BRAND_INJECTION in reasons
+    assert text.splitlines()[0] == head and title.rstrip("-_") not in text
+    assert NEWS in text
+
+
+def test_handle_tail_on_a_title():
+    spam, text, _, _ = _reasons(f"公交线路优化方案公布|sesese999\n{NEWS}\n{NEWS2}")
+    assert spam and "sesese999" not in text and "公交线路优化方案公布" in text
+
+
+def test_grey_splice_cut_but_quoted_lures_in_crackdown_news_kept():
+    spliced = NEWS.replace("今年全市", "今年股票配资最新报价全市")
+    spam, text, _, _ = _reasons(f"公交线路优化\n{spliced}\n{NEWS2}")
+    assert spam and "股票配资最新报价" not in text and "今年全市将新开" in text
+    crackdown = ("警方捣毁一个网络赌博团伙\n记者从市公安局获悉，警方近日捣毁一个跨境网络赌博团伙，抓获犯罪嫌疑人三十二名。"
+                 "经查，该团伙通过社交软件发布“真人开户送彩金”等广告，引诱群众在境外赌博网站充值投注。\n"
+                 "警方提醒，网络赌博十赌九骗，切勿轻信所谓稳赚不赔的赌博平台。")
+    spam, text, _, _ = _reasons(crackdown)
+    assert not spam and text == crackdown
+
+
+def test_template_artifacts_removed():
+    page = (f"公交线路优化方案公布\n来源: sp20241116\n参考消息网2026-01-15号报道\n{NEWS}[db:关键词]\n"
+            f"有关负责人表示，市民可以通过客服热线反映出行需求◆◆■，相关部门将根据客流数据调整线路◆■■，方便出行★◆◆★。\n"
+            "----公交线路优化//----某某网 http://www.example.com //----")
+    spam, text, reasons, _ = _reasons(page)
+    assert spam and R.TEMPLATE_ARTIFACT in reasons
+    for junk in ("sp20241116", "2026-01-15号", "[db:关键词]", "◆", "http://www.example.com"):
+        assert junk not in text
+    assert "有关负责人表示，市民可以通过客服热线反映出行需求，相关部门" in text
+
+
+def test_respaced_marks_alone_do_not_make_spam():
+    page = NEWS.replace("，", " , ") + "\n" + NEWS2.replace("，", " , ")
+    assert not clean_page(page).spam
+
+
+def test_keyword_stuffing_lines_dropped():
+    counties = " ".join(f"{n}县" for n in ["临泉", "太和", "阜南", "颍上", "界首", "涡阳", "蒙城", "利辛", "怀远", "五河"])
+    page = f"公交线路优化方案公布\n{NEWS}\n{NEWS2}\n相关搜索：\n澳门百家乐官网 皇冠体育在线 真人棋牌平台下载 彩票计划软件\n{counties}"
+    spam, text, reasons, _ = _reasons(page)
+    assert spam and R.KEYWORD_STUFFING in reasons and "临泉县" not in text and NEWS in text
+
+
+def test_navigation_line_is_not_stuffing():
+    page = f"首页 新闻 政务 办事 互动 专题\n{NEWS}\n{NEWS2}"
+    spam, text, _, _ = _reasons(page)
+    assert not spam and text == page
+
+
+def test_stitched_seams():
+    stray = f"目光始终放在主要问题上的人知道，新的关系比一时的输赢更为重要。\n新华社北京1月14日电 {NEWS}\n{NEWS2}"
+    spam, text, reasons, _ = _reasons(stray)
+    assert spam and R.STITCHED in reasons and "目光始终" not in text and NEWS in text
+    fragment = f"”该公司首席执行官表示。\n中新社北京1月14日电 {NEWS}\n{NEWS2}"
+    spam, text, _, _ = _reasons(fragment)
+    assert spam and "首席执行官" not in text
+    joined = (f"公交线路优化******\n新华社北京1月14日电 {NEWS}\n******\n"
+              "新华社上海3月2日电 上海今年将建成十座口袋公园，方便市民就近休闲。")
+    spam, _, reasons, _ = _reasons(joined)
+    assert spam and R.STITCHED in reasons
+
+
+def test_keyboard_mash_and_forum_jammers():
+    spam, text, _, _ = _reasons(f"公交线路优化\n大众日报记者报道\nhweuifyiudshfksjbdnlkxnvklxnc\n{NEWS}\n{NEWS2}")
+    assert spam and "hweuify" not in text
+    forum = f"{NEWS}\n& S9 l) D, R# E: n/ w% j\n{NEWS2}\n+ P. B! c, o+ r; R"
+    spam, text, _, _ = _reasons(forum)
+    assert not spam and "R# E" not in text and NEWS2 in text  # jammers go; the post stays
+
+
+# ------------------------------------------------------------------------------------------ content farms
+
+
+@pytest.mark.parametrize("page", [
+    "你知道吗?最近娱乐圈可是热闹非凡,今天,就让我带你一起吃瓜。某当红小花旦被拍到深夜约会,引发网友热议,究竟是什么情况?"
+    "据知情人士透露,两人已交往半年。吃瓜群众纷纷表示震惊,让我们拭目以待。",
+    "昨晚,一场备受瞩目的德比战在[城市名称]体育场上演,主场作战的[主队名称]以三比二绝杀[客队名称],球迷狂欢至深夜。"
+    "赛后[主队教练姓名]表示,球队发挥了应有的水平。",
+    "市场营销的四种基本类型",
+    "端午节的由来\n端午节是中国传统节日之一，人们在这一天吃粽子、赛龙舟。\n希望这篇文章对您有所帮助!如果您还有其他问题,请随时告诉我。",
+])
+def test_content_farms_excluded(page):
+    spam, text, reasons, _ = _reasons(page)
+    assert spam and text == "" and reasons[0] == R.CONTENT_FARM
+
+
+def test_dated_sourced_rumour_report_is_not_a_farm():
+    page = ("娱乐讯 3日，某工作室发布律师声明，否认艺人与歌手复合的传闻。\n工作室硬核辟谣：假的，别传了\n"
+            "声明中明确表示，近期网络上流传的“复合六年”等说法与事实严重不符，已委托律师事务所调查取证。\n"
+            "传闻从何而来？\n两人早年因合作音乐录影带传出恋情，但始终未正面承认，最近又有网友翻出旧照片。\n"
+            "粉丝反应两极：有人支持，有人质疑\n记者注意到，声明发出后，相关话题阅读量很快超过一亿。")
+    assert not clean_page(page).spam
+
+
+def test_outline_without_dates_is_a_farm_but_not_with_a_byline_or_first_person():
+    heads = ["比赛开局:闪电破门点燃全场", "中场鏖战:战术博弈暗藏玄机", "决胜时刻:绝杀与争议并存"]
+    paras = ["开场仅七分钟，主队就通过一次精妙的边路配合打破僵局，整个体育场瞬间沸腾，观众意识到这将是个不平凡的夜晚，"
+             "看台上的欢呼声经久不息。",
+             "随着比赛深入，客队教练果断变阵，加强中场控制，这个调整立竿见影，他们很快通过一次快速反击扳平比分，"
+             "场上的局势重新变得扑朔迷离。",
+             "比赛最后十分钟进入白热化阶段，主队在补时阶段由替补登场的小将完成头球绝杀，客队教练组冲入场内抗议，"
+             "裁判在观看录像之后最终维持了原判。"]
+    farm_page = "\n".join(x for pair in zip(heads, paras, strict=True) for x in pair)
+    assert clean_page(farm_page).spam
+    assert not clean_page("本报记者王明 2024年5月3日\n" + farm_page).spam
+    blog = farm_page.replace("开场仅七分钟", "我在看台上看到开场仅七分钟").replace("比赛最后十分钟", "我记得比赛最后十分钟")
+    assert not clean_page(blog).spam
+
+
+# ------------------------------------------------------------------------------------------ plumbing
+
+
+def test_explain_lists_replacements():
+    d = clean_page("壹位老人说壹天也不能落下，妳看他壹直坚持，妳也可以。妳说呢？").to_dict(explain=True)
+    assert any(r.get("replacement") == "一" for r in d["removed"])
+    assert all(set(r) >= {"start", "end", "reason", "text"} for r in d["removed"])
+
+
+def test_new_reason_codes_registered():
+    for code in (R.BRAND_INJECTION, R.KEYWORD_STUFFING, R.TEMPLATE_ARTIFACT, R.MIRROR_REPAIRED, R.SPUN_TEXT,
+                 R.CONTENT_FARM):
+        assert R.check(code) == code and code in R.INJECTION_CODES
+
+
+def test_spun_text_config_key_rejects_unknown_values():
+    with pytest.raises(ValueError):
+        CleanConfig(spun_text="drop")
+
+
+def test_hanzi_asset_is_counts_only():
+    with gzip.open(HANZI_FILE, "rt", encoding="utf-8") as fh:
+        head = json.loads(fh.readline())
+        first = fh.readline().rstrip("\n").split("\t")
+    assert len(head["unigrams"]) > 3000 and len(first[0]) == 2 and int(first[1]) > 100
+    share, pairs = stats().known_share("市交通运输局发布消息，今年全市将新开和优化公交线路。")
+    assert pairs > 10 and share > 0.8
+
+
+def test_brand_shapes_need_a_shape_not_a_name():
+    """A casino named in a sentence is news; the same name with an action glued to a title is injection."""
+    lines_news = "澳门金沙酒店今年接待旅客人数创新高，酒店方面表示将继续扩建会展设施。"
+    assert not clean_page(f"澳门旅游业复苏\n{lines_news}\n{NEWS2}").spam
+    found = brand.detect(__import__("wenforge.clean.detectors.common", fromlist=["split_lines"])
+                         .split_lines(f"金沙娱乐app下载澳门旅游业复苏\n{lines_news}"))
+    assert found and found[0].start == 0
+
+
+# ------------------------------------------------------------------------------------------ the fixture set
+
+def _fixture_pages() -> list[dict]:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "real_shapes_pages.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# pages of the fixture set the cleaner gets wrong, each a known failure mode documented in docs/clean.md
+KNOWN_MISSES = {
+    "rs_injected_stitched_stars",  # a ****** divider between two undated stories: dividers alone are weak
+    "rs_injected_gibberish_jammer",  # jammer lines alone: forums add them to genuine posts too
+}
+
+
+def test_fixture_pages_written_in_the_shapes_of_real_pages():
+    """Hand-written imitations of every real kind: every clean page kept whole, every spam page but the
+    known misses flagged, injected strings cut and genuine lines kept on salvaged pages."""
+    wrong, lost, left = [], [], []
+    genuine = injected = 0
+    for page in _fixture_pages():
+        r = clean_page(page["text"])
+        if r.spam != page["spam"]:
+            wrong.append(page["id"])
+        out = "".join(r.text.split())
+        genuine += len(page["genuine"])
+        injected += sum(len(s) >= 4 for s in page["injected"])
+        lost += [(page["id"], g) for g in page["genuine"] if "".join(g.split()) not in out]
+        left += [(page["id"], s) for s in page["injected"] if len(s) >= 4 and s in r.text]
+    assert set(wrong) <= KNOWN_MISSES, wrong
+    # floors under today's figures (genuine lines kept 0.87, injected strings removed 0.84): short spam pages
+    # lose a paragraph to the stitched detector, and some injected lines survive (docs/clean.md)
+    assert len(lost) <= 0.15 * genuine, lost
+    assert len(left) <= 0.2 * injected, left
