@@ -289,6 +289,31 @@ def evaluate(items: list[dict], run) -> dict:
     }
 
 
+def misses(items: list[dict]):
+    """(item, clean_page result, genuine paragraphs lost, injected strings left) for every page."""
+    from wenforge.clean import clean_page
+
+    for it in items:
+        r = clean_page(it["text"])
+        o = norm(r.text)
+        lost = [p for p in it["paragraphs"] if norm(p) and norm(p) not in o]
+        left = [s for s in it["injected"] if len(norm(s)) >= 4 and norm(s) in o]
+        yield it, r, lost, left
+
+
+def print_miss(it: dict, r, lost: list[str], left: list[str], label: str) -> None:
+    """One wrong page for tuning: its decision and evidence, its text when the decision is wrong, what was
+    lost and what was left."""
+    ev = {k: round(v, 3) for k, v in r.evidence.items() if v}
+    print("=" * 80, it["id"], label, "pred", r.spam, r.spam_score, ev, r.reasons)
+    if r.spam != it["spam"]:
+        print(it["text"][:1000])
+    for p in lost[:3]:
+        print("  LOST:", p[:100])
+    for s in left[:5]:
+        print("  LEFT:", s[:100])
+
+
 def speed(items: list[dict], run, runs: int) -> dict:
     """Throughput on the 2-5 KB pages, median of ``runs`` passes: MB/s of CPU time of this process
     (``time.process_time``: what one core does, whatever else the machine runs) and of wall time."""
@@ -346,23 +371,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in results.items():
         print(f"{name} false-positive rate by hard-negative kind:", {k: round(v, 3) for k, v in r["fpr_by_kind"].items()})
     if a.show_errors and a.split == "dev":
-        from wenforge.clean import clean_page
-
         shown = 0
-        for it in items:
-            r = clean_page(it["text"])
-            o = norm(r.text)
-            lost = [p for p in it["paragraphs"] if norm(p) and norm(p) not in o]
-            left = [s for s in it["injected"] if len(norm(s)) >= 4 and norm(s) in o]
+        for it, r, lost, left in misses(items):
             if r.spam != it["spam"] or lost or left:
                 shown += 1
-                print("=" * 80, it["id"], it["kind"], "pred", r.spam, r.spam_score, r.evidence)
-                if r.spam != it["spam"]:
-                    print(it["text"][:1500])
-                for p in lost[:3]:
-                    print("  LOST:", p[:100])
-                for s in left[:5]:
-                    print("  LEFT:", s[:100])
+                print_miss(it, r, lost, left, it["kind"])
                 if shown >= a.show_errors:
                     break
     if a.json:

@@ -3,6 +3,7 @@
     python bench/clean_real_bench.py                       # figures on the `test` half of bench/real
     python bench/clean_real_bench.py --split dev --show-errors 20
     python bench/clean_real_bench.py --real DIR --baseline-rev 82fb5f5 --json out.json
+    python bench/clean_real_bench.py --pages 'holdout_*.jsonl' --split all   # the blind set, read once
 
 The pages are not in the repository (third-party text): ``bench/real/pages_*.jsonl`` is git-ignored and
 rebuilt by hand from the search queries in ``bench/data/real_queries_*.txt`` (the stored public pages a
@@ -34,7 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from clean_bench import METHODS, evaluate, norm  # noqa: E402
+from clean_bench import METHODS, evaluate, misses, norm, print_miss
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "bench" / "real"
@@ -48,10 +49,10 @@ def split_of(url: str) -> str:
     return "dev" if h < DEV_SHARE else "test"
 
 
-def load(real: Path, split: str) -> list[dict]:
-    """Every labelled page of ``real/pages_*.jsonl`` in ``split`` (``all`` for both), one dict per page."""
+def load(real: Path, split: str, pattern: str = "pages_*.jsonl") -> list[dict]:
+    """Every labelled page of ``real/<pattern>`` in ``split`` (``all`` for both), one dict per page."""
     items, seen = [], set()
-    for path in sorted(real.glob("pages_*.jsonl")):
+    for path in sorted(real.glob(pattern)):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -119,12 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--real", type=Path, default=REAL)
     ap.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    ap.add_argument("--pages", default="pages_*.jsonl",
+                    help="file pattern under --real; holdout_*.jsonl is the blind set (read with --split all)")
     ap.add_argument("--methods", default="keep_all,datatrove,baseline,wenforge")
     ap.add_argument("--baseline-rev", default="82fb5f5", help="git revision of the cleaner before issue 11")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--show-errors", type=int, default=0, help="print this many wenforge errors (not on test)")
     a = ap.parse_args(argv)
-    items = load(a.real, a.split)
+    items = load(a.real, a.split, a.pages)
     if not items:
         raise SystemExit(f"{a.real}: no labelled pages (pages_*.jsonl) for split {a.split}")
     results = {}
@@ -144,27 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in results.items():
         print(f"{name} by subkind:", {k: f"{v['flagged']}/{v['n']}" for k, v in r["families"].items() if ":" in k})
     if a.show_errors:
-        if a.split == "test":
-            raise SystemExit("--show-errors reads dev pages only")
-        from wenforge.clean import clean_page
-
+        if a.split == "test" or a.pages != "pages_*.jsonl":
+            raise SystemExit("--show-errors reads development pages only (not test, not the blind set)")
         shown = 0
-        for it in items:
-            r = clean_page(it["text"])
-            o = norm(r.text)
-            lost = [p for p in it["paragraphs"] if norm(p) and norm(p) not in o]
-            left = [s for s in it["injected"] if len(norm(s)) >= 4 and norm(s) in o]
-            kept = len(o) / max(1, len(norm(it["text"])))
+        for it, r, lost, left in misses(items):
+            kept = len(norm(r.text)) / max(1, len(norm(it["text"])))
             if r.spam != it["spam"] or lost or left or (not it["spam"] and kept < 0.9):
                 shown += 1
-                ev = {k: v for k, v in r.evidence.items() if v}
-                print("=" * 80, it["id"], it["family"], it["subkind"], "pred", r.spam, r.spam_score, ev, r.reasons)
-                if r.spam != it["spam"]:
-                    print(it["text"][:600])
-                for p in lost[:3]:
-                    print("  LOST:", p[:100])
-                for s in left[:5]:
-                    print("  LEFT:", s[:100])
+                print_miss(it, r, lost, left, f"{it['family']} {it['subkind']}")
                 if not it["spam"] and kept < 0.9:
                     print(f"  KEPT {kept:.2f}:", [(x.reason, x.text[:40]) for x in r.removed[:6]])
                 if shown >= a.show_errors:

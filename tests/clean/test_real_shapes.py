@@ -11,6 +11,7 @@ from wenforge.clean import clean_page
 from wenforge.clean import reasons as R
 from wenforge.clean.config import CleanConfig
 from wenforge.clean.detectors import brand, mirror
+from wenforge.clean.detectors.common import split_lines
 from wenforge.clean.detectors.hanzi import HANZI_FILE, stats
 
 NEWS = ("市交通运输局昨日发布消息，今年全市将新开和优化公交线路三十条，重点解决新建小区和产业园区的出行难题。"
@@ -107,7 +108,7 @@ def test_nianye_fan_is_genuine():
 @pytest.mark.parametrize("title", ["金沙娱乐8827-注册首页", "永利皇宫官网入口_", "蜜桃vlog现在时间下载-"])
 def test_brand_glued_to_a_headline_is_cut(title):
     head = "全市将新开和优化公交线路三十条"
-    spam, text, reasons, removed = _reasons(f"{title}{head}\n{NEWS}\n{NEWS2}")
+    spam, text, reasons, _removed = _reasons(f"{title}{head}\n{NEWS}\n{NEWS2}")
     assert spam and R.BRAND_INJECTION in reasons
     assert text.splitlines()[0] == head and title.rstrip("-_") not in text
     assert NEWS in text
@@ -183,10 +184,10 @@ def test_keyboard_mash_and_forum_jammers():
 
 
 @pytest.mark.parametrize("page", [
-    "你知道吗?最近娱乐圈可是热闹非凡,今天,就让我带你一起吃瓜。某当红小花旦被拍到深夜约会,引发网友热议,究竟是什么情况?"
-    "据知情人士透露,两人已交往半年。吃瓜群众纷纷表示震惊,让我们拭目以待。",
-    "昨晚,一场备受瞩目的德比战在[城市名称]体育场上演,主场作战的[主队名称]以三比二绝杀[客队名称],球迷狂欢至深夜。"
-    "赛后[主队教练姓名]表示,球队发挥了应有的水平。",
+    ("你知道吗?最近娱乐圈可是热闹非凡,今天,就让我带你一起吃瓜。某当红小花旦被拍到深夜约会,引发网友热议,究竟是什么情况?"
+    "据知情人士透露,两人已交往半年。吃瓜群众纷纷表示震惊,让我们拭目以待。"),
+    ("昨晚,一场备受瞩目的德比战在[城市名称]体育场上演,主场作战的[主队名称]以三比二绝杀[客队名称],球迷狂欢至深夜。"
+    "赛后[主队教练姓名]表示,球队发挥了应有的水平。"),
     "市场营销的四种基本类型",
     "端午节的由来\n端午节是中国传统节日之一，人们在这一天吃粽子、赛龙舟。\n希望这篇文章对您有所帮助!如果您还有其他问题,请随时告诉我。",
 ])
@@ -205,12 +206,12 @@ def test_dated_sourced_rumour_report_is_not_a_farm():
 
 def test_outline_without_dates_is_a_farm_but_not_with_a_byline_or_first_person():
     heads = ["比赛开局:闪电破门点燃全场", "中场鏖战:战术博弈暗藏玄机", "决胜时刻:绝杀与争议并存"]
-    paras = ["开场仅七分钟，主队就通过一次精妙的边路配合打破僵局，整个体育场瞬间沸腾，观众意识到这将是个不平凡的夜晚，"
-             "看台上的欢呼声经久不息。",
-             "随着比赛深入，客队教练果断变阵，加强中场控制，这个调整立竿见影，他们很快通过一次快速反击扳平比分，"
-             "场上的局势重新变得扑朔迷离。",
-             "比赛最后十分钟进入白热化阶段，主队在补时阶段由替补登场的小将完成头球绝杀，客队教练组冲入场内抗议，"
-             "裁判在观看录像之后最终维持了原判。"]
+    paras = [("开场仅七分钟，主队就通过一次精妙的边路配合打破僵局，整个体育场瞬间沸腾，观众意识到这将是个不平凡的夜晚，"
+             "看台上的欢呼声经久不息。"),
+             ("随着比赛深入，客队教练果断变阵，加强中场控制，这个调整立竿见影，他们很快通过一次快速反击扳平比分，"
+             "场上的局势重新变得扑朔迷离。"),
+             ("比赛最后十分钟进入白热化阶段，主队在补时阶段由替补登场的小将完成头球绝杀，客队教练组冲入场内抗议，"
+             "裁判在观看录像之后最终维持了原判。")]
     farm_page = "\n".join(x for pair in zip(heads, paras, strict=True) for x in pair)
     assert clean_page(farm_page).spam
     assert not clean_page("本报记者王明 2024年5月3日\n" + farm_page).spam
@@ -251,8 +252,7 @@ def test_brand_shapes_need_a_shape_not_a_name():
     """A casino named in a sentence is news; the same name with an action glued to a title is injection."""
     lines_news = "澳门金沙酒店今年接待旅客人数创新高，酒店方面表示将继续扩建会展设施。"
     assert not clean_page(f"澳门旅游业复苏\n{lines_news}\n{NEWS2}").spam
-    found = brand.detect(__import__("wenforge.clean.detectors.common", fromlist=["split_lines"])
-                         .split_lines(f"金沙娱乐app下载澳门旅游业复苏\n{lines_news}"))
+    found = brand.detect(split_lines(f"金沙娱乐app下载澳门旅游业复苏\n{lines_news}"))
     assert found and found[0].start == 0
 
 
