@@ -211,7 +211,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     # page evidence counts each distinct lure once (its strongest context): a news story that repeats
     # 外挂 five times is about cheats; an injected page carries many different lures
     # and a lure the article itself discusses in its sentences (澳门赌场 in casino news) weighs little
-    prose = [ln.text for ln in lines if ln.sentence_like and ln.length >= TOPICAL_LINE_CHARS]
+    prose = "\n".join(ln.text for ln in lines if ln.sentence_like and ln.length >= TOPICAL_LINE_CHARS)
     bait_terms: dict[str, float] = {}
     for f in f_bait:
         w = f.weight * (TOPICAL_DISCOUNT if _topical(view[f.start : f.end], prose) else 1.0)
@@ -375,12 +375,12 @@ _SEP_EDGE_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+|[\s\-_|｜:：,，、·>
 _FULLWIDTH_MARK = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
 
 
-def _topical(term: str, prose: list[str]) -> bool:
+def _topical(term: str, prose: str) -> bool:
     """Whether the article's own sentences use the term or most of its character pairs (澳门 … 赌场)."""
-    if any(term in t for t in prose):
+    if term in prose:
         return True
     pairs = {term[i : i + 2] for i in range(len(term) - 1)}
-    return len(pairs) >= 2 and sum(any(p in t for t in prose) for p in pairs) * 2 >= len(pairs)
+    return len(pairs) >= 2 and sum(p in prose for p in pairs) * 2 >= len(pairs)
 
 
 def _brand_lines(lines: list[Line], f_brand: list[Finding]) -> list[Finding]:

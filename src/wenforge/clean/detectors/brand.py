@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 
 from wenforge.clean import reasons as R
-from wenforge.clean.detectors.common import Finding, Line
+from wenforge.clean.detectors.common import Finding, Line, guarded
 
 _NAME = r"[\u4e00-\u9fffA-Za-z]{2,12}?"
 _ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入口|下载|登录|网址)?|官方网站|官方(?:入口|下载|平台|app|APP)|"
            r"入口|登录入口|网址(?:大全|导航)?|备用网址|线路检测|开户|(?:app|APP|App)(?:下载|官方下载)?|"
            r"平台(?:入口|官网|注册)|手机版(?:下载)?|客户端(?:下载)?|在线(?:观看|下载|注册)|免费(?:观看|下载)|最新(?:地址|网址|入口|报价))")
+# a page with none of these words has no action shape: the costlier patterns are skipped
+_ACTION_HINT_RE = guarded(r"注册|官网|官方[网平入下aA]|入口|网址|线路检测|开户|app|APP|App|手机版|客户端|观看|下载|地址|报价")
+_DIGITS_RE = re.compile(r"\d{3}")
 # a name with an action, followed by a separator, the end of the line, a digit or another name
 BRAND_ACTION_RE = re.compile(rf"({_NAME}){_ACTION}(?=$|[\s\-_|｜:：,，、·!！>）)\]】\d]|[\u4e00-\u9fff]{{0,2}}$)")
 # a name glued to a 3-5 digit suffix that ends the name (a separator or the line end follows, not a unit)
@@ -29,11 +32,11 @@ HEAD_RE = re.compile(rf"^[^\s。！？，,]{{2,16}}?{_ACTION}(?=[\u4e00-\u9fff]|
 # a slogan ending in a download / watch action before a separator: 黑色正能量最新入库:糖心vlog现在时间下载-
 SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\-_|｜:：]")
 # trades that black-hat pages advertise; they weigh a shape up, they never flag on their own
-GREY_RE = re.compile(r"澳门|葡京|新京|金沙|威尼斯人|皇冠|太阳城|永利|银河|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|"
+GREY_RE = guarded(r"澳门|葡京|新京|金沙|威尼斯人|皇冠|太阳城|永利|银河|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|"
                      r"六合彩|赌|老虎机|开元|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|"
                      r"(?:股票|期货)?配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
 # a grey trade and its action spliced into a sentence: 记者威尼斯人真人开户魏梦佳, 股票配资最新报价
-SPLICE_RE = re.compile(rf"(?:{GREY_RE.pattern})[\u4e00-\u9fffA-Za-z0-9]{{0,8}}?{_ACTION}", re.IGNORECASE)
+SPLICE_RE = guarded(rf"(?:{GREY_RE.pattern})[\u4e00-\u9fffA-Za-z0-9]{{0,8}}?{_ACTION}", re.IGNORECASE)
 TITLE_LINES = 4  # brand shapes in the first lines are title injection; elsewhere only on short lines
 SHORT_LINE = 80
 _HAN_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
@@ -59,21 +62,23 @@ def _alien_splice(m: re.Match, text: str, body: str) -> bool:
     return all(body.count(g.group()) <= 1 for g in GREY_RE.finditer(m.group()))
 
 
-def _line_spans(ln: Line, body: str) -> list[tuple[int, int, float]]:
-    """(start, end, weight) of the brand shapes of one line, in line coordinates."""
+def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of the brand shapes of one line, in line coordinates (``actions``: whether the
+    page has any action word at all)."""
     spans: list[tuple[int, int, float]] = []
-    if ln.sentence_like:
+    actions = actions and _ACTION_HINT_RE.search(ln.text) is not None
+    if actions and ln.sentence_like:
         spans += [(m.start(), m.end(), 0.55) for m in SPLICE_RE.finditer(ln.text) if _alien_splice(m, ln.text, body)]
     top = ln.index < TITLE_LINES
     if not (top or (ln.length <= SHORT_LINE and not ln.sentence_like)):
         return spans
-    for m in BRAND_ACTION_RE.finditer(ln.text):
+    for m in BRAND_ACTION_RE.finditer(ln.text) if actions else ():
         grey = GREY_RE.search(m.group(0)) is not None
         if ln.sentence_like and not grey:
             continue  # 在官网发布: a sentence about a site, not a brand shape
         alien = not _elsewhere(m.group(1), body)
         spans.append((m.start(), m.end(), 0.2 + 0.4 * grey + 0.1 * alien))
-    for m in BRAND_DIGITS_RE.finditer(ln.text):
+    for m in BRAND_DIGITS_RE.finditer(ln.text) if _DIGITS_RE.search(ln.text) else ():
         grey = GREY_RE.search(m.group(0)) is not None
         if grey or top:
             spans.append((m.start(), m.end(), 0.2 + 0.45 * grey))
@@ -81,7 +86,7 @@ def _line_spans(ln: Line, body: str) -> list[tuple[int, int, float]]:
         m = HANDLE_TAIL_RE.search(ln.text)
         if m:
             spans.append((m.start(), m.end(), 0.5))
-        m = HEAD_RE.search(ln.text)
+        m = HEAD_RE.search(ln.text) if actions else None
         if m and not _elsewhere(m.group(), body):
             spans.append((m.start(), m.end(), 0.55 + 0.2 * (GREY_RE.search(m.group()) is not None)))
     if top:
@@ -94,5 +99,6 @@ def _line_spans(ln: Line, body: str) -> list[tuple[int, int, float]]:
 def detect(lines: list[Line]) -> list[Finding]:
     """Inline findings over each brand shape (the name and its action or digits)."""
     body = "\n".join(ln.text for ln in lines)
+    actions = _ACTION_HINT_RE.search(body) is not None
     return [Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(0.8, w), ln.index, detail=ln.text[s:e])
-            for ln in lines for s, e, w in _line_spans(ln, body)]
+            for ln in lines for s, e, w in _line_spans(ln, body, actions)]

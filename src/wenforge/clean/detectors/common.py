@@ -155,3 +155,69 @@ _URL_SUFFIX_RE = re.compile(r"\.(com|cn|net|org|gov|edu|html?)\b")
 
 def is_url(tok: str) -> bool:
     return tok.lower().startswith(("http", "www.")) or ("." in tok and _URL_SUFFIX_RE.search(tok) is not None)
+
+
+def _first_chars(seq) -> set[str] | None:
+    """The characters a match of a parsed regex can start with, or None when that is not a short known set."""
+    from re import _constants as C
+
+    for op, av in seq:
+        if op in (C.ASSERT, C.ASSERT_NOT, C.AT):
+            continue  # zero-width
+        if op is C.LITERAL:
+            return {chr(av)}
+        if op is C.SUBPATTERN:
+            return _first_chars(av[3])
+        if op is C.BRANCH:
+            out: set[str] = set()
+            for alt in av[1]:
+                f = _first_chars(alt)
+                if f is None:
+                    return None
+                out |= f
+            return out
+        if op is C.IN:
+            out = set()
+            for o, a in av:
+                if o is C.LITERAL:
+                    out.add(chr(a))
+                elif o is C.RANGE and a[1] - a[0] <= 64:
+                    out.update(chr(c) for c in range(a[0], a[1] + 1))
+                else:
+                    return None
+            return out
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            return _first_chars(av[2])
+        return None
+    return None
+
+
+def _engine_skips(seq) -> bool:
+    """Whether re's compiler finds a first-character set by itself (as its ``_get_charset_prefix`` does):
+    the pattern starts, through groups, with a literal, a class, or an alternation of literals."""
+    from re import _constants as C
+
+    while seq and seq[0][0] is C.SUBPATTERN:
+        seq = list(seq[0][1][3])
+    if not seq:
+        return False
+    op, av = seq[0]
+    if op in (C.LITERAL, C.IN):
+        return True
+    return op is C.BRANCH and all(alt and alt[0][0] is C.LITERAL for alt in av[1])
+
+
+def guarded(rx: str, flags: int = 0) -> re.Pattern:
+    """``rx`` compiled with a leading ``(?=[first chars])`` when the regex engine cannot skip ahead by
+    itself (a top-level alternation of groups, a leading look-behind): 2-3 times faster on clean text."""
+    try:
+        from re import _parser
+
+        tree = _parser.parse(rx, flags)
+        first = _first_chars(tree)
+        guard = bool(first) and not _engine_skips(list(tree))
+    except Exception:  # noqa: BLE001 - an internal module of re: fall back to the plain pattern
+        guard = False
+    if guard:
+        return re.compile(f"(?=[{re.escape(''.join(sorted(first)))}])(?:{rx})", flags)
+    return re.compile(rx, flags)

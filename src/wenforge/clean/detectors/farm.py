@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from wenforge.clean.detectors.common import Line
+from wenforge.clean.detectors.common import Line, guarded
 
 _ROLE = (r"名|名称|名字|段落|标题|内容|正文|关键词|关键字|时间|日期|地点|城市|省份|地区|数字|数据|链接|图片|描述|摘要|简介|"
          r"人物|球队|主队|客队|比分|年份|作者|品牌|产品|公司|机构|姓名|职位|金额|电话|网址|主题|结尾|开头|要点|分数")
@@ -32,7 +32,7 @@ GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|�
                             r"^[^\n]{0,20}(?:黑料|内幕|真相曝光|惊人真相)")
 # stock phrasing of machine-written articles: chatty openings addressed to the reader, anonymous actors
 # (某当红小花旦, 明星L, 小A), the reply's own signposts; genuine reporting names people and uses few of these
-STOCK_RE = re.compile(r"你知道吗|亲爱的(?:读者|朋友|网友)|(?:今天|下面|接下来)[,，]?\s*(?:就)?(?:让我们?|我(?:就)?(?:要)?)(?:带(?:你|大家)|"
+STOCK_RE = guarded(r"你知道吗|亲爱的(?:读者|朋友|网友)|(?:今天|下面|接下来)[,，]?\s*(?:就)?(?:让我们?|我(?:就)?(?:要)?)(?:带(?:你|大家)|"
                       r"一起|来(?:给你|聊聊))|一探究竟|吃瓜群众|瞠目结舌|炸开了锅|层出不穷|拭目以待|引发(?:了)?(?:无数|广大)?"
                       r"(?:网友|网民)(?:的)?(?:热议|关注|猜测)|据知情人士透露|话说那天|令人(?:唏嘘|咋舌|浮想联翩)|事件(?:持续|迅速)"
                       r"发酵|不禁让人|值得一提的是|总的来说|综上所述|本文将(?:深入)?(?:探讨|介绍|为您)|究竟(?:是什么|隐藏着)|"
@@ -102,15 +102,13 @@ def detect(lines: list[Line], text: str) -> FarmEvidence:
     ev = FarmEvidence()
     if not lines:
         return ev
-    for ln in lines:
-        t = ln.text
-        for m in PLACEHOLDER_RE.finditer(t):
-            # a heading label at the start of a line followed by its value (【拼音】dà xué) is no slot
-            if m.start() == 0 and ln.length > m.end() + 2:
-                continue
-            ev.placeholders.append((ln.start + m.start(), ln.start + m.end(), m.group()))
-        for m in LEFTOVER_RE.finditer(t):
-            ev.leftovers.append((ln.start + m.start(), ln.start + m.end(), m.group().strip()))
+    for m in PLACEHOLDER_RE.finditer(text):
+        # a heading label at the start of a line followed by its value (【拼音】dà xué) is no slot
+        line_end = text.find("\n", m.end())
+        if (m.start() == 0 or text[m.start() - 1] == "\n") and (len(text) if line_end < 0 else line_end) > m.end() + 2:
+            continue
+        ev.placeholders.append((m.start(), m.end(), m.group()))
+    ev.leftovers = [(m.start(), m.end(), m.group().strip()) for m in LEFTOVER_RE.finditer(text)]
     ev.markdown = len(MARKDOWN_RE.findall(text))
     n_chars = sum(ln.length for ln in lines)
     # the whole page is a label or a question with nothing under it

@@ -29,14 +29,19 @@ def han_gibberish(lines: list[Line]) -> list[Finding]:
     on a page whose other lines read as ordinary modern prose."""
     from wenforge.clean.detectors.hanzi import stats
 
-    hz = stats()
-    scored = [(ln, hz.known_share(ln.text)[0]) for ln in lines if ln.n_cjk >= HAN_LINE_MIN]
+    long_lines = [ln for ln in lines if ln.n_cjk >= HAN_LINE_MIN]
     # a quotation or a sentence in dialect is punctuated; random characters are not
-    low = [(ln, sh) for ln, sh in scored if sh < HAN_GIBBERISH_SHARE and not _PROSE_MARK_RE.search(ln.text)]
-    rest = sorted(sh for _, sh in scored if sh >= HAN_GIBBERISH_SHARE)
-    if not low or not rest or rest[len(rest) // 2] < HAN_PAGE_SHARE:
+    candidates = [ln for ln in long_lines if not _PROSE_MARK_RE.search(ln.text)]
+    if not candidates:
         return []
-    return [Finding(ln.start, ln.end, R.GIBBERISH, 0.6, ln.index, whole_line=True, detail="han") for ln, _ in low]
+    hz = stats()
+    low = [ln for ln in candidates if hz.known_share(ln.text)[0] < HAN_GIBBERISH_SHARE]
+    if not low:
+        return []
+    rest = sorted(sh for ln in long_lines if ln not in low and (sh := hz.known_share(ln.text)[0]) >= HAN_GIBBERISH_SHARE)
+    if not rest or rest[len(rest) // 2] < HAN_PAGE_SHARE:
+        return []
+    return [Finding(ln.start, ln.end, R.GIBBERISH, 0.6, ln.index, whole_line=True, detail="han") for ln in low]
 
 
 def detect(lines: list[Line]) -> list[Finding]:
