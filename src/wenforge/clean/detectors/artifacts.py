@@ -4,6 +4,7 @@
 - a fake source token (`来源: sp20241116`: letters glued to a date where an outlet's name belongs);
 - site watermark lines (`----标题//----某某网 http://www.x.com //`);
 - a date template filled in ISO form (`2026-01-15号报道`) and symbol noise sprinkled into sentences (`◆■`);
+- a CMS meta line naming the default account or a handle as author (`admin 生活常识 2025-06-14 81 0`);
 - runs of `????` where a re-encoding lost the characters;
 - re-spaced text: ASCII punctuation with a space on both sides between Chinese characters (`支持 , 朱镕基`)
   throughout the article, the mark of one scraper family (the text itself is kept).
@@ -30,6 +31,10 @@ SYMBOL_NOISE_RE = re.compile(r"[\u25a0-\u25ff\u2605\u2606\u2600-\u2603]{2,}")
 SYMBOL_NOISE_MIN = 3  # runs inside prose lines; a bullet list marks line starts, not sentences
 # a run of question marks where a converter could not encode characters (????????金山網訊)
 ENCODING_DAMAGE_RE = re.compile(r"\?{4,}")
+# a CMS meta line under the title naming the default account (admin) or a handle as the author:
+# `admin 生活常识 2025-06-14 81 0`; an outlet names a person
+ACCOUNT_LINE_RE = re.compile(r"^(?:admin|administrator|[a-z]{3,10}\d{2,6})\s+[\u4e00-\u9fff]{2,8}\s+(?:19|20)\d{2}-\d{2}-\d{2}",
+                             re.IGNORECASE)
 RESPACED_MIN = 5  # a few spaced marks are typing habits; a scraper re-spaces every one
 
 
@@ -58,6 +63,9 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
             noise = [m for m in SYMBOL_NOISE_RE.finditer(t) if m.start() > 0]
             out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.2, ln.index,
                             detail="symbol_noise") for m in noise]
+        if ln.index < 6 and ACCOUNT_LINE_RE.match(t):
+            out.append(Finding(ln.start, ln.end, R.TEMPLATE_ARTIFACT, 0.3, ln.index, whole_line=True,
+                               detail="account_line"))
         if "????" in t:
             out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.3, ln.index,
                             detail="encoding_damage") for m in ENCODING_DAMAGE_RE.finditer(t)]

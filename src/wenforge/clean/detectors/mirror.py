@@ -43,6 +43,7 @@ _CANTONESE_RE = re.compile("[嘅咗喺唔佢哋啲嚟]")
 _VARIANT_RE = re.compile("[" + "".join(VARIANTS) + "]")
 VARIANT_MIN = 3  # fewer swaps than this are typos or quotations
 VARIANT_SHARE = 0.6  # the variant holds at least this share of the places of variant + standard form
+VARIANT_KINDS = 2  # distinct swapped characters: one alone is a name (壹基金, 玖岛)
 
 # spinner output -> the word it replaced. Article spinners (伪原创 tools) swap words through a fixed synonym
 # table; these outputs are the ones genuine text almost never has: each is at most 5% as frequent as its
@@ -160,7 +161,7 @@ def _variants(lines: list[Line]) -> list[Finding]:
                 out.append(Finding(ln.start + pos, ln.start + pos + 1, R.MIRROR_REPAIRED, 0.8, ln.index,
                                    detail=std))
                 pos = ln.text.find(var, pos + 1)
-    return out
+    return out if len({f.detail for f in out}) >= VARIANT_KINDS else []
 
 
 def _spun(text: str) -> dict[str, int]:
