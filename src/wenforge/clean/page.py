@@ -117,6 +117,17 @@ def _traditional_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _simplified_re() -> re.Pattern:
+    """Han characters that OpenCC's s2t changes (simplified-only forms), built once per process."""
+    import opencc
+
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    conv = opencc.OpenCC("s2t").convert("\n".join(chars)).split("\n")
+    simp = [a for a, b in zip(chars, conv, strict=True) if len(b) == 1 and a != b]
+    return re.compile("[" + "".join(simp) + "]")
+
+
+@lru_cache(maxsize=1)
 def _convertible_re() -> re.Pattern:
     """Either kind of character the view converts (one scan for the pages that have neither)."""
     trad = _traditional_re().pattern
@@ -194,7 +205,10 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     f_stuff = stuffing.detect(lines)
     f_sep = seams.separators(lines)
     f_stray = seams.stray_before_lead(lines)
-    ev_mirror = mirror.detect(lines, traditional=view is not work and _is_traditional(work), original=work)
+    traditional = view is not work and _is_traditional(work)
+    ev_mirror = mirror.detect(lines, traditional=traditional, original=work)
+    if view is not work and not traditional:
+        ev_mirror.variants += mirror.sprinkled(lines, work, _traditional_re(), _simplified_re())
     ev_farm = farm.detect(lines, view)
 
     # ------------------------------------------------------------------ evidence per kind

@@ -5,6 +5,8 @@
   (`踌躇(chóu chú)`), or every character of a line (children's texts); neither counts. Repair: the gloss is cut.
 - **Variant characters** (一→壹, 你→妳, 没→冇): a common character replaced by a rarer form *everywhere*, so
   the rare form stands where genuine text has the common one. Repair: mapped back.
+- **Sprinkled traditional forms**: a simplified page with a few everyday characters in traditional form
+  (來说, 沒有, 進行), put there to defeat duplicate detection. Repair: mapped back.
 - **Converter leftovers**: a simplified page pushed through a one-to-one converter keeps the one-to-many
   characters simplified in a traditional page (關于, 之后, 并且); native traditional text has 關於, 之後, 並且.
 - **Spun text**: an article spinner swaps words through a fixed synonym table (大→年夜, 通过→经由过程,
@@ -162,6 +164,38 @@ def _variants(lines: list[Line]) -> list[Finding]:
                                    detail=std))
                 pos = ln.text.find(var, pos + 1)
     return out if len({f.detail for f in out}) >= VARIANT_KINDS else []
+
+
+SPRINKLE_MIN = 3  # traditional characters sprinkled into a simplified page
+SPRINKLE_SIMPLIFIED_MIN = 40  # simplified-only characters that make the page's own script clear
+SPRINKLE_SHARE = 0.1  # at most this many traditional per simplified-only character: more is a mixed page
+SPRINKLE_COMMON_RANK = 1500  # the sprinkled characters are everyday ones (來, 沒, 進); names use rarer ones
+
+
+def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re.Pattern) -> list[Finding]:
+    """Traditional forms of everyday characters sprinkled into a simplified page (來说, 沒有, 進行) to defeat
+    duplicate detection; each is mapped back to its simplified form."""
+    from bisect import bisect_right
+
+    from wenforge.text.chars import to_simplified
+
+    found = [(m.start(), m.group()) for m in trad_re.finditer(original)]
+    if len(found) < SPRINKLE_MIN:
+        return []
+    n_simp = len(simp_re.findall(original))
+    if n_simp < SPRINKLE_SIMPLIFIED_MIN or len(found) > SPRINKLE_SHARE * n_simp:
+        return []
+    back = {c: to_simplified(c) for _, c in found}
+    rank = stats().rank
+    if len(back) < VARIANT_KINDS or any(rank.get(s, SPRINKLE_COMMON_RANK) >= SPRINKLE_COMMON_RANK for s in back.values()):
+        return []
+    starts = [ln.start for ln in lines]
+    out = []
+    for pos, c in found:
+        i = bisect_right(starts, pos) - 1
+        if i >= 0 and lines[i].start <= pos < lines[i].end:
+            out.append(Finding(pos, pos + 1, R.MIRROR_REPAIRED, 0.8, lines[i].index, detail=back[c]))
+    return out
 
 
 def _spun(text: str) -> dict[str, int]:
