@@ -291,3 +291,28 @@ def test_fixture_pages_written_in_the_shapes_of_real_pages():
     # lose a paragraph to the stitched detector, and some injected lines survive (docs/clean.md)
     assert len(lost) <= 0.15 * genuine, lost
     assert len(left) <= 0.2 * injected, left
+
+
+def test_sprinkled_traditional_forms_are_mapped_back():
+    page = ("也许是因为大家情绪都不错的原因，这个下午仿佛只是晃了一下便已经过去。我们合计了一下，决定今天都不回去，"
+            "留在上海聚一聚，毕竟对于我们这群人來说，沒有大事件的发生，也不太可能聚在一起。其实我们各自在上海都有很多朋友，"
+            "但也沒有将这场聚会的阵势弄得很大，最后只是五个人一起去了一家主打浙江菜的餐厅，谁也不愿意先说散伙的话，"
+            "时间一晃就到了深夜，大家这才意识到明天还要上班，于是各自回家，約好下个月再來。")
+    spam, text, reasons, removed = _reasons(page)
+    assert spam and R.MIRROR_REPAIRED in reasons and "來" not in text and "没有大事件" in text
+    quoted = page.replace("來", "来").replace("沒", "没").replace("約", "约") + "他最喜欢的书是《紅樓夢》。"
+    assert not clean_page(quoted).spam  # a title quoted in its own script is no sprinkle
+
+
+def test_keyword_prefix_and_foreign_parenthesis_cut_from_headlines():
+    body = ("南湖区委常委、宣传部部长李明华昨日到辖区调研文化市场管理工作，先后走访了书市、电玩城和网吧等经营单位。\n"
+            "李明华要求文化市场管理部门创新举措、严抓严管，全面落实文化市场各项管理制度，营造健康有序的文化市场环境。\n"
+            "调研中，李明华详细了解了书市审读机制和网吧消防设施的落实情况，并听取了经营单位对文化市场管理的意见。")
+    prefix = f"南湖区李明华 南湖区委常委、宣传部部长李明华调研文化市场\n{body}"
+    spam, text, _, _ = _reasons(prefix)
+    assert spam and text.splitlines()[0] == "南湖区委常委、宣传部部长李明华调研文化市场"
+    category = f"北京 北京市发布公交线路优化方案\n{NEWS}\n{NEWS2}"
+    assert not clean_page(category).spam  # a one-word category is not a keyword prefix
+    paren = f"公交线路优化方案公布(突发!某银行第三任行长被“双开”!)\n{NEWS}\n{NEWS2}"
+    spam, text, _, _ = _reasons(paren)
+    assert spam and "双开" not in text and text.startswith("公交线路优化方案公布")

@@ -27,6 +27,7 @@ from wenforge.clean.detectors import (
     duplicates,
     farm,
     gibberish,
+    headline,
     hotlist,
     mirror,
     residue,
@@ -203,6 +204,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     f_brand = brand.detect(lines)
     f_art, respaced = artifacts.detect(lines)
     f_stuff = stuffing.detect(lines)
+    f_head = headline.detect(lines)
     f_sep = seams.separators(lines)
     f_stray = seams.stray_before_lead(lines)
     traditional = view is not work and _is_traditional(work)
@@ -213,7 +215,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
 
     # ------------------------------------------------------------------ evidence per kind
     ev: dict[str, float] = {}
-    ev[R.TITLE_INJECTION] = min(0.9, sum(f.weight for f in f_title))
+    ev[R.TITLE_INJECTION] = min(0.9, sum(f.weight for f in f_title + f_head))
     jammer = [f for f in f_gib if f.detail == "jammer"]
     gib_lines = [f for f in f_gib if f.whole_line and f.detail != "jammer"]
     gib_tokens = sorted((f.weight for f in f_gib if not f.whole_line), reverse=True)
@@ -323,6 +325,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         inline += [f for f in f_brand if f.weight >= BRAND_CUT]
         inline += [f for f in f_art if not f.whole_line]
         inline += [f for f in f_sep + f_stray if not f.whole_line]
+        inline += f_head
         inline += ev_mirror.glosses
         inline += ev_mirror.variants
         if respaced >= artifacts.RESPACED_MIN:

@@ -35,6 +35,9 @@ SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\
 GREY_RE = guarded(r"澳门|葡京|新京|金沙|威尼斯人|皇冠|太阳城|永利|银河|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|"
                      r"六合彩|赌|老虎机|开元|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|"
                      r"(?:股票|期货)?配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
+# a gaming brand at a title's edge: Latin initials before a trade (PG电子, AG真人) or a trade platform at the end
+EDGE_RE = guarded(rf"^[A-Z]{{2,5}}(?:电子|娱乐|体育|棋牌|真人|彩票|视讯|电竞)(?=\s)|(?<=\s)[\u4e00-\u9fff]{{0,4}}(?:{GREY_RE.pattern})"
+                  rf"[\u4e00-\u9fff]{{0,4}}平台$")
 # a grey trade and its action spliced into a sentence: 记者威尼斯人真人开户魏梦佳, 股票配资最新报价
 SPLICE_RE = guarded(rf"(?:{GREY_RE.pattern})[\u4e00-\u9fffA-Za-z0-9]{{0,8}}?{_ACTION}", re.IGNORECASE)
 TITLE_LINES = 4  # brand shapes in the first lines are title injection; elsewhere only on short lines
@@ -83,6 +86,7 @@ def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, floa
         if grey or top:
             spans.append((m.start(), m.end(), 0.2 + 0.45 * grey))
     if top and not ln.sentence_like:
+        spans += [(m.start(), m.end(), 0.55) for m in EDGE_RE.finditer(ln.text)]
         m = HANDLE_TAIL_RE.search(ln.text)
         if m:
             spans.append((m.start(), m.end(), 0.5))

@@ -166,9 +166,11 @@ def _variants(lines: list[Line]) -> list[Finding]:
     return out if len({f.detail for f in out}) >= VARIANT_KINDS else []
 
 
-SPRINKLE_MIN = 3  # traditional characters sprinkled into a simplified page
+_QUOTED_RE = re.compile(r"《[^》\n]{0,40}》|「[^」\n]{0,80}」|“[^”\n]{0,80}”|【[^】\n]{0,40}】|[(（][^)）\n]{0,40}[)）]")
+SPRINKLE_MIN = 3
+SPRINKLE_GAP = 2  # another traditional character this close: part of a traditional run, not a sprinkle  # traditional characters sprinkled into a simplified page
 SPRINKLE_SIMPLIFIED_MIN = 40  # simplified-only characters that make the page's own script clear
-SPRINKLE_SHARE = 0.1  # at most this many traditional per simplified-only character: more is a mixed page
+SPRINKLE_SHARE = 0.2  # at most this many traditional per simplified-only character: more is a mixed page
 SPRINKLE_COMMON_RANK = 1500  # the sprinkled characters are everyday ones (來, 沒, 進); names use rarer ones
 
 
@@ -179,7 +181,13 @@ def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re
 
     from wenforge.text.chars import to_simplified
 
-    found = [(m.start(), m.group()) for m in trad_re.finditer(original)]
+    quoted = [m.span() for m in _QUOTED_RE.finditer(original)]
+    found = [(m.start(), m.group()) for m in trad_re.finditer(original)
+             if not any(a <= m.start() < b for a, b in quoted)]  # a title or a name quoted in its own script
+    # a sprinkled form stands alone among simplified characters; traditional runs are quotations (說文解字…聲)
+    pos = [p for p, _ in found]
+    found = [(p, c) for i, (p, c) in enumerate(found)
+             if not ((i and p - pos[i - 1] <= SPRINKLE_GAP) or (i + 1 < len(pos) and pos[i + 1] - p <= SPRINKLE_GAP))]
     if len(found) < SPRINKLE_MIN:
         return []
     n_simp = len(simp_re.findall(original))

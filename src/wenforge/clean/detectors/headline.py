@@ -1,0 +1,68 @@
+"""Headline injection without brands: what an SEO template glues onto a genuine headline.
+
+- a keyword prefix: a short chunk before a space made of words the headline itself uses, but not as a
+  phrase it contains (`长沙市黎春秋 长沙市委常委、市委宣传部部长黎春秋调研…`: the search keyword place + name);
+- a foreign headline in parentheses after the real one, sharing nothing with it or the article
+  (`…须是家庭自有资金(突发!继蒋云明之后,招行第三任行长田惠宇被“双开”!)`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wenforge.clean import reasons as R
+from wenforge.clean.detectors.common import Finding, Line
+
+HEADLINE_LINES = 3  # the headline is one of the first lines
+_PREFIX_RE = re.compile(r"^([\u4e00-\u9fff]{4,12})[ \u3000]+(?=[\u4e00-\u9fff])")
+_PAREN_TAIL_RE = re.compile(r"[(（]([^()（）]{12,60})[)）]\s*$")
+_EXCLAIM_RE = re.compile(r"[!！]")
+_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+
+
+def _pairs(s: str) -> set[str]:
+    return set(_PAIR_RE.findall(s))
+
+
+def _keyword_prefix(ln: Line) -> Finding | None:
+    m = _PREFIX_RE.match(ln.text)
+    if not m:
+        return None
+    chunk, rest = m.group(1), ln.text[m.end() :]
+    if chunk in rest or len(rest) < 8:
+        return None  # the headline repeats itself, or there is no headline after it
+    # every piece of the chunk is a word of the headline: split it where its pairs stop occurring there
+    pieces, cur = [], chunk[0]
+    for a, b in zip(chunk, chunk[1:], strict=False):
+        if a + b in rest:
+            cur += b
+        else:
+            pieces.append(cur)
+            cur = b
+    pieces.append(cur)
+    if len(pieces) >= 2 and all(len(p) >= 2 and p in rest for p in pieces):
+        return Finding(ln.start, ln.start + m.end(), R.TITLE_INJECTION, 0.5, ln.index, detail="keyword_prefix")
+    return None
+
+
+def _foreign_parenthesis(ln: Line, body: str) -> Finding | None:
+    m = _PAREN_TAIL_RE.search(ln.text)
+    if not m or not _EXCLAIM_RE.search(m.group(1)):
+        return None
+    inner = _pairs(m.group(1))
+    outside = body.replace(m.group(0), "", 1)
+    if inner and sum(p in outside for p in inner) <= 0.1 * len(inner):
+        return Finding(ln.start + m.start(), ln.start + m.end(), R.TITLE_INJECTION, 0.5, ln.index,
+                       detail="foreign_parenthesis")
+    return None
+
+
+def detect(lines: list[Line]) -> list[Finding]:
+    """Inline findings on the headline lines."""
+    body = "\n".join(ln.text for ln in lines)
+    out = []
+    for ln in lines[:HEADLINE_LINES]:
+        if ln.sentence_like and ln.length > 60:
+            continue
+        out += [f for f in (_keyword_prefix(ln), _foreign_parenthesis(ln, body)) if f]
+    return out
