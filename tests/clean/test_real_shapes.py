@@ -298,7 +298,7 @@ def test_sprinkled_traditional_forms_are_mapped_back():
             "留在上海聚一聚，毕竟对于我们这群人來说，沒有大事件的发生，也不太可能聚在一起。其实我们各自在上海都有很多朋友，"
             "但也沒有将这场聚会的阵势弄得很大，最后只是五个人一起去了一家主打浙江菜的餐厅，谁也不愿意先说散伙的话，"
             "时间一晃就到了深夜，大家这才意识到明天还要上班，于是各自回家，約好下个月再來。")
-    spam, text, reasons, removed = _reasons(page)
+    spam, text, reasons, _removed = _reasons(page)
     assert spam and R.MIRROR_REPAIRED in reasons and "來" not in text and "没有大事件" in text
     quoted = page.replace("來", "来").replace("沒", "没").replace("約", "约") + "他最喜欢的书是《紅樓夢》。"
     assert not clean_page(quoted).spam  # a title quoted in its own script is no sprinkle

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from wenforge.clean import reasons as R
@@ -33,7 +34,7 @@ def _keyword_prefix(ln: Line) -> Finding | None:
         return None  # the headline repeats itself, or there is no headline after it
     # every piece of the chunk is a word of the headline: split it where its pairs stop occurring there
     pieces, cur = [], chunk[0]
-    for a, b in zip(chunk, chunk[1:], strict=False):
+    for a, b in itertools.pairwise(chunk):
         if a + b in rest:
             cur += b
         else:
