@@ -25,10 +25,10 @@ PLACEHOLDER_RE = re.compile(rf"[\[［{{]\s*(?:[\u4e00-\u9fff]{{0,6}}(?:{_ROLE})|
                             rf"[【(（〔]\s*(?:[\u4e00-\u9fff]{{0,6}}(?:名称|姓名|名字|段落)|开头段落|结尾段落|此处[\u4e00-\u9fff]{{1,8}}|"
                             rf"插入[\u4e00-\u9fff]{{1,8}})\s*[】)）〕]")
 # model leftovers: a reply's opening or closing pasted into the page
-LEFTOVER_RE = re.compile(r"摘要结束|正文结束|以下是(?:一篇|为您|对[^。\n]{1,30}的(?:总结|分析|解读|梳理)|关于[^。\n]{1,30}的(?:文章|详细介绍|全面解析))|希望(?:这篇文章|以上内容|本文|这些信息)[\u4e00-\u9fff]{0,6}"
+LEFTOVER_RE = guarded(r"摘要结束|正文结束|以下是(?:一篇|为您|对[^。\n]{1,30}的(?:总结|分析|解读|梳理)|关于[^。\n]{1,30}的(?:文章|详细介绍|全面解析))|希望(?:这篇文章|以上内容|本文|这些信息)[\u4e00-\u9fff]{0,6}"
                          r"对(?:您|你)有(?:所)?帮助|希望(?:这篇|以上|本文)?[^。！!\n]{0,10}(?:符合|满足)(?:您|你)的(?:需求|要求)|"
                          r"如果(?:您|你)?还有(?:其他|任何)(?:问题|需要|疑问)|请随时(?:告诉我|联系我|提问)|作为(?:一个)?(?:AI|人工智能)(?:语言模型|助手)?|好的[，,]\s*(?:以下|下面|这是)|"
-                         r"(?:^|\n)\s*(?:标题|正文|文章标题)[:：](?=[^\n\s])|字数[:：]\s*\d+")
+                         r"(?<![^\n])(?:标题|正文|文章标题)[:：](?=[^\n\s])|字数[:：]\s*\d+")
 # markdown pasted with a model's answer; some sites decorate their own headings so, so it weighs less
 MARKDOWN_RE = re.compile(r"\*\*[^*\n]{2,30}\*\*|(?:^|\n)#{2,4} ")
 GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|热议|曝光)】|^(?:揭秘|震惊|曝光|惊爆|突发)[!！:：]?|"
@@ -47,9 +47,9 @@ STOCK_RE = guarded(r"你知道吗|(?:今天)?我们(?:就)?来(?:探讨|聊聊|�
                       r"(?<![A-Za-z])(?:明星|艺人|男星|女星)[A-Z](?![A-Za-z])|(?<![\u4e00-\u9fff])小[A-Z](?![A-Za-z])|"
                       r"#[X×]{2,}[\u4e00-\u9fff]*#|随着[\u4e00-\u9fff]{2,8}的(?:发展|深入|推进|普及)|在这个[\u4e00-\u9fff]{2,6}的时代")
 # a dateline, an outlet or a named source: what genuine reporting has and generated gossip lacks
-SOURCED_RE = re.compile(r"\d{1,2}月\d{1,2}日(?:电|讯)|(?:记者|通讯员)\s?[\u4e00-\u9fff]{2,3}(?:[\s）)/]|报道|摄|$)|(?:来源|来自|據|据)[:：]?\s*"
+SOURCED_RE = guarded(r"\d{1,2}月\d{1,2}日(?:电|讯)|(?:记者|通讯员)\s?[\u4e00-\u9fff]{2,3}(?:[\s）)/]|报道|摄|$)|(?:来源|来自|據|据)[:：]?\s*"
                         r"[\u4e00-\u9fff]{2,8}(?:报|网|社|台|新闻)|新华社|中新社|美联社|路透社|法新社|本报讯|"
-                        r"(?:^|\n)\s*(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
+                        r"(?<![^\n])(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
 MARKDOWN_WEIGHT = 0.3
 STUB_MAX_CHARS = 60  # a stub page holds a label or a question, not a paragraph
 # a person's reply: clause breaks, spaces between words, or the speaker and listener (你, 我, 吧, 啊 ...)
@@ -118,7 +118,7 @@ def detect(lines: list[Line], text: str) -> FarmEvidence:
             continue
         ev.placeholders.append((m.start(), m.end(), m.group()))
     ev.leftovers = [(m.start(), m.end(), m.group().strip()) for m in LEFTOVER_RE.finditer(text)]
-    ev.markdown = len(MARKDOWN_RE.findall(text))
+    ev.markdown = len(MARKDOWN_RE.findall(text)) if ("**" in text or "#" in text) else 0
     n_chars = sum(ln.length for ln in lines)
     # the whole page is a label or a question with nothing under it
     # (one label or question phrase, not a person's short reply)

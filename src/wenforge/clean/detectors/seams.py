@@ -18,6 +18,7 @@ from wenforge.clean.detectors.common import Finding, Line
 # a news lead: any outlet (…社, …网, …报, …台) or 本报, a place, a date, 电/讯
 LEAD_RE = re.compile(r"(?:[\u4e00-\u9fff]{1,5}(?:社|网|报|台)|本报)[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)")
 SEPARATOR_RE = re.compile(r"^[*＊\-—=~#_·]{5,}$|[*＊]{5,}$")
+_SEPARATOR_CHARS = "*＊-—=~#_·"
 LEAD_LINES = 4
 LEAD_PREFIX_CHARS = 60  # a fragment glued in front of the lead on its own line is short  # the lead of an article starts within its first lines
 _FRAGMENT_START_RE = re.compile(r"^[”」』）)，,。、；;：:]")
@@ -30,6 +31,8 @@ def separators(lines: list[Line]) -> list[Finding]:
     """Separator lines (whole-line) and headline-ending separator runs (inline)."""
     out = []
     for ln in lines:
+        if ln.text[0] not in _SEPARATOR_CHARS and ln.text[-1] not in "*＊":
+            continue
         m = SEPARATOR_RE.search(ln.text)
         if m:
             whole = m.start() == 0
