@@ -18,8 +18,10 @@ _JAMMER_RE = re.compile(r"^(?:[!-~]{1,3}\s+){4,}[!-~]{1,3}$")
 _SYMBOLS_RE = re.compile(r"[!-/:-@\[-`{-~]")
 
 
-_PROSE_MARK_RE = re.compile(r"[，。、：；「」“”,:;]")
-HAN_LINE_MIN = 16  # Han characters a line needs before its character pairs say anything
+# a quotation, a sentence in dialect or a headline with figures is punctuated or carries digits and Latin;
+# a line of random characters has neither
+_PROSE_MARK_RE = re.compile(r"[，。、：；「」“”,:;0-9A-Za-z]")
+HAN_LINE_MIN = 24  # Han characters a line needs before its character pairs say anything (headlines are shorter)
 HAN_GIBBERISH_SHARE = 0.3  # known pairs in a line of random characters (dev: 0.27; modern prose 0.8-0.9)
 HAN_PAGE_SHARE = 0.6  # the page's other lines must read as modern prose (classical poetry is 0.3 throughout)
 
@@ -30,7 +32,6 @@ def han_gibberish(lines: list[Line]) -> list[Finding]:
     from wenforge.clean.detectors.hanzi import stats
 
     long_lines = [ln for ln in lines if ln.n_cjk >= HAN_LINE_MIN]
-    # a quotation or a sentence in dialect is punctuated; random characters are not
     candidates = [ln for ln in long_lines if not _PROSE_MARK_RE.search(ln.text)]
     if not candidates:
         return []

@@ -22,8 +22,8 @@ _SEPARATOR_CHARS = "*＊-—=~#_·"
 LEAD_LINES = 4
 LEAD_PREFIX_CHARS = 60  # a fragment glued in front of the lead on its own line is short  # the lead of an article starts within its first lines
 _FRAGMENT_START_RE = re.compile(r"^[”」』）)，,。、；;：:]")
-_SENTENCE_END_RE = re.compile(r"[。！？!?]”?$")
-_NOT_STRAY_RE = re.compile(r"^(?:摘要|导语|核心提示|编者按|【|\[|（|\()")  # an abstract or a bracketed note
+_SENTENCE_END_RE = re.compile(r"。”?$")  # a statement; headlines end in ？ or ！ or nothing
+_NOT_STRAY_RE = re.compile(r"^(?:摘要|导语|核心提示|编者按|【|\[|（|\(|\d{1,2}[.、])")  # an abstract or a bracketed note
 STRAY_MIN_CHARS = 12
 
 
