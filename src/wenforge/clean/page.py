@@ -358,7 +358,13 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
             removed.append(RemovedSpan(f.start, f.end, f.reason, work[f.start : f.end], repl))
             pos = f.end
         buf.append(work[pos : ln.end])
-        t = _SEP_EDGE_RE.sub("", "".join(buf).strip())
+        t = "".join(buf).strip()
+        cuts = [f for f in spans if not _replacement(f, work)]
+        # the separators that tied a cut shape to the line go with it, at the end where it was cut
+        if any(f.start == ln.start for f in cuts):
+            t = _SEP_HEAD_RE.sub("", t)
+        if any(f.end == ln.end for f in cuts):
+            t = _SEP_TAIL_RE.sub("", t)
         if t:
             kept_parts.append(t)
     out_text = "\n".join(kept_parts)
@@ -388,7 +394,8 @@ FARM_EXCLUDE = 0.45  # template evidence this strong: the page is generated, not
 SPUN_EXCLUDE = 0.5
 BRAND_CUT = 0.3  # brand shapes at least this strong are cut from the lines that stay
 BRAND_LINE_REST = 6  # a title line with fewer Han characters than this beside its brand shapes goes whole
-_SEP_EDGE_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+|[\s\-_|｜:：,，、·>]+$")
+_SEP_HEAD_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+")
+_SEP_TAIL_RE = re.compile(r"[\s\-_|｜:：,，、·>]+$")
 _FULLWIDTH_MARK = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
 
 
