@@ -280,7 +280,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         exclude_page = R.SPUN_TEXT
     if spam:
         # a title copy decorated only by brand shapes keeps its headline: the shapes are cut
-        kept_titles = {f.line for f in f_brand if f.weight >= BRAND_CUT} - {f.line for f in _brand_lines(lines, f_brand)}
+        brand_lines = _brand_lines(lines, f_brand) if f_brand else []
+        kept_titles = {f.line for f in f_brand if f.weight >= BRAND_CUT} - {f.line for f in brand_lines}
         for f in f_title:
             if f.line not in kept_titles:
                 mark(f)
@@ -295,7 +296,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         for f in f_art:
             if f.whole_line:
                 mark(f)
-        for f in _brand_lines(lines, f_brand):
+        for f in brand_lines:
             mark(f)
         for ln in lines:
             b = bait_by_line.get(ln.index, 0.0)

@@ -42,6 +42,8 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
     """(findings to remove: CMS tags, source tokens, watermark lines; number of re-spaced marks)."""
     out: list[Finding] = []
     respaced = 0
+    page = "\n".join(ln.text for ln in lines)
+    noisy = SYMBOL_NOISE_RE.search(page) is not None  # one scan of the page instead of one per line
     for ln in lines:
         t = ln.text
         if "[" in t or "{" in t:
@@ -59,7 +61,7 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
             for m in ISO_HAO_RE.finditer(t):
                 out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.4, ln.index,
                                    detail="iso_date"))
-        if ln.sentence_like:
+        if noisy and ln.sentence_like:
             noise = [m for m in SYMBOL_NOISE_RE.finditer(t) if m.start() > 0]
             out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.2, ln.index,
                             detail="symbol_noise") for m in noise]
@@ -69,6 +71,6 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
         if "????" in t:
             out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.3, ln.index,
                             detail="encoding_damage") for m in ENCODING_DAMAGE_RE.finditer(t)]
-        if " " in t:
+        if " , " in t or " . " in t or " : " in t or " ; " in t or " ? " in t or " ! " in t:
             respaced += len(RESPACED_RE.findall(t))
     return out, respaced

@@ -104,5 +104,8 @@ def detect(lines: list[Line]) -> list[Finding]:
     """Inline findings over each brand shape (the name and its action or digits)."""
     body = "\n".join(ln.text for ln in lines)
     actions = _ACTION_HINT_RE.search(body) is not None
+    # only title lines, short lines and (on a page with action words) sentences can hold a shape
+    todo = [ln for ln in lines if ln.index < TITLE_LINES or (ln.length <= SHORT_LINE and not ln.sentence_like)
+            or (actions and ln.sentence_like)]
     return [Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(0.8, w), ln.index, detail=ln.text[s:e])
-            for ln in lines for s, e, w in _line_spans(ln, body, actions)]
+            for ln in todo for s, e, w in _line_spans(ln, body, actions)]

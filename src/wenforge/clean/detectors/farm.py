@@ -38,7 +38,7 @@ GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|�
 # The signposts (需要注意的是, 至关重要, 不可或缺, 简单来说, 在日常生活中 ...) were kept where model text in
 # ../shared/data (HC3 ChatGPT answers, 2025 creative writing) uses them several times as often as human text
 # (HC3 human answers, news, prose, abstracts), per 100k characters
-STOCK_RE = guarded(r"你知道吗|(?:今天)?我们(?:就)?来(?:探讨|聊聊|揭秘|看看|了解)|下面我们将|让我们(?:来)?(?:谈谈|一起)|简单来说|"
+STOCK_RE = guarded(r"你知道吗|(?:今天我们|我们)(?:就)?来(?:探讨|聊聊|揭秘|看看|了解)|下面我们将|让我们(?:来)?(?:谈谈|一起)|简单来说|"
                    r"需要注意的是|至关重要|不可或缺|在日常生活中|在现代社会|了解一下|亲爱的(?:读者|朋友|网友)|(?:今天|下面|接下来)[,，]?\s*(?:就)?(?:让我们?|我(?:就)?(?:要)?)(?:带(?:你|大家)|"
                       r"一起|来(?:给你|聊聊))|一探究竟|吃瓜群众|瞠目结舌|炸开了锅|层出不穷|拭目以待|引发(?:了)?(?:无数|广大)?"
                       r"(?:网友|网民)(?:的)?(?:热议|关注|猜测)|据知情人士透露|话说那天|令人(?:唏嘘|咋舌|浮想联翩)|事件(?:持续|迅速)"
@@ -47,7 +47,7 @@ STOCK_RE = guarded(r"你知道吗|(?:今天)?我们(?:就)?来(?:探讨|聊聊|�
                       r"(?<![A-Za-z])(?:明星|艺人|男星|女星)[A-Z](?![A-Za-z])|(?<![\u4e00-\u9fff])小[A-Z](?![A-Za-z])|"
                       r"#[X×]{2,}[\u4e00-\u9fff]*#|随着[\u4e00-\u9fff]{2,8}的(?:发展|深入|推进|普及)|在这个[\u4e00-\u9fff]{2,6}的时代")
 # a dateline, an outlet or a named source: what genuine reporting has and generated gossip lacks
-SOURCED_RE = guarded(r"\d{1,2}月\d{1,2}日(?:电|讯)|(?:记者|通讯员)\s?[\u4e00-\u9fff]{2,3}(?:[\s）)/]|报道|摄|$)|(?:来源|来自|據|据)[:：]?\s*"
+SOURCED_RE = guarded(r"[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|(?:记者|通讯员)\s?[\u4e00-\u9fff]{2,3}(?:[\s）)/]|报道|摄|$)|(?:来源|来自|據|据)[:：]?\s*"
                         r"[\u4e00-\u9fff]{2,8}(?:报|网|社|台|新闻)|新华社|中新社|美联社|路透社|法新社|本报讯|"
                         r"(?<![^\n])(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
 MARKDOWN_WEIGHT = 0.3
