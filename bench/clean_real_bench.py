@@ -3,7 +3,7 @@
     python bench/clean_real_bench.py                       # figures on the `test` half of bench/real
     python bench/clean_real_bench.py --split dev --show-errors 20
     python bench/clean_real_bench.py --real DIR --baseline-rev 82fb5f5 --json out.json
-    python bench/clean_real_bench.py --pages 'holdout_*.jsonl' --split all   # the blind set, read once
+    python bench/clean_real_bench.py --pages 'final_*.jsonl' --split all   # the blind set, read once
 
 The pages are not in the repository (third-party text): ``bench/real/pages_*.jsonl`` is git-ignored and
 rebuilt by hand from the search queries in ``bench/data/real_queries_*.txt`` (the stored public pages a
@@ -49,10 +49,14 @@ def split_of(url: str) -> str:
     return "dev" if h < DEV_SHARE else "test"
 
 
-def load(real: Path, split: str, pattern: str = "pages_*.jsonl") -> list[dict]:
-    """Every labelled page of ``real/<pattern>`` in ``split`` (``all`` for both), one dict per page."""
+DEVELOPMENT = "pages_*.jsonl,holdout_*.jsonl"  # holdout_*: blind once (BENCHMARKS.md), development since
+BLIND = "final_*.jsonl"
+
+
+def load(real: Path, split: str, patterns: str = DEVELOPMENT) -> list[dict]:
+    """Every labelled page of ``real/<pattern>`` (comma-separated patterns) in ``split`` (``all`` for both)."""
     items, seen = [], set()
-    for path in sorted(real.glob(pattern)):
+    for path in sorted(p for pattern in patterns.split(",") for p in real.glob(pattern)):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -120,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--real", type=Path, default=REAL)
     ap.add_argument("--split", default="test", choices=["dev", "test", "all"])
-    ap.add_argument("--pages", default="pages_*.jsonl",
-                    help="file pattern under --real; holdout_*.jsonl is the blind set (read with --split all)")
+    ap.add_argument("--pages", default=DEVELOPMENT,
+                    help=f"file patterns under --real, comma-separated; {BLIND} is the blind set (read once, --split all)")
     ap.add_argument("--methods", default="keep_all,datatrove,baseline,wenforge")
     ap.add_argument("--baseline-rev", default="82fb5f5", help="git revision of the cleaner before issue 11")
     ap.add_argument("--json", type=Path, default=None)
@@ -147,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in results.items():
         print(f"{name} by subkind:", {k: f"{v['flagged']}/{v['n']}" for k, v in r["families"].items() if ":" in k})
     if a.show_errors:
-        if a.split == "test" or a.pages != "pages_*.jsonl":
+        if a.split == "test" or a.pages == BLIND:
             raise SystemExit("--show-errors reads development pages only (not test, not the blind set)")
         shown = 0
         for it, r, lost, left in misses(items):
