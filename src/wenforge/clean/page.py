@@ -245,7 +245,10 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
                                 (SEAM_WITH_DATELINES if len(datelines) >= 2 else 0.0) if f_sep else 0.0,
                                 _strength(f_sep, cap=SEAM_ALONE), _strength(f_stray)])
     ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
-    ev[R.BRAND_INJECTION] = _strength({f.detail: f for f in f_brand}.values())
+    shapes = {f.detail: f for f in f_brand}.values()
+    grey = [f for f in shapes if brand.GREY_RE.search(f.detail) or f.weight >= BRAND_STRONG]
+    # shapes without a grey trade (立刻注册新浪免费邮箱, 分享网址:) are site chrome as often as injection
+    ev[R.BRAND_INJECTION] = max(_strength(grey), _strength([f for f in shapes if f not in grey], cap=BRAND_PLAIN_CAP))
     ev[R.TEMPLATE_ARTIFACT] = _noisy_or([_strength(f_art), ARTIFACT_RESPACED if respaced >= artifacts.RESPACED_MIN
                                          else 0.0])
     ev[R.KEYWORD_STUFFING] = _strength(f_stuff)
@@ -393,6 +396,8 @@ TOPICAL_DISCOUNT = 0.3
 ARTIFACT_RESPACED = 0.3  # re-spaced marks: a scraper's copy, or a careless typist; needs a second sign
 FARM_EXCLUDE = 0.45  # template evidence this strong: the page is generated, nothing on it is an article
 SPUN_EXCLUDE = 0.5
+BRAND_PLAIN_CAP = 0.3
+BRAND_STRONG = 0.5  # a shape this strong counts without a trade (a handle glued after the title: |sesese999)
 BRAND_CUT = 0.3  # brand shapes at least this strong are cut from the lines that stay
 BRAND_LINE_REST = 6  # a title line with fewer Han characters than this beside its brand shapes goes whole
 _SEP_HEAD_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+")

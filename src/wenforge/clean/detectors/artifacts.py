@@ -27,7 +27,8 @@ RESPACED_RE = re.compile(r"(?<=[\u4e00-\u9fff]) [,.:;?!] (?=[\u4e00-\u9fff“])"
 # a date template filled in ISO form where Chinese writes 1月15日 (参考消息网2026-01-15号报道)
 ISO_HAO_RE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}号")
 # decoration sprinkled into sentences to defeat duplicate detection (是历史逆流◆◆■,是绝路◆■■)
-SYMBOL_NOISE_RE = re.compile(r"[\u25a0-\u25ff\u2605\u2606\u2600-\u2603]{2,}")
+# (not ○: 王○○ is how court documents and news withhold a name)
+SYMBOL_NOISE_RE = re.compile(r"[◆◇■□▲△▼▽●★☆♦♠♣♥]{2,}")
 SYMBOL_NOISE_MIN = 3  # runs inside prose lines; a bullet list marks line starts, not sentences
 # a run of question marks where a converter could not encode characters (????????金山網訊)
 ENCODING_DAMAGE_RE = re.compile(r"\?{4,}")

@@ -31,10 +31,10 @@ HANDLE_TAIL_RE = re.compile(r"[|｜_\-]\s*([a-z]{2,10}\d{2,6}|\d{2,6}[a-z]{2,10}
 HEAD_RE = re.compile(rf"^[^\s。！？，,]{{2,16}}?{_ACTION}(?=[\u4e00-\u9fff]|\s*[:：\-_|｜]\s*[\u4e00-\u9fff])")
 # a slogan ending in a download / watch action before a separator: 黑色正能量最新入库:糖心vlog现在时间下载-
 SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\-_|｜:：]")
-# trades that black-hat pages advertise; they weigh a shape up, they never flag on their own
-GREY_RE = guarded(r"澳门|葡京|新京|金沙|威尼斯人|皇冠|太阳城|永利|银河|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|"
-                     r"六合彩|赌|老虎机|开元|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|"
-                     r"(?:股票|期货)?配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
+# trades and casino brands that black-hat pages advertise; they weigh a shape up, they never flag on their
+# own. Places (澳门, 银河) are not trades: most pages naming them are news
+GREY_RE = guarded(r"葡京|新京|金沙|威尼斯人|太阳城|永利|皇冠|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|六合彩|赌|老虎机|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|"
+                  r"麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|(?:股票|期货)?配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
 # a gaming brand at a title's edge: Latin initials before a trade (PG电子, AG真人) or a trade platform at the end
 EDGE_RE = guarded(rf"^[A-Z]{{2,5}}(?:电子|娱乐|体育|棋牌|真人|彩票|视讯|电竞)(?=\s)|(?<=\s)[\u4e00-\u9fff]{{0,4}}(?:{GREY_RE.pattern})"
                   rf"[\u4e00-\u9fff]{{0,4}}平台$")
@@ -80,7 +80,7 @@ def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, floa
         if ln.sentence_like and not grey:
             continue  # 在官网发布: a sentence about a site, not a brand shape
         alien = not _elsewhere(m.group(1), body)
-        spans.append((m.start(), m.end(), 0.2 + 0.4 * grey + 0.1 * alien))
+        spans.append((m.start(), m.end(), 0.15 + 0.45 * grey + 0.1 * alien))
     for m in BRAND_DIGITS_RE.finditer(ln.text) if _DIGITS_RE.search(ln.text) else ():
         grey = GREY_RE.search(m.group(0)) is not None
         if grey or top:
@@ -92,7 +92,7 @@ def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, floa
             spans.append((m.start(), m.end(), 0.5))
         m = HEAD_RE.search(ln.text) if actions else None
         if m and not _elsewhere(m.group(), body):
-            spans.append((m.start(), m.end(), 0.55 + 0.2 * (GREY_RE.search(m.group()) is not None)))
+            spans.append((m.start(), m.end(), 0.3 + 0.35 * (GREY_RE.search(m.group()) is not None)))
     if top:
         m = SLOGAN_RE.search(ln.text)
         if m and (GREY_RE.search(m.group(0)) or re.search(r"[A-Za-z]{3,}", m.group(0))):

@@ -100,6 +100,9 @@ def _classes(tok: str) -> tuple[int, int, int, int, int]:
 _VOWELS = set("aeiouAEIOU")
 _WORD_RE = re.compile(r"^[A-Za-z][a-z]*[A-Z]?[a-z]*$|^[A-Z]{2,5}$")
 _UNIT_RE = re.compile(r"^\d+(?:\.\d+)?[A-Za-zμ]{1,4}\d?(?:/\d*(?:\.\d+)?[A-Za-zμ]{1,4}\d?)+$")
+_ID_RE = re.compile(r"^[A-Za-z]{2,12}[-_]\d{6,}$")
+_JOINER_RE = re.compile(r"[-+/]")
+_NUMBERING_RE = re.compile(r"^\d{1,2}\.(?=[A-Za-z])")
 _CONSONANT_RUN_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}")
 KEYBOARD_MASH_CHARS = 12
 # initials and names joined by dots or hyphens: Th.Lipps, J.S.Bach, Jean-Paul, U.S.A
@@ -122,8 +125,12 @@ def alien_score(tok: str) -> float:
     if n < TOKEN_MIN_CHARS:
         return 0.0
     core = tok.strip("=")
-    if _UNIT_RE.match(core):
-        return 0.0  # 2076.2kg/667m2, 15mg/kg: a measurement
+    if _UNIT_RE.match(core) or _ID_RE.match(core):
+        return 0.0  # 2076.2kg/667m2: a measurement; image-20210129150758965: a file or record id
+    if _JOINER_RE.search(core.strip("+-/")):
+        parts = [p for p in _JOINER_RE.split(_NUMBERING_RE.sub("", core)) if p]
+        if len(parts) >= 2 and all(alien_score(p) == 0.0 for p in parts):
+            return 0.0  # K1777-K1846, ubuntu16.04+win10: ordinary parts joined
     if "/" in core and all(_WORD_RE.match(part) for part in core.split("/")):
         return 0.0  # iPhone/iPad/Android: words joined by slashes
     if n >= KEYBOARD_MASH_CHARS and core.isalpha() and _CONSONANT_RUN_RE.search(core.lower()):

@@ -65,6 +65,7 @@ HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、]
 DATE_RE = re.compile(r"(?:19|20)\d{2}\s?年|\d{1,2}\s?月|\d{1,2}\s?日|\[\d{1,3}\]|维基百科|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|"
                      r"[一二]〇[一二三四五六七八九〇]{2}年|星期[一二三四五六日天]|周[一二三四五六日]|"
                      r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (?:19|20)\d{2}\b")
+_SPEAKER_RE = re.compile(r"^(?:记者|主持人|问|答|[QA]|网友|市民|村民|观众|嘉宾)[:：]")  # an interview's turns, not headings
 OUTLINE_MIN_HEADINGS = 3
 OUTLINE_MIN_PARAGRAPHS = 3
 OUTLINE_HEADING_SHARE = 0.2  # of the lines: an outline is mostly headings and paragraphs, prose mostly prose
@@ -127,7 +128,7 @@ def detect(lines: list[Line], text: str) -> FarmEvidence:
     ev.gossip_head = any(GOSSIP_HEAD_RE.search(ln.text) for ln in lines[:3])
     ev.stock_phrases = len({m.group() for m in STOCK_RE.finditer(text)})
     ev.sourced = SOURCED_RE.search(text) is not None
-    headings = sum(1 for ln in lines if ln.length <= 26 and HEADING_RE.match(ln.text))
+    headings = sum(1 for ln in lines if ln.length <= 26 and HEADING_RE.match(ln.text) and not _SPEAKER_RE.match(ln.text))
     paragraphs = sum(1 for ln in lines if ln.length >= PARAGRAPH_CHARS and ln.sentence_like)
     first_person = len(_FIRST_PERSON_RE.findall(text))
     ev.outline = headings >= max(OUTLINE_MIN_HEADINGS, OUTLINE_HEADING_SHARE * len(lines)) \

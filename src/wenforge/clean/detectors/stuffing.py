@@ -12,8 +12,11 @@ import re
 from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
 
+_HAN_ENTRY_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]*")
 _SEP_RE = re.compile(r"[\s|｜,，、/]+")
-_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:县|区|市|镇|乡|州|旗|盟)$")
+# county-level names: a spider pool lists counties across the country; an encyclopedia's list of one
+# county's towns (…镇, …乡, …街道) is an article's content
+_PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)$")
 PLACE_MIN = 6  # a dateline or an address names one or two places, a spider pool dozens
 TAG_MIN = 6  # entries in a tag cloud line
 TAG_MEAN_CHARS = 4.0  # navigation entries are shorter than this on average
@@ -31,7 +34,7 @@ def detect(lines: list[Line]) -> list[Finding]:
         if len(parts) < TAG_MIN:
             continue
         places = sum(1 for p in parts if _PLACE_RE.match(p))
-        han = [p for p in parts if re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", p)]
+        han = [p for p in parts if _HAN_ENTRY_RE.fullmatch(p)]  # search terms hold Chinese (not English prose)
         mean = sum(map(len, han)) / len(han) if han else 0.0
         if places >= PLACE_MIN and places >= 0.6 * len(parts):
             out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, 0.5, ln.index, whole_line=True, detail="places"))

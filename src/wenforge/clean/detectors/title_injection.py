@@ -17,6 +17,8 @@ _CJK_BIGRAM_RE = re.compile(r"(?=([\u3400-\u9fff\uf900-\ufaff，、：“”《�
 _SITE_RE = re.compile(r"(网|新闻|资讯|官网|手机版|头条|快报|首页|门户|在线|热线|视窗|号)\s*$|(网|新闻|资讯|官网|手机版)[_|\-]"
                       r"|[a-z0-9-]+\.(com|cn|net|cc|top|xyz|org)\b", re.IGNORECASE)
 _SEP_RE = re.compile(r"[_|｜]|\s-\s|-\"|\"-|【|】|\[|\]")
+_LAYOUT_RE = re.compile(r"[\s_|｜\-【】\[\]()（）→•·:：]+")
+CORE_MIN = 4  # a headline shared by its copies is longer than a word
 TOP_LINES = 15
 MAX_LEN = 160
 
@@ -54,13 +56,17 @@ def detect(lines: list[Line]) -> list[Finding]:
         if len(group) < 2 or len({ln.text for ln in group}) == 1:
             continue  # one line, or a layout line repeated as it is (打开网易新闻 查看精彩图片)
         core = _core(group)
+        if 0 < len(core) < CORE_MIN:
+            continue  # rows of a table sharing a word (和县 | … / • 县 | …), not copies of a headline
         for ln in group:
             used.add(ln.index)
             rest = ln.text.replace(core, " ", 1) if core else ln.text
             if core and ln.text.strip("《》“”\"' ") == core:
                 continue  # the bare genuine title
             alien = max((alien_score(t) for _, _, t in ln.latin_tokens()), default=0.0)
-            decorated = bool(_SITE_RE.search(rest)) or bool(_SEP_RE.search(rest))
+            # separators with nothing else beside the title are layout (来凤县 | |), not decoration
+            decorated = bool(_SITE_RE.search(rest)) or (bool(_SEP_RE.search(rest)) and
+                                                         len(_LAYOUT_RE.sub("", rest)) >= 2)
             if alien >= 0.5:
                 w = 0.55
             elif decorated:
@@ -73,7 +79,8 @@ def detect(lines: list[Line]) -> list[Finding]:
     for ln in cand[:5]:
         if ln.index in used or ln.sentence_like or ln.length > 80 or ln.n_cjk < 2:
             continue
-        scores = [alien_score(t) for _, _, t in ln.latin_tokens()]
+        # a full address is a site's own header line; a bare domain glued on (_hk6688.com) is not
+        scores = [alien_score(t) for _, _, t in ln.latin_tokens() if not t.lower().startswith(("http", "www."))]
         strong = max(scores, default=0.0) >= 0.6
         if strong or (sum(1 for x in scores if x >= 0.4) >= 2 and sum(scores) >= 0.9):
             out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, 0.35, ln.index, whole_line=True,
