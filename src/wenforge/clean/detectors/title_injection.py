@@ -18,6 +18,7 @@ _SITE_RE = re.compile(r"(网|新闻|资讯|官网|手机版|头条|快报|首页
                       r"|[a-z0-9-]+\.(com|cn|net|cc|top|xyz|org)\b", re.IGNORECASE)
 _SEP_RE = re.compile(r"[_|｜]|\s-\s|-\"|\"-|【|】|\[|\]")
 _LAYOUT_RE = re.compile(r"[\s_|｜\-【】\[\]()（）→•·:：]+")
+_DIGIT_RE = re.compile(r"\d")
 CORE_MIN = 4  # a headline shared by its copies is longer than a word
 TOP_LINES = 15
 MAX_LEN = 160
@@ -65,8 +66,9 @@ def detect(lines: list[Line]) -> list[Finding]:
                 continue  # the bare genuine title
             alien = max((alien_score(t) for _, _, t in ln.latin_tokens()), default=0.0)
             # separators with nothing else beside the title are layout (来凤县 | |), not decoration
-            decorated = bool(_SITE_RE.search(rest)) or (bool(_SEP_RE.search(rest)) and
-                                                         len(_LAYOUT_RE.sub("", rest)) >= 2)
+            extra = _LAYOUT_RE.sub("", rest)
+            decorated = bool(_SITE_RE.search(rest)) or (bool(_SEP_RE.search(rest)) and 2 <= len(extra) <= 12
+                                                         and not _DIGIT_RE.search(extra))  # a table row has figures
             if alien >= 0.5:
                 w = 0.55
             elif decorated:
@@ -80,7 +82,7 @@ def detect(lines: list[Line]) -> list[Finding]:
         if ln.index in used or ln.sentence_like or ln.length > 80 or ln.n_cjk < 2:
             continue
         # a full address is a site's own header line; a bare domain glued on (_hk6688.com) is not
-        scores = [alien_score(t) for _, _, t in ln.latin_tokens() if not t.lower().startswith(("http", "www."))]
+        scores = [alien_score(t) for _, _, t in ln.latin_tokens() if not t.lower().lstrip("/").startswith(("http", "www."))]
         strong = max(scores, default=0.0) >= 0.6
         if strong or (sum(1 for x in scores if x >= 0.4) >= 2 and sum(scores) >= 0.9):
             out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, 0.35, ln.index, whole_line=True,
