@@ -215,6 +215,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
 
     # ------------------------------------------------------------------ evidence per kind
     ev: dict[str, float] = {}
+    f_splice = [f for f in f_head if f.detail == "spliced"]
+    f_head = [f for f in f_head if f.detail != "spliced"]
     ev[R.TITLE_INJECTION] = min(0.9, sum(f.weight for f in f_title + f_head))
     jammer = [f for f in f_gib if f.detail == "jammer"]
     gib_lines = [f for f in f_gib if f.whole_line and f.detail != "jammer"]
@@ -233,7 +235,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         w = f.weight * (TOPICAL_DISCOUNT if _topical(view[f.start : f.end], prose) else 1.0)
         bait_terms[f.detail] = max(bait_terms.get(f.detail, 0.0), w)
     bait_total = sum(bait_terms.values())
-    ev[R.BAIT] = 1.0 - math.exp(-max(0.0, bait_total - 0.4) / 1.2)
+    ev[R.BAIT] = _noisy_or([1.0 - math.exp(-max(0.0, bait_total - 0.4) / 1.2), _strength(f_splice)])
     explicit_hot = [f for f in f_hot if f.detail == "explicit"]
     numbered = [f for f in f_hot if f.detail == "numbered"]
     alien_lines = {f.line for f in f_gib if f.weight >= 0.5}
@@ -329,7 +331,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
         inline += [f for f in f_brand if f.weight >= BRAND_CUT]
         inline += [f for f in f_art if not f.whole_line]
         inline += [f for f in f_sep + f_stray if not f.whole_line]
-        inline += f_head
+        inline += f_head + f_splice
         inline += ev_mirror.glosses
         inline += ev_mirror.variants
         if respaced >= artifacts.RESPACED_MIN:

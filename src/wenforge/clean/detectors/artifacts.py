@@ -21,7 +21,8 @@ CMS_TAG_RE = re.compile(r"\[(?:db|field|tag|dede|cms|e|list|sql)[:：][^\]\n]{1,
                         r"field|tag)[:：][^}\n]{0,60}\}|\{\$[A-Za-z_][^}\n]{0,40}\}|\[标签[:：][^\]\n]{1,20}\]|"
                         r"\{[a-z_]+:[a-z_.]+\s*/?\}", re.IGNORECASE)
 # an outlet name is Chinese or a known word; letters glued to a date are a generated token
-SOURCE_TOKEN_RE = re.compile(r"(?:来源|來源|出处|作者)\s*[:：]\s*([a-z]{1,4}(?:19|20)\d{6})\b", re.IGNORECASE)
+SOURCE_TOKEN_RE = re.compile(r"(?:来源|來源|出处|作者)\s*[:：]\s*([a-z]{1,4}(?:19|20)\d{6}|[a-z]{2,4}\d{3,4})(?![\w.])",
+                             re.IGNORECASE)  # sp20241116; an888 as an author
 WATERMARK_RE = re.compile(r"-{3,}[^\n]{0,60}(?:https?://|www\.)[^\s/]+[^\n]{0,20}/{2}|/{2}-{3,}")
 RESPACED_RE = re.compile(r"(?<=[\u4e00-\u9fff]) [,.:;?!] (?=[\u4e00-\u9fff“])")
 # a date template filled in ISO form where Chinese writes 1月15日 (参考消息网2026-01-15号报道)

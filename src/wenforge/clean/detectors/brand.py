@@ -34,7 +34,7 @@ SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\
 # trades and casino brands that black-hat pages advertise; they weigh a shape up, they never flag on their
 # own. Places (澳门, 银河) are not trades: most pages naming them are news
 GREY_RE = guarded(r"葡京|新京|金沙|威尼斯人|太阳城|永利|皇冠|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|六合彩|赌|老虎机|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|"
-                  r"麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|(?:股票|期货)?配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
+                  r"麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|开奖|特马|一肖|一码|资料大全|六合|(?:股票|期货)?配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
 # a gaming brand at a title's edge: Latin initials before a trade (PG电子, AG真人) or a trade platform at the end
 EDGE_RE = guarded(rf"^[A-Z]{{2,5}}(?:电子|娱乐|体育|棋牌|真人|彩票|视讯|电竞)(?=\s)|(?<=\s)[\u4e00-\u9fff]{{0,4}}(?:{GREY_RE.pattern})"
                   rf"[\u4e00-\u9fff]{{0,4}}平台$")

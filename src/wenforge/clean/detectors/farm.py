@@ -44,6 +44,8 @@ STOCK_RE = guarded(r"你知道吗|(?:今天我们|我们)(?:就)?来(?:探讨|�
                       r"(?:网友|网民)(?:的)?(?:热议|关注|猜测)|据知情人士透露|话说那天|令人(?:唏嘘|咋舌|浮想联翩)|事件(?:持续|迅速)"
                       r"发酵|不禁让人|值得一提的是|总的来说|综上所述|本文将(?:深入)?(?:探讨|介绍|为您)|究竟(?:是什么|隐藏着)|"
                       r"某(?:位)?(?:当红|知名|顶级|顶流|神秘|一线|流量)(?:明星|男星|女星|小花旦?|艺人|人物|人士|歌手|演员|网红)|"
+                   r"一位(?:知名|著名|当红|风靡一时的|神秘的?)(?:男|女)?(?:演员|歌手|明星|艺人|女星|男星)|神秘(?:女子|男子|人物)|"
+                   r"感谢(?:您|你)(?:的)?阅读|据知情人士?(?:爆料|称)|引发了?(?:粉丝|公众|网友)(?:和媒体)?的?(?:热议|关注|猜测)|"
                       r"(?<![A-Za-z])(?:明星|艺人|男星|女星)[A-Z](?![A-Za-z])|(?<![\u4e00-\u9fff])小[A-Z](?![A-Za-z])|"
                       r"#[X×]{2,}[\u4e00-\u9fff]*#|随着[\u4e00-\u9fff]{2,8}的(?:发展|深入|推进|普及)|在这个[\u4e00-\u9fff]{2,6}的时代")
 # a dateline, an outlet or a named source: what genuine reporting has and generated gossip lacks
@@ -52,8 +54,9 @@ SOURCED_RE = guarded(r"[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|(?:记者|通讯员
                         r"(?<![^\n])(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
 MARKDOWN_WEIGHT = 0.3
 STUB_MAX_CHARS = 60  # a stub page holds a label or a question, not a paragraph
-# a person's reply: clause breaks, spaces between words, or the speaker and listener (你, 我, 吧, 啊 ...)
-_CLAUSE_BREAK_RE = re.compile(r"[，,、；;.。!?！？～~（(]|[\u4e00-\u9fff][\s\u3000]+[\u4e00-\u9fff]|[你我吧啊嘛哦呀]")
+# a person's reply: clause breaks, words spaced apart (one gap is a label's suffix: … 有驾, 展开 …), or the
+# speaker and listener (你, 我, 吧, 啊 ...)
+_CLAUSE_BREAK_RE = re.compile(r"[，,、；;.。!?！？～~（(]|[\u4e00-\u9fff][\s\u3000]+[\u4e00-\u9fff].*[\s\u3000]|[你我吧啊嘛哦呀]")
 STUB_MAX_LINES = 2  # a quatrain is four short lines with no sentence mark: a stub has one or two
 
 

@@ -3,7 +3,10 @@
 - a keyword prefix: a short chunk before a space made of words the headline itself uses, but not as a
   phrase it contains (`长沙市黎春秋 长沙市委常委、市委宣传部部长黎春秋调研…`: the search keyword place + name);
 - a foreign headline in parentheses after the real one, sharing nothing with it or the article
-  (`…须是家庭自有资金(突发!继蒋云明之后,招行第三任行长田惠宇被“双开”!)`).
+  (`…须是家庭自有资金(突发!继蒋云明之后,招行第三任行长田惠宇被“双开”!)`);
+- a lure spliced into the headline, even mid-word (`香港启德体育园主场澳门资料大全正版资料2024年免费馆举行…`): the
+  article below retells its headline, so a run of the headline that shares no character pair with the
+  article, and names a grey trade, was put there.
 """
 
 from __future__ import annotations
@@ -15,6 +18,12 @@ from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
 
 HEADLINE_LINES = 3  # the headline is one of the first lines
+# lures spliced into headlines: lottery and gambling terms (the wider grey list holds words like 体育 and
+# 娱乐 that headlines use of themselves)
+LURE_RE = re.compile(r"开奖|特马|一肖|一码|资料大全|六合|彩票|澳彩|博彩|百家乐|真人|棋牌|赌|娱乐城|官网|注册|配资|约炮|成人")
+SPLICE_MIN = 5  # characters of a spliced run (one word of a headline may be missing from its article)
+ARTICLE_CHARS = 2000  # the article's opening retells the headline
+ARTICLE_MIN = 100
 _PREFIX_RE = re.compile(r"^([\u4e00-\u9fff]{4,12})[ \u3000]+(?=[\u4e00-\u9fff])")
 _PAREN_TAIL_RE = re.compile(r"[(（]([^()（）]{12,60})[)）]\s*$")
 _EXCLAIM_RE = re.compile(r"[!！]")
@@ -58,12 +67,34 @@ def _foreign_parenthesis(ln: Line, body: str) -> Finding | None:
     return None
 
 
+def _spliced(ln: Line, article: str) -> list[Finding]:
+    """Runs of the headline whose character pairs the article never uses and that name a grey trade."""
+    t = ln.text
+    covered = [False] * len(t)
+    for i in range(len(t) - 1):
+        if t[i : i + 2] in article:
+            covered[i] = covered[i + 1] = True
+    out, start = [], None
+    for i, c in enumerate([*covered, True]):
+        if not c and start is None:
+            start = i
+        elif c and start is not None:
+            run = t[start:i].strip()
+            if i - start >= SPLICE_MIN and LURE_RE.search(run):
+                out.append(Finding(ln.start + start, ln.start + i, R.BAIT, 0.6, ln.index, detail="spliced"))
+            start = None
+    return out
+
+
 def detect(lines: list[Line]) -> list[Finding]:
     """Inline findings on the headline lines."""
     body = "\n".join(ln.text for ln in lines)
     out = []
-    for ln in lines[:HEADLINE_LINES]:
+    for k, ln in enumerate(lines[:HEADLINE_LINES]):
         if ln.sentence_like and ln.length > 60:
             continue
         out += [f for f in (_keyword_prefix(ln), _foreign_parenthesis(ln, body)) if f]
+        article = "\n".join(x.text for x in lines[k + 1 :])[:ARTICLE_CHARS]
+        if not ln.sentence_like and len(article) >= ARTICLE_MIN:
+            out += _spliced(ln, article)
     return out
