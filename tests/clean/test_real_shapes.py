@@ -316,3 +316,20 @@ def test_keyword_prefix_and_foreign_parenthesis_cut_from_headlines():
     paren = f"公交线路优化方案公布(突发!某银行第三任行长被“双开”!)\n{NEWS}\n{NEWS2}"
     spam, text, _, _ = _reasons(paren)
     assert spam and "双开" not in text and text.startswith("公交线路优化方案公布")
+
+
+def test_lure_spliced_into_a_headline_is_cut_by_coherence_with_the_article():
+    body = ("华闻社南州1月5日电 南州体育园主场馆5日迎来首场测试赛，参赛队伍均反映场地体验感不错，本场赛事也为今年三月的国际赛事积累经验。\n"
+            "南州体育园是当地最大的体育园区，占地约二十八公顷，园内设有多个符合国际赛事标准的体育设施，主场馆可容纳五万名观众。\n"
+            "体育园总监表示，主场馆使用开合式上盖，采用防风和隔音设计，避免举办体育赛事和演唱会时影响附近居民。")
+    page = "南州体育园主场新澳开奖结果查询表馆举行首场测试赛\n" + body
+    spam, text, reasons, _ = _reasons(page)
+    assert spam and R.BAIT in reasons and "开奖" not in text
+    genuine = "南州体育园主场馆举行首场测试赛\n" + body.replace("测试赛，", "测试赛，体育彩票中心也到场助兴，")
+    assert not clean_page(genuine).spam  # the article's own words, even lottery ones, are not spliced
+
+
+def test_handle_as_author_is_a_template_artifact():
+    page = f"公交线路优化方案公布\n作者:an888    发布于:2024-01-26 20:50\n{NEWS}\n{NEWS2}"
+    r = clean_page(page)
+    assert R.TEMPLATE_ARTIFACT in r.reasons and "an888" not in r.text and NEWS in r.text
