@@ -333,3 +333,15 @@ def test_handle_as_author_is_a_template_artifact():
     page = f"公交线路优化方案公布\n作者:an888    发布于:2024-01-26 20:50\n{NEWS}\n{NEWS2}"
     r = clean_page(page)
     assert R.TEMPLATE_ARTIFACT in r.reasons and "an888" not in r.text and NEWS in r.text
+
+
+def test_single_variant_kind_needs_grammatical_places_and_amounts_are_not_variants():
+    mirror_page = ("某種程度上，了解壹個地方的過去和現在，是從博物館開始的。博物館是壹部物化的發展史，人們通過文物與歷史對話。"
+                   "這裡有壹條小路通向山頂，那裡還有壹座古塔，是當地悠久歷史的重要見證，每年都有許多遊客前來參觀。")
+    spam, text, _, _ = _reasons(mirror_page)
+    assert spam and "一個地方" in text
+    judgment = ("本院判決如下：被告人處有期徒刑壹年貳月，併科罰金新臺幣肆萬貳仟元。被告人另犯詐欺罪，處有期徒刑貳年。"
+                "扣案之犯罪所得新臺幣壹萬元沒收。如不服本判決，應於收受判決後二十日內向本院提出上訴狀。")
+    assert not clean_page(judgment).spam
+    charity = "壹基金今日發布年度報告。壹基金表示，今年共援助災區學校一百餘所。壹基金的志願者遍布全國各地，參與救災和教育項目。"
+    assert not clean_page(charity).spam

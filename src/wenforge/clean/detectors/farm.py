@@ -21,11 +21,13 @@ _ROLE = (r"名|名称|名字|段落|标题|内容|正文|关键词|关键字|时
          r"人物|球队|主队|客队|比分|年份|作者|品牌|产品|公司|机构|姓名|职位|金额|电话|网址|主题|结尾|开头|要点|分数")
 # square brackets hold any role ([主队名], [城市名称]); round or 【】 brackets only a name or paragraph slot,
 # since （地区）, （作者）, 【图片】 are ordinary notes
+# a template's unfilled blanks: XXXX年XX月XX日, XX公司 (two or more make a placeholder page)
+BLANK_RE = re.compile(r"[XxＸ]{2,}(?:年|月|日|公司|市|省|县|单位|部门|学校|医院)")
 PLACEHOLDER_RE = re.compile(rf"[\[［{{]\s*(?:[\u4e00-\u9fff]{{0,6}}(?:{_ROLE})|此处[\u4e00-\u9fff]{{1,8}}|插入[\u4e00-\u9fff]{{1,8}})\s*[\]］}}]|"
                             rf"[【(（〔]\s*(?:[\u4e00-\u9fff]{{0,6}}(?:名称|姓名|名字|段落)|开头段落|结尾段落|此处[\u4e00-\u9fff]{{1,8}}|"
                             rf"插入[\u4e00-\u9fff]{{1,8}})\s*[】)）〕]")
 # model leftovers: a reply's opening or closing pasted into the page
-LEFTOVER_RE = guarded(r"摘要结束|正文结束|以下是(?:一篇|为您|对[^。\n]{1,30}的(?:总结|分析|解读|梳理)|关于[^。\n]{1,30}的(?:文章|详细介绍|全面解析))|希望(?:这篇文章|以上内容|本文|这些信息)[\u4e00-\u9fff]{0,6}"
+LEFTOVER_RE = guarded(r"摘要结束|正文结束|以下是(?:一篇|为您|具体的|对[^。\n]{1,30}的(?:总结|分析|解读|梳理)|关于[^。\n]{1,30}的(?:文章|详细介绍|全面解析))|希望(?:这篇文章|以上内容|本文|这些信息)[\u4e00-\u9fff]{0,6}"
                          r"对(?:您|你)有(?:所)?帮助|希望(?:这篇|以上|本文)?[^。！!\n]{0,10}(?:符合|满足)(?:您|你)的(?:需求|要求)|"
                          r"如果(?:您|你)?还有(?:其他|任何)(?:问题|需要|疑问)|请随时(?:告诉我|联系我|提问)|作为(?:一个)?(?:AI|人工智能)(?:语言模型|助手)?|好的[，,]\s*(?:以下|下面|这是)|"
                          r"(?<![^\n])(?:标题|正文|文章标题)[:：](?=[^\n\s])|字数[:：]\s*\d+")
@@ -42,16 +44,17 @@ STOCK_RE = guarded(r"你知道吗|(?:今天我们|我们)(?:就)?来(?:探讨|�
                    r"需要注意的是|至关重要|不可或缺|在日常生活中|在现代社会|了解一下|亲爱的(?:读者|朋友|网友)|(?:今天|下面|接下来)[,，]?\s*(?:就)?(?:让我们?|我(?:就)?(?:要)?)(?:带(?:你|大家)|"
                       r"一起|来(?:给你|聊聊))|一探究竟|吃瓜群众|瞠目结舌|炸开了锅|层出不穷|拭目以待|引发(?:了)?(?:无数|广大)?"
                       r"(?:网友|网民)(?:的)?(?:热议|关注|猜测)|据知情人士透露|话说那天|令人(?:唏嘘|咋舌|浮想联翩)|事件(?:持续|迅速)"
-                      r"发酵|不禁让人|值得一提的是|总的来说|综上所述|本文将(?:深入)?(?:探讨|介绍|为您)|究竟(?:是什么|隐藏着)|"
+                      r"发酵|不禁让人|值得一提的是|总的来说|综上所述|本文将(?:深入)?(?:探讨|介绍|为您|为你|带领|带你)|小编(?:给大家|为大家)?(?:带来|整理|分享)|(?<![^\n])(?:一、)?(?:引言|前言)(?=\n)|究竟(?:是什么|隐藏着)|"
                       r"某(?:位)?(?:当红|知名|顶级|顶流|神秘|一线|流量)(?:明星|男星|女星|小花旦?|艺人|人物|人士|歌手|演员|网红)|"
                    r"一位(?:知名|著名|当红|风靡一时的|神秘的?)(?:男|女)?(?:演员|歌手|明星|艺人|女星|男星)|神秘(?:女子|男子|人物)|"
                    r"感谢(?:您|你)(?:的)?阅读|据知情人士?(?:爆料|称)|引发了?(?:粉丝|公众|网友)(?:和媒体)?的?(?:热议|关注|猜测)|"
                       r"(?<![A-Za-z])(?:明星|艺人|男星|女星)[A-Z](?![A-Za-z])|(?<![\u4e00-\u9fff])小[A-Z](?![A-Za-z])|"
-                      r"#[X×]{2,}[\u4e00-\u9fff]*#|随着[\u4e00-\u9fff]{2,8}的(?:发展|深入|推进|普及)|在这个[\u4e00-\u9fff]{2,6}的时代")
+                      r"#[X×]{2,}[\u4e00-\u9fff]*#|随着[\u4e00-\u9fff]{2,8}的(?:发展|深入|推进|普及|加快)|在这个[\u4e00-\u9fff]{2,6}的时代")
 # a dateline, an outlet or a named source: what genuine reporting has and generated gossip lacks
 SOURCED_RE = guarded(r"[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|(?:记者|通讯员)\s?[\u4e00-\u9fff]{2,3}(?:[\s）)/]|报道|摄|$)|(?:来源|来自|據|据)[:：]?\s*"
                         r"[\u4e00-\u9fff]{2,8}(?:报|网|社|台|新闻)|新华社|中新社|美联社|路透社|法新社|本报讯|"
                         r"(?<![^\n])(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
+BLANK_MIN = 2
 MARKDOWN_WEIGHT = 0.3
 STUB_MAX_CHARS = 60  # a stub page holds a label or a question, not a paragraph
 # a person's reply: clause breaks, words spaced apart (one gap is a label's suffix: … 有驾, 展开 …), or the
@@ -122,6 +125,9 @@ def detect(lines: list[Line], text: str) -> FarmEvidence:
             continue
         ev.placeholders.append((m.start(), m.end(), m.group()))
     ev.leftovers = [(m.start(), m.end(), m.group().strip()) for m in LEFTOVER_RE.finditer(text)]
+    blanks = [(m.start(), m.end(), m.group()) for m in BLANK_RE.finditer(text)] if "X" in text or "Ｘ" in text else []
+    if len(blanks) >= BLANK_MIN:
+        ev.placeholders += blanks
     ev.markdown = len(MARKDOWN_RE.findall(text)) if ("**" in text or "#" in text) else 0
     n_chars = sum(ln.length for ln in lines)
     # the whole page is a label or a question with nothing under it

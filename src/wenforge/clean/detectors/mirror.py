@@ -45,7 +45,11 @@ _CANTONESE_RE = re.compile("[嘅咗喺唔佢哋啲嚟]")
 _VARIANT_RE = re.compile("[" + "".join(VARIANTS) + "]")
 VARIANT_MIN = 3  # fewer swaps than this are typos or quotations
 VARIANT_SHARE = 0.6  # the variant holds at least this share of the places of variant + standard form
-VARIANT_KINDS = 2  # distinct swapped characters: one alone is a name (壹基金, 玖岛)
+VARIANT_KINDS = 2  # distinct swapped characters: one alone is a name (壹基金, 玖岛) ...
+_AMOUNT_CHARS = frozenset("万萬仟千佰百拾十亿億元圆圓角分整年月日周週")
+_NUMERALS = frozenset("壹贰貳叁柒捌玖")
+VARIANT_GRAMMATICAL = 2  # ... unless this many of its places are where the standard form stands
+USUAL_FOLLOWERS = 50
 
 # spinner output -> the word it replaced. Article spinners (伪原创 tools) swap words through a fixed synonym
 # table; these outputs are the ones genuine text almost never has: each is at most 5% as frequent as its
@@ -157,13 +161,39 @@ def _variants(lines: list[Line]) -> list[Finding]:
         n_var = text.count(var)
         if n_var < VARIANT_MIN or n_var < VARIANT_SHARE * (n_var + text.count(std)):
             continue
+        numeral = var in _NUMERALS
         for ln in lines:
             pos = ln.text.find(var)
             while pos >= 0:
-                out.append(Finding(ln.start + pos, ln.start + pos + 1, R.MIRROR_REPAIRED, 0.8, ln.index,
-                                   detail=std))
+                after = ln.text[pos + 1 : pos + 2]
+                # 壹年貳月, 肆萬貳仟: judgments and contracts write amounts and terms with these numerals
+                if not (numeral and (after in _AMOUNT_CHARS or after in _NUMERALS)):
+                    out.append(Finding(ln.start + pos, ln.start + pos + 1, R.MIRROR_REPAIRED, 0.8, ln.index,
+                                       detail=std))
                 pos = ln.text.find(var, pos + 1)
-    return out if len({f.detail for f in out}) >= VARIANT_KINDS else []
+    if len({f.detail for f in out}) >= VARIANT_KINDS and len(out) >= VARIANT_MIN:
+        return out
+    # one kind alone is a name (壹基金) unless it stands where the standard form does: before the characters
+    # that follow the standard form most often in genuine text (一个, 一部, 你的 …)
+    std = out[0].detail if out else ""
+    follow = _usual_followers(std) if std else frozenset()
+    # (financial numerals before amounts, 叁萬元, are how contracts and judgments write numbers)
+    grammatical = sum(1 for f in out if (c := text_after(lines, f)) in follow and c not in _AMOUNT_CHARS)
+    return out if grammatical >= VARIANT_GRAMMATICAL else []
+
+
+def text_after(lines: list[Line], f: Finding) -> str:
+    """The character after a one-character finding (empty at a line end)."""
+    ln = next(x for x in lines if x.index == f.line)
+    i = f.end - ln.start
+    return ln.text[i] if i < ln.length else ""
+
+
+@lru_cache(maxsize=64)
+def _usual_followers(std: str) -> frozenset[str]:
+    """The characters that most often follow ``std`` in genuine text (from the shipped pair counts)."""
+    pairs = sorted(((c, p[1]) for p, c in stats().bigrams.items() if p[0] == std), key=lambda pc: -pc[0])
+    return frozenset(ch for _, ch in pairs[:USUAL_FOLLOWERS])
 
 
 _QUOTED_RE = re.compile(r"《[^》\n]{0,40}》|「[^」\n]{0,80}」|“[^”\n]{0,80}”|【[^】\n]{0,40}】|[(（][^)）\n]{0,40}[)）]")
