@@ -345,3 +345,21 @@ def test_single_variant_kind_needs_grammatical_places_and_amounts_are_not_varian
     assert not clean_page(judgment).spam
     charity = "壹基金今日發布年度報告。壹基金表示，今年共援助災區學校一百餘所。壹基金的志願者遍布全國各地，參與救災和教育項目。"
     assert not clean_page(charity).spam
+
+
+def test_pipeline_step_repairs_mirrors_and_excludes_farms_with_their_reason():
+    """The datatrove step carries the real-page reasons: a gloss mirror is kept repaired, a content farm and a
+    spun page are excluded as clean_content_farm / clean_spun_text."""
+    from datatrove.data import Document
+
+    from wenforge.clean import AdversarialClean
+
+    step = AdversarialClean()
+    mirror_doc = Document(text=GLOSSED, id="m")
+    assert step.filter(mirror_doc) is True
+    assert "(" not in mirror_doc.text and R.MIRROR_REPAIRED in mirror_doc.metadata["clean_reasons"]
+    farm_doc = Document(text="端午节的由来\n端午节是中国传统节日之一。\n希望这篇文章对您有所帮助!如果您还有其他问题,请随时告诉我。", id="f")
+    assert step.filter(farm_doc) == (False, "clean_content_farm")
+    spun = ("国务院台办克日举行消息宣布会，谈话人就年夜陆与台湾的交流答复记者发问，欢送台湾青年多来年夜陆看看，"
+            "经由过程交流增进了解，两岸同胞可以或许共同存眷民族复兴。")
+    assert step.filter(Document(text=spun, id="s")) == (False, "clean_spun_text")
