@@ -363,3 +363,12 @@ def test_pipeline_step_repairs_mirrors_and_excludes_farms_with_their_reason():
     spun = ("国务院台办克日举行消息宣布会，谈话人就年夜陆与台湾的交流答复记者发问，欢送台湾青年多来年夜陆看看，"
             "经由过程交流增进了解，两岸同胞可以或许共同存眷民族复兴。")
     assert step.filter(Document(text=spun, id="s")) == (False, "clean_spun_text")
+
+
+def test_large_patterns_keep_their_first_character_guard():
+    """The stock-phrase, leftover and source patterns are scanned on every page; they stay fast only while
+    their first characters can be listed (an optional group at the front silently loses the guard)."""
+    from wenforge.clean.detectors import farm
+
+    for rx in (farm.STOCK_RE, farm.LEFTOVER_RE, farm.SOURCED_RE):
+        assert rx.pattern.startswith("(?=["), rx.pattern[:40]
