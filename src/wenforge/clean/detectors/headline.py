@@ -28,6 +28,7 @@ _PREFIX_RE = re.compile(r"^([\u4e00-\u9fff]{4,12})[ \u3000]+(?=[\u4e00-\u9fff])"
 _PAREN_TAIL_RE = re.compile(r"[(（]([^()（）]{12,60})[)）]\s*$")
 _EXCLAIM_RE = re.compile(r"[!！]")
 _PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+_ANY_PAIR_RE = re.compile(r"(?=(..))", re.DOTALL)
 
 
 def _pairs(s: str) -> set[str]:
@@ -70,9 +71,12 @@ def _foreign_parenthesis(ln: Line, body: str) -> Finding | None:
 def _spliced(ln: Line, article: str) -> list[Finding]:
     """Runs of the headline whose character pairs the article never uses and that name a grey trade."""
     t = ln.text
+    if not LURE_RE.search(t):
+        return []
+    known = set(_ANY_PAIR_RE.findall(article))
     covered = [False] * len(t)
     for i in range(len(t) - 1):
-        if t[i : i + 2] in article:
+        if t[i : i + 2] in known:
             covered[i] = covered[i + 1] = True
     out, start = [], None
     for i, c in enumerate([*covered, True]):
