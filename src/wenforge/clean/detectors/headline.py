@@ -24,6 +24,7 @@ LURE_RE = re.compile(r"开奖|特马|一肖|一码|资料大全|六合|彩票|�
 SPLICE_MIN = 5  # characters of a spliced run (one word of a headline may be missing from its article)
 ARTICLE_CHARS = 2000  # the article's opening retells the headline
 ARTICLE_MIN = 100
+ARTICLE_LINES = 40
 _PREFIX_RE = re.compile(r"^([\u4e00-\u9fff]{4,12})[ \u3000]+(?=[\u4e00-\u9fff])")
 _PAREN_TAIL_RE = re.compile(r"[(（]([^()（）]{12,60})[)）]\s*$")
 _EXCLAIM_RE = re.compile(r"[!！]")
@@ -71,8 +72,6 @@ def _foreign_parenthesis(ln: Line, body: str) -> Finding | None:
 def _spliced(ln: Line, article: str) -> list[Finding]:
     """Runs of the headline whose character pairs the article never uses and that name a grey trade."""
     t = ln.text
-    if not LURE_RE.search(t):
-        return []
     known = set(_ANY_PAIR_RE.findall(article))
     covered = [False] * len(t)
     for i in range(len(t) - 1):
@@ -98,7 +97,8 @@ def detect(lines: list[Line]) -> list[Finding]:
         if ln.sentence_like and ln.length > 60:
             continue
         out += [f for f in (_keyword_prefix(ln), _foreign_parenthesis(ln, body)) if f]
-        article = "\n".join(x.text for x in lines[k + 1 :])[:ARTICLE_CHARS]
-        if not ln.sentence_like and len(article) >= ARTICLE_MIN:
-            out += _spliced(ln, article)
+        if not ln.sentence_like and LURE_RE.search(ln.text):
+            article = "\n".join(x.text for x in lines[k + 1 : k + 1 + ARTICLE_LINES])[:ARTICLE_CHARS]
+            if len(article) >= ARTICLE_MIN:
+                out += _spliced(ln, article)
     return out
