@@ -100,7 +100,8 @@ def _classes(tok: str) -> tuple[int, int, int, int, int]:
 _VOWELS = set("aeiouAEIOU")
 _WORD_RE = re.compile(r"^[A-Za-z][a-z]*[A-Z]?[a-z]*$|^[A-Z]{2,5}$")
 _UNIT_RE = re.compile(r"^\d+(?:\.\d+)?[A-Za-zμ]{1,4}\d?(?:/\d*(?:\.\d+)?[A-Za-zμ]{1,4}\d?)+$")
-_ID_RE = re.compile(r"^[A-Za-z]{2,12}[-_]\d{6,}$")
+_ID_RE = re.compile(r"^[A-Za-z]{2,12}[-_]\d{4,}(?:\.[a-z]{2,5})?$|^[A-Za-z0-9_-]{1,40}\.(?:jpe?g|png|gif|webp|bmp|pdf|s?html?|"
+                    r"docx?|xlsx?)$", re.IGNORECASE)  # image-2021…, content_441460.html, 1719215157692477.jpg
 _JOINER_RE = re.compile(r"[-+/]")
 _NUMBERING_RE = re.compile(r"^\d{1,2}\.(?=[A-Za-z])")
 _CONSONANT_RUN_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}")

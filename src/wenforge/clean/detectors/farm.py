@@ -68,7 +68,7 @@ STOCK_SOURCED_MIN = 5  # a sourced report quoting a chatty post has a few; a gen
 # an unanchored outline: a model's article has headings over paragraphs and no date, figure of record or source
 HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、]\s?|第[一二三四五六七八九十]+[章步节][:：]?)[\u4e00-\u9fff]"
                         r"[^。！？!?\n]{1,20}$|^[\u4e00-\u9fff]{2,10}[:：，,][\u4e00-\u9fff，,]{2,14}$|^[\u4e00-\u9fff]{2,10}[:：]$|^[\u4e00-\u9fff][^。！？!?\n]{3,22}[?？]$")
-DATE_RE = re.compile(r"(?:19|20)\d{2}\s?年|\d{1,2}\s?月|\d{1,2}\s?日|\[\d{1,3}\]|维基百科|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|"
+DATE_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十廿卅]{1,3}日|\d{1,2}\s?月|\d{1,2}\s?日|\[\d{1,3}\]|维基百科|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|"
                      r"[一二]〇[一二三四五六七八九〇]{2}年|星期[一二三四五六日天]|周[一二三四五六日]|"
                      r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (?:19|20)\d{2}\b")
 _SPEAKER_RE = re.compile(r"^(?:记者|主持人|问|答|[QA]|网友|市民|村民|观众|嘉宾)[:：]")  # an interview's turns, not headings

@@ -4,6 +4,7 @@ jammer lines, and lines of random Chinese characters."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, alien_score, is_url
@@ -21,9 +22,16 @@ _SYMBOLS_RE = re.compile(r"[!-/:-@\[-`{-~]")
 # a quotation, a sentence in dialect or a headline with figures is punctuated or carries digits and Latin;
 # a line of random characters has neither
 _PROSE_MARK_RE = re.compile(r"[，。、：；「」“”,:;0-9A-Za-z]")
+NAME_LIST_SHARE = 0.12  # random characters rarely repeat one this often
 HAN_LINE_MIN = 24  # Han characters a line needs before its character pairs say anything (headlines are shorter)
 HAN_GIBBERISH_SHARE = 0.3  # known pairs in a line of random characters (dev: 0.27; modern prose 0.8-0.9)
 HAN_PAGE_SHARE = 0.6  # the page's other lines must read as modern prose (classical poetry is 0.3 throughout)
+
+
+def _name_list(text: str) -> bool:
+    """A run of names sharing a suffix (盈福苑彩峰苑鵬程苑…): one character makes a large share of the line."""
+    top = max(Counter(text).values())
+    return top >= NAME_LIST_SHARE * len(text)
 
 
 def han_gibberish(lines: list[Line]) -> list[Finding]:
@@ -36,7 +44,7 @@ def han_gibberish(lines: list[Line]) -> list[Finding]:
     if not candidates:
         return []
     hz = stats()
-    low = [ln for ln in candidates if hz.known_share(ln.text)[0] < HAN_GIBBERISH_SHARE]
+    low = [ln for ln in candidates if hz.known_share(ln.text)[0] < HAN_GIBBERISH_SHARE and not _name_list(ln.text)]
     if not low:
         return []
     rest = sorted(sh for ln in long_lines if ln not in low and (sh := hz.known_share(ln.text)[0]) >= HAN_GIBBERISH_SHARE)

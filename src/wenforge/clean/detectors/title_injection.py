@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from wenforge.clean import reasons as R
-from wenforge.clean.detectors.common import Finding, Line, alien_score
+from wenforge.clean.detectors.common import Finding, Line, alien_score, is_url
 
 _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2,}")
 _CJK_BIGRAM_RE = re.compile(r"(?=([\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2}))")  # the bigrams of those runs
@@ -19,6 +19,7 @@ _SITE_RE = re.compile(r"(网|新闻|资讯|官网|手机版|头条|快报|首页
 _SEP_RE = re.compile(r"[_|｜]|\s-\s|-\"|\"-|【|】|\[|\]")
 _LAYOUT_RE = re.compile(r"[\s_|｜\-【】\[\]()（）→•·:：]+")
 _DIGIT_RE = re.compile(r"\d")
+_TABLE_ROW_RE = re.compile(r"[|｜]\s*$")
 CORE_MIN = 4  # a headline shared by its copies is longer than a word
 TOP_LINES = 15
 MAX_LEN = 160
@@ -39,7 +40,8 @@ def _core(lines: list[Line]) -> str:
 
 
 def detect(lines: list[Line]) -> list[Finding]:
-    cand = [ln for ln in lines[:TOP_LINES] if ln.length <= MAX_LEN]
+    # (rows of a table, `国家 | 中华人民共和国 |`, are not title copies)
+    cand = [ln for ln in lines[:TOP_LINES] if ln.length <= MAX_LEN and not _TABLE_ROW_RE.search(ln.text)]
     out: list[Finding] = []
     grams = {ln.index: _grams(ln.text) for ln in cand}
     used: set[int] = set()
@@ -81,8 +83,10 @@ def detect(lines: list[Line]) -> list[Finding]:
     for ln in cand[:5]:
         if ln.index in used or ln.sentence_like or ln.length > 80 or ln.n_cjk < 2:
             continue
-        # a full address is a site's own header line; a bare domain glued on (_hk6688.com) is not
-        scores = [alien_score(t) for _, _, t in ln.latin_tokens() if not t.lower().lstrip("/").startswith(("http", "www."))]
+        # a full address is a site's own header line (its host and path are no alien tokens); a bare domain
+        # glued on (_hk6688.com) is not
+        address = "http" in ln.text or "www." in ln.text
+        scores = [alien_score(t) for _, _, t in ln.latin_tokens() if not (address and is_url(t.lstrip("/")))]
         strong = max(scores, default=0.0) >= 0.6
         if strong or (sum(1 for x in scores if x >= 0.4) >= 2 and sum(scores) >= 0.9):
             out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, 0.35, ln.index, whole_line=True,
