@@ -15,12 +15,13 @@ from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, guarded
 
 _NAME = r"[\u4e00-\u9fffA-Za-z]{2,12}?"
-_ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入口|下载|登录|网址)?|官方网站|官方(?:入口|下载|平台|app|APP)|"
+_ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入口|下载|登录|网址)?|官方网站|官方(?:入口|下载|平台|网址|app|APP)|"
            r"入口|登录入口|网址(?:大全|导航)?|备用网址|线路检测|开户|(?:app|APP|App)(?:下载|官方下载)?|"
            r"平台(?:入口|官网|注册)|手机版(?:下载)?|客户端(?:下载)?|在线(?:观看|下载|注册)|免费(?:观看|下载)|最新(?:地址|网址|入口|报价))")
 # a page with none of these words has no action shape: the costlier patterns are skipped
 _ACTION_HINT_RE = guarded(r"注册|官网|官方[网平入下aA]|入口|网址|线路检测|开户|app|APP|App|手机版|客户端|观看|下载|地址|报价")
 _DIGITS_RE = re.compile(r"\d{3}")
+_APP_SITE_RE = re.compile(r"(?:app|APP|App)(?:官网|官方|下载|入口)|(?:官网|官方)(?:app|APP|App)")
 # a name with an action, followed by a separator, the end of the line, a digit or another name
 BRAND_ACTION_RE = re.compile(rf"({_NAME}){_ACTION}(?=$|[\s\-_|｜:：,，、·!！>）)\]】\d]|[\u4e00-\u9fff]{{0,2}}$)")
 # a name glued to a 3-5 digit suffix that ends the name (a separator or the line end follows, not a unit)
@@ -76,7 +77,8 @@ def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, floa
     if not (top or (ln.length <= SHORT_LINE and not ln.sentence_like)):
         return spans
     for m in BRAND_ACTION_RE.finditer(ln.text) if actions else ():
-        grey = GREY_RE.search(m.group(0)) is not None
+        # an app and its official site or download together (亚博全站app官网) is a betting or adult brand's shape
+        grey = GREY_RE.search(m.group(0)) is not None or _APP_SITE_RE.search(m.group(0)) is not None
         if ln.sentence_like and not grey:
             continue  # 在官网发布: a sentence about a site, not a brand shape
         alien = not _elsewhere(m.group(1), body)

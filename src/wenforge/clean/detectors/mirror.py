@@ -65,10 +65,13 @@ SPUN_PER_KCHAR = 2.0  # and this many hits per 1000 Han characters
 
 
 # one-to-many characters a one-to-one converter leaves simplified in a traditional page, in their common
-# words: native traditional text writes 關於, 之後, 並且, 這裡; a converted mirror keeps 關于, 之后, 并且, 这里
+# words: native traditional text writes 關於, 之後, 並且, 這裡, 關係, 幹部, 採訪, 遊客, 什麼; a converted mirror
+# keeps 關于, 之后, 并且, 這里, 關系, 干部, 采訪, 游客, 什么
 LEFTOVER_RE = re.compile(r"[關基對由屬位在等用至終處便高低多少大小]于|(?:以|之|然|最|隨|此|今|前|背|落|日)后|后(?:來|面|天|續)|"
-                         r"[,，]并|并(?:且|不|非|未|將|把|在)|[這那哪心家夜]里|里面")
-LEFTOVER_MIN = 3  # native pages seen: none has more than 0 (one mainland page converted on purpose: 3)
+                         r"[,，]并|并(?:且|不|非|未|將|把|在)|[這那哪心家夜室]里|里面|[關聯]系|准(?:備|確)|干(?:部|淨|燥)|"
+                         r"采(?:訪|取|用|集|購)|游(?:客|覽|戲|樂|玩)|旅游|(?:放|輕)松|松(?:開|懈|弛)|(?:之|其|業|課)余|"
+                         r"(?:什|怎|這|那|多)么|冲(?:擊|突|動)|奮斗")
+LEFTOVER_MIN = 2  # on 120 native traditional pages: 118 have none, one has 1, one mainland page converted by its site 3
 
 
 @dataclass
@@ -85,9 +88,9 @@ class MirrorEvidence:
 
     @property
     def leftover_weight(self) -> float:
-        if not self.traditional or self.leftovers < 2:
+        if not self.traditional or self.leftovers < LEFTOVER_MIN:
             return 0.0
-        return 0.55 if self.leftovers >= LEFTOVER_MIN else 0.3
+        return 0.55
 
     @property
     def gloss_weight(self) -> float:
