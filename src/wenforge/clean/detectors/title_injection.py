@@ -39,6 +39,13 @@ def _core(lines: list[Line]) -> str:
     return ""
 
 
+def _token_scores(ln: Line) -> list[float]:
+    """Alien scores of the line's Latin tokens; on a line with a full address (http…, www.…) the hosts are the
+    site's own header, not alien (a bare domain glued on, _hk6688.com, still is)."""
+    address = "http" in ln.text or "www." in ln.text
+    return [alien_score(t) for _, _, t in ln.latin_tokens() if not (address and is_url(t.lstrip("/")))]
+
+
 def detect(lines: list[Line]) -> list[Finding]:
     # (rows of a table, `国家 | 中华人民共和国 |`, are not title copies)
     cand = [ln for ln in lines[:TOP_LINES] if ln.length <= MAX_LEN and not _TABLE_ROW_RE.search(ln.text)]
@@ -66,7 +73,7 @@ def detect(lines: list[Line]) -> list[Finding]:
             rest = ln.text.replace(core, " ", 1) if core else ln.text
             if core and ln.text.strip("《》“”\"' ") == core:
                 continue  # the bare genuine title
-            alien = max((alien_score(t) for _, _, t in ln.latin_tokens()), default=0.0)
+            alien = max(_token_scores(ln), default=0.0)
             # separators with nothing else beside the title are layout (来凤县 | |), not decoration
             extra = _LAYOUT_RE.sub("", rest)
             decorated = bool(_SITE_RE.search(rest)) or (bool(_SEP_RE.search(rest)) and 2 <= len(extra) <= 12
@@ -83,10 +90,7 @@ def detect(lines: list[Line]) -> list[Finding]:
     for ln in cand[:5]:
         if ln.index in used or ln.sentence_like or ln.length > 80 or ln.n_cjk < 2:
             continue
-        # a full address is a site's own header line (its host and path are no alien tokens); a bare domain
-        # glued on (_hk6688.com) is not
-        address = "http" in ln.text or "www." in ln.text
-        scores = [alien_score(t) for _, _, t in ln.latin_tokens() if not (address and is_url(t.lstrip("/")))]
+        scores = _token_scores(ln)
         strong = max(scores, default=0.0) >= 0.6
         if strong or (sum(1 for x in scores if x >= 0.4) >= 2 and sum(scores) >= 0.9):
             out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, 0.35, ln.index, whole_line=True,
