@@ -372,3 +372,18 @@ def test_large_patterns_keep_their_first_character_guard():
 
     for rx in (farm.STOCK_RE, farm.LEFTOVER_RE, farm.SOURCED_RE):
         assert rx.pattern.startswith("(?=["), rx.pattern[:40]
+
+
+def test_emoji_sprinkled_into_words_is_noise_but_a_closing_emoji_is_not():
+    page = ("中(🚆)国旅游研究院(🏽)院长表示，今年的劳动节假期首次增加了一天，加上调休形(🎍)成了五天的长(🆓)假。\n"
+            "从出游的距离上看，广大的城乡居民选择了中远程旅游，热门城市的酒店预订量同比增长三成。")
+    r = clean_page(page)
+    assert r.spam and "🚆" not in r.text and "中国旅游研究院" in r.text
+    post = NEWS + "大家出行愉快😊\n" + NEWS2
+    assert not clean_page(post).spam
+
+
+def test_spaced_glosses_are_glosses():
+    page = GLOSSED.replace("(dāng)", "(dāng )").replace("(jīng)", "( jīng)")
+    spam, text, _, _ = _reasons(page)
+    assert spam and "dāng" not in text and "jīng" not in text

@@ -5,6 +5,7 @@
 - site watermark lines (`----标题//----某某网 http://www.x.com //`);
 - a date template filled in ISO form (`2026-01-15号报道`) and symbol noise sprinkled into sentences (`◆■`);
 - a CMS meta line naming the default account or a handle as author (`admin 生活常识 2025-06-14 81 0`);
+- emoji sprinkled inside words (`中(🚆)国旅游研究院(🏽)`, `速度📢、透明度`), three or more on a page;
 - runs of `????` where a re-encoding lost the characters;
 - re-spaced text: ASCII punctuation with a space on both sides between Chinese characters (`支持 , 朱镕基`)
   throughout the article, the mark of one scraper family (the text itself is kept).
@@ -37,6 +38,10 @@ ENCODING_DAMAGE_RE = re.compile(r"\?{4,}")
 # `admin 生活常识 2025-06-14 81 0`; an outlet names a person
 ACCOUNT_LINE_RE = re.compile(r"^(?:admin|administrator|[a-z]{3,10}\d{2,6})\s+[\u4e00-\u9fff]{2,8}\s+(?:19|20)\d{2}-\d{2}-\d{2}",
                              re.IGNORECASE)
+# emoji sprinkled into words to defeat duplicate detection: 中(🚆)国旅游研究院(🏽), 速度📢、透明度
+_EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF"
+EMOJI_NOISE_RE = re.compile(rf"[(（][{_EMOJI}][)）]|(?<=[\u4e00-\u9fff])[{_EMOJI}](?=[\u4e00-\u9fff、,，])")
+EMOJI_NOISE_MIN = 3  # a post may close a sentence with an emoji or two; a sprinkler puts them inside words
 RESPACED_MIN = 5  # a few spaced marks are typing habits; a scraper re-spaces every one
 
 
@@ -46,6 +51,7 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
     respaced = 0
     page = "\n".join(ln.text for ln in lines)
     noisy = SYMBOL_NOISE_RE.search(page) is not None  # one scan of the page instead of one per line
+    emoji = len(EMOJI_NOISE_RE.findall(page)) >= EMOJI_NOISE_MIN
     for ln in lines:
         t = ln.text
         if "[" in t or "{" in t:
@@ -63,6 +69,9 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
             for m in ISO_HAO_RE.finditer(t):
                 out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.4, ln.index,
                                    detail="iso_date"))
+        if emoji:
+            out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.25, ln.index,
+                            detail="emoji_noise") for m in EMOJI_NOISE_RE.finditer(t)]
         if noisy and ln.sentence_like:
             noise = [m for m in SYMBOL_NOISE_RE.finditer(t) if m.start() > 0]
             out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.2, ln.index,

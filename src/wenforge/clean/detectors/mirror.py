@@ -26,7 +26,7 @@ from wenforge.clean.detectors.hanzi import stats
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # one syllable in ASCII or full-width parentheses right after a Han character
 # one gloss, or a chain of them (手(shou)(shou)), right after a Han character
-_GLOSS_RE = re.compile(rf"(?<=[\u4e00-\u9fff])(?:[(（][a-zü{_TONED}]{{1,6}}[)）])+")
+_GLOSS_RE = re.compile(rf"(?<=[\u4e00-\u9fff])(?:[(（] ?[a-zü{_TONED}]{{1,6}} ?[)）])+")  # (yuàn ) too
 _SYLLABLE_RE = re.compile(rf"[a-zü{_TONED}]+")
 COMMON_RANK = 2500  # glossed characters ranked above this are everyday ones a converter failed on
 GLOSS_REPEATED_CHARS = 3  # characters glossed at each of several occurrences: a converter, not a teacher
