@@ -40,9 +40,22 @@ ACCOUNT_LINE_RE = re.compile(r"^(?:admin|administrator|[a-z]{3,10}\d{2,6})\s+[\u
                              re.IGNORECASE)
 # emoji sprinkled into words to defeat duplicate detection: 中(🚆)国旅游研究院(🏽), 速度📢、透明度
 _EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF"
-EMOJI_NOISE_RE = re.compile(rf"[(（][{_EMOJI}][)）]|(?<=[\u4e00-\u9fff])[{_EMOJI}](?=[\u4e00-\u9fff、,，])")
+EMOJI_NOISE_RE = re.compile(rf"[{_EMOJI}]")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 EMOJI_NOISE_MIN = 3  # a post may close a sentence with an emoji or two; a sprinkler puts them inside words
 RESPACED_MIN = 5  # a few spaced marks are typing habits; a scraper re-spaces every one
+
+
+def _emoji_noise(t: str) -> list[tuple[int, int]]:
+    """Spans of emoji inside words: wrapped in parentheses after a character, or between two characters."""
+    out = []
+    for m in EMOJI_NOISE_RE.finditer(t):
+        a, b = m.start(), m.end()
+        if 0 < a and b < len(t) and t[a - 1] in "(（" and t[b] in ")）" and a >= 2 and _HAN_RE.match(t[a - 2]):
+            out.append((a - 1, b + 1))
+        elif 0 < a and b < len(t) and _HAN_RE.match(t[a - 1]) and (_HAN_RE.match(t[b]) or t[b] in "、,，"):
+            out.append((a, b))
+    return out
 
 
 def detect(lines: list[Line]) -> tuple[list[Finding], int]:
@@ -51,7 +64,7 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
     respaced = 0
     page = "\n".join(ln.text for ln in lines)
     noisy = SYMBOL_NOISE_RE.search(page) is not None  # one scan of the page instead of one per line
-    emoji = len(EMOJI_NOISE_RE.findall(page)) >= EMOJI_NOISE_MIN
+    emoji = len(_emoji_noise(page)) >= EMOJI_NOISE_MIN if EMOJI_NOISE_RE.search(page) else False
     for ln in lines:
         t = ln.text
         if "[" in t or "{" in t:
@@ -70,8 +83,8 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
                 out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.4, ln.index,
                                    detail="iso_date"))
         if emoji:
-            out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.25, ln.index,
-                            detail="emoji_noise") for m in EMOJI_NOISE_RE.finditer(t)]
+            out += [Finding(ln.start + a, ln.start + b, R.TEMPLATE_ARTIFACT, 0.25, ln.index, detail="emoji_noise")
+                    for a, b in _emoji_noise(t)]
         if noisy and ln.sentence_like:
             noise = [m for m in SYMBOL_NOISE_RE.finditer(t) if m.start() > 0]
             out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.2, ln.index,
