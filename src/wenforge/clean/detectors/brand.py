@@ -41,7 +41,13 @@ EDGE_RE = guarded(rf"^[A-Z]{{2,5}}(?:电子|娱乐|体育|棋牌|真人|彩票|�
                   rf"[\u4e00-\u9fff]{{0,4}}平台$")
 # a grey trade and its action spliced into a sentence: 记者威尼斯人真人开户魏梦佳, 股票配资最新报价
 SPLICE_RE = guarded(rf"(?:{GREY_RE.pattern})[\u4e00-\u9fffA-Za-z0-9]{{0,8}}?{_ACTION}", re.IGNORECASE)
-TITLE_LINES = 4  # brand shapes in the first lines are title injection; elsewhere only on short lines
+TITLE_LINES = 4
+TAIL_LINES = 2
+TAIL_CHARS = 12
+# a casino brand alone, or any grey trade with an action
+_TAIL_RE = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}(?:葡京|新京|金沙|威尼斯人|太阳城|永利|皇冠|百家乐|真人|棋牌)"
+                      rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}|[\u4e00-\u9fffA-Za-z0-9]{{0,4}}(?:{GREY_RE.pattern})"
+                      rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}[-_|: ]?{_ACTION}", re.IGNORECASE)  # brand shapes in the first lines are title injection; elsewhere only on short lines
 SHORT_LINE = 80
 _HAN_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
@@ -102,12 +108,24 @@ def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, floa
     return spans
 
 
+def _grey_tail(lines: list[Line]) -> list[Finding]:
+    """A short last line that is only a grey brand or trade with an action (皇冠, 一分快3-开户), appended after
+    the article's sign-off."""
+    out = []
+    for ln in lines[-TAIL_LINES:]:
+        if ln.length <= TAIL_CHARS and not ln.sentence_like and _TAIL_RE.fullmatch(ln.text):
+            out.append(Finding(ln.start, ln.end, R.BRAND_INJECTION, 0.5, ln.index, whole_line=True, detail=ln.text))
+    return out
+
+
 def detect(lines: list[Line]) -> list[Finding]:
     """Inline findings over each brand shape (the name and its action or digits)."""
+    if not lines:
+        return []
     body = "\n".join(ln.text for ln in lines)
     actions = _ACTION_HINT_RE.search(body) is not None
     # only title lines, short lines and (on a page with action words) sentences can hold a shape
     todo = [ln for ln in lines if ln.index < TITLE_LINES or (ln.length <= SHORT_LINE and not ln.sentence_like)
             or (actions and ln.sentence_like)]
     return [Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(0.8, w), ln.index, detail=ln.text[s:e])
-            for ln in todo for s, e, w in _line_spans(ln, body, actions)]
+            for ln in todo for s, e, w in _line_spans(ln, body, actions)] + _grey_tail(lines)

@@ -4,6 +4,7 @@
   phrase it contains (`长沙市黎春秋 长沙市委常委、市委宣传部部长黎春秋调研…`: the search keyword place + name);
 - a foreign headline in parentheses after the real one, sharing nothing with it or the article
   (`…须是家庭自有资金(突发!继蒋云明之后,招行第三任行长田惠宇被“双开”!)`);
+- words glued around the source's title that the page itself quotes (`原标题:…`);
 - a lure spliced into the headline, even mid-word (`香港启德体育园主场澳门资料大全正版资料2024年免费馆举行…`): the
   article below retells its headline, so a run of the headline that shares no character pair with the
   article, and names a grey trade, was put there.
@@ -29,6 +30,8 @@ _PREFIX_RE = re.compile(r"^([\u4e00-\u9fff]{4,12})[ \u3000]+(?=[\u4e00-\u9fff])"
 _PAREN_TAIL_RE = re.compile(r"[(（]([^()（）]{12,60})[)）]\s*$")
 _EXCLAIM_RE = re.compile(r"[!！]")
 _PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+_ORIGINAL_RE = re.compile(r"原标题[:：]\s*(.+?)[)）]?\s*$")
+_LAYOUT_TAIL_RE = re.compile(r"[\s_|｜\-—]*(?:[\u4e00-\u9fff]{0,6}(?:网|报|台|社|新闻))?[)）]?")
 _ANY_PAIR_RE = re.compile(r"(?=(..))", re.DOTALL)
 
 
@@ -89,10 +92,27 @@ def _spliced(ln: Line, article: str) -> list[Finding]:
     return out
 
 
+def _against_original_title(lines: list[Line]) -> list[Finding]:
+    """A page that quotes its source's title (原标题:X) shows what was glued to its headline: the headline's
+    text around X (`飒漫画109期中央音乐学院…交流_央广网` over `原标题:中央音乐学院…交流_央广网`)."""
+    original = next((m.group(1).strip() for ln in lines[:12] if (m := _ORIGINAL_RE.search(ln.text))), "")
+    if len(original) < 6:
+        return []
+    out = []
+    for ln in lines[:HEADLINE_LINES]:
+        i = ln.text.find(original)
+        if i > 0 and "原标题" not in ln.text[:i]:
+            out.append(Finding(ln.start, ln.start + i, R.TITLE_INJECTION, 0.55, ln.index, detail="original_title"))
+        elif i == 0 and len(ln.text) - len(original) >= 2 and not _LAYOUT_TAIL_RE.fullmatch(ln.text[len(original):]):
+            out.append(Finding(ln.start + len(original), ln.end, R.TITLE_INJECTION, 0.55, ln.index,
+                               detail="original_title"))
+    return out
+
+
 def detect(lines: list[Line]) -> list[Finding]:
     """Inline findings on the headline lines."""
     body = "\n".join(ln.text for ln in lines)
-    out = []
+    out = _against_original_title(lines) if "原标题" in body else []
     for k, ln in enumerate(lines[:HEADLINE_LINES]):
         if ln.sentence_like and ln.length > 60:
             continue
