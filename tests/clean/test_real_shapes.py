@@ -387,3 +387,11 @@ def test_spaced_glosses_are_glosses():
     page = GLOSSED.replace("(dāng)", "(dāng )").replace("(jīng)", "( jīng)")
     spam, text, _, _ = _reasons(page)
     assert spam and "dāng" not in text and "jīng" not in text
+
+
+def test_explain_names_the_page_level_signals():
+    d = clean_page("市场营销的四种基本类型").to_dict(explain=True)
+    assert {"reason": R.CONTENT_FARM, "signal": "stub", "detail": "the page is one label or question phrase"} in d["signals"]
+    d = clean_page(GLOSSED).to_dict(explain=True)
+    glosses = next(s for s in d["signals"] if s["signal"] == "pinyin_glosses")
+    assert glosses["reason"] == R.MIRROR_REPAIRED and glosses["detail"]["count"] >= 10

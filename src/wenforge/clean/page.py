@@ -60,6 +60,7 @@ class CleanResult:
     removed: list[RemovedSpan] = field(default_factory=list)
     source_text: str = ""  # the text the offsets refer to
     evidence: dict[str, float] = field(default_factory=dict)
+    signals: list[dict] = field(default_factory=list)  # page-level signals behind the evidence (for --explain)
 
     def to_dict(self, explain: bool = False) -> dict:
         d = {"text": self.text, "spam": self.spam, "spam_score": round(self.spam_score, 4),
@@ -69,6 +70,7 @@ class CleanResult:
                              **({"replacement": r.replacement} if r.replacement else {})}
                             for r in self.removed]
             d["evidence"] = {k: round(v, 4) for k, v in self.evidence.items()}
+            d["signals"] = list(self.signals)
         return d
 
 
@@ -387,7 +389,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
             if v >= 0.2 and code in R.INJECTION_CODES and code not in reasons:
                 reasons.append(code)
     removed.sort(key=lambda r: r.start)
-    return CleanResult(out_text, spam, round(score, 4), reasons, removed, work, ev)
+    return CleanResult(out_text, spam, round(score, 4), reasons, removed, work, ev,
+                       _signals(ev_farm, ev_mirror, respaced))
 
 
 SEAM_WITH_DATELINES = 0.5  # separator runs between two datelined stories: a stitched page
@@ -405,6 +408,36 @@ BRAND_LINE_REST = 6  # a title line with fewer Han characters than this beside i
 _SEP_HEAD_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+")
 _SEP_TAIL_RE = re.compile(r"[\s\-_|｜:：,，、·>]+$")
 _FULLWIDTH_MARK = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+
+def _signals(ev_farm: farm.FarmEvidence, ev_mirror: mirror.MirrorEvidence, respaced: int) -> list[dict]:
+    """The page-level signals that have no span of their own: which template or mirror evidence fired."""
+    out: list[dict] = []
+
+    def add(reason: str, signal: str, detail) -> None:
+        out.append({"reason": reason, "signal": signal, "detail": detail})
+
+    if ev_farm.stub:
+        add(R.CONTENT_FARM, "stub", "the page is one label or question phrase")
+    if ev_farm.placeholders:
+        add(R.CONTENT_FARM, "placeholders", [t for _, _, t in ev_farm.placeholders[:5]])
+    if ev_farm.leftovers:
+        add(R.CONTENT_FARM, "model_leftovers", [t for _, _, t in ev_farm.leftovers[:5]])
+    if ev_farm.stock_phrases:
+        add(R.CONTENT_FARM, "stock_phrases", {"distinct": ev_farm.stock_phrases, "sourced": ev_farm.sourced})
+    if ev_farm.outline:
+        add(R.CONTENT_FARM, "undated_outline", "headings over paragraphs, no date, source or first person")
+    if ev_mirror.glosses:
+        add(R.MIRROR_REPAIRED, "pinyin_glosses", {"count": len(ev_mirror.glosses), "traditional": ev_mirror.traditional})
+    if ev_mirror.variants:
+        add(R.MIRROR_REPAIRED, "variants", sorted({f.detail for f in ev_mirror.variants}))
+    if ev_mirror.leftover_weight:
+        add(R.MIRROR_REPAIRED, "converter_leftovers", ev_mirror.leftovers)
+    if ev_mirror.spun:
+        add(R.SPUN_TEXT, "spinner_outputs", dict(ev_mirror.spun))
+    if respaced:
+        add(R.TEMPLATE_ARTIFACT, "respaced_marks", respaced)
+    return out
 
 
 def _topical(term: str, prose: str) -> bool:
