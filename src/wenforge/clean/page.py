@@ -212,7 +212,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     traditional = view is not work and _is_traditional(work)
     ev_mirror = mirror.detect(lines, traditional=traditional, original=work)
     if view is not work and not traditional:
-        ev_mirror.variants += mirror.sprinkled(lines, work, _traditional_re(), _simplified_re())
+        ev_mirror.variants += mirror.sprinkled(lines, work, _traditional_re(), _simplified_re(), view)
     ev_farm = farm.detect(lines, view)
 
     # ------------------------------------------------------------------ evidence per kind

@@ -30,7 +30,9 @@ PLACEHOLDER_RE = re.compile(rf"[\[［{{]\s*(?:[\u4e00-\u9fff]{{0,6}}(?:{_ROLE})|
 LEFTOVER_RE = guarded(r"摘要结束|正文结束|以下是(?:一篇|为您|具体的|对[^。\n]{1,30}的(?:总结|分析|解读|梳理)|关于[^。\n]{1,30}的(?:文章|详细介绍|全面解析))|希望(?:这篇文章|以上内容|本文|这些信息)[\u4e00-\u9fff]{0,6}"
                          r"对(?:您|你)有(?:所)?帮助|希望(?:这篇|以上|本文)?[^。！!\n]{0,10}(?:符合|满足)(?:您|你)的(?:需求|要求)|"
                          r"如果(?:您|你)?还有(?:其他|任何)(?:问题|需要|疑问)|请随时(?:告诉我|联系我|提问)|作为(?:一个)?(?:AI|人工智能)(?:语言模型|助手)?|好的[，,]\s*(?:以下|下面|这是)|"
-                         r"(?<![^\n])(?:标题|正文|文章标题)[:：](?=[^\n\s])|字数[:：]\s*\d+")
+                         r"字数[:：]\s*\d+")
+# a prompt's field pasted above the text (标题:…), once, near the top; a digest lists many 标题: lines
+PROMPT_FIELD_RE = re.compile(r"(?<![^\n])(?:标题|正文|文章标题)[:：](?=[^\n\s])")
 # markdown pasted with a model's answer; some sites decorate their own headings so, so it weighs less
 MARKDOWN_RE = re.compile(r"\*\*[^*\n]{2,30}\*\*|(?:^|\n)#{2,4} ")
 GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|热议|曝光)】|^(?:揭秘|震惊|曝光|惊爆|突发)[!！:：]?|"
@@ -55,6 +57,7 @@ SOURCED_RE = guarded(r"[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|(?:记者|通讯员
                         r"[\u4e00-\u9fff]{2,8}(?:报|网|社|台|新闻)|新华社|中新社|美联社|路透社|法新社|本报讯|"
                         r"(?<![^\n])(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
 BLANK_MIN = 2
+PROMPT_FIELD_LINES = 6
 MARKDOWN_WEIGHT = 0.3
 STUB_MAX_CHARS = 60  # a stub page holds a label or a question, not a paragraph
 # a person's reply: clause breaks, words spaced apart (one gap is a label's suffix: … 有驾, 展开 …), or the
@@ -125,6 +128,9 @@ def detect(lines: list[Line], text: str) -> FarmEvidence:
             continue
         ev.placeholders.append((m.start(), m.end(), m.group()))
     ev.leftovers = [(m.start(), m.end(), m.group().strip()) for m in LEFTOVER_RE.finditer(text)]
+    fields = list(PROMPT_FIELD_RE.finditer(text))
+    if len(fields) == 1 and fields[0].start() < lines[min(len(lines), PROMPT_FIELD_LINES) - 1].end:
+        ev.leftovers.append((fields[0].start(), fields[0].end(), fields[0].group()))
     blanks = [(m.start(), m.end(), m.group()) for m in BLANK_RE.finditer(text)] if "X" in text or "Ｘ" in text else []
     if len(blanks) >= BLANK_MIN:
         ev.placeholders += blanks

@@ -207,16 +207,18 @@ SPRINKLE_SHARE = 0.2  # at most this many traditional per simplified-only charac
 SPRINKLE_COMMON_RANK = 1500  # the sprinkled characters are everyday ones (來, 沒, 進); names use rarer ones
 
 
-def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re.Pattern) -> list[Finding]:
+def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re.Pattern, view: str = "") -> list[Finding]:
     """Traditional forms of everyday characters sprinkled into a simplified page (來说, 沒有, 進行) to defeat
-    duplicate detection; each is mapped back to its simplified form."""
+    duplicate detection; each is mapped back to its simplified form. ``view``: the page read through OpenCC's
+    phrase-aware t2s; a character it keeps (乾隆, 乾坤) is simplified usage, not a sprinkle."""
     from bisect import bisect_right
 
     from wenforge.text.chars import to_simplified
 
     quoted = [m.span() for m in _QUOTED_RE.finditer(original)]
     found = [(m.start(), m.group()) for m in trad_re.finditer(original)
-             if not any(a <= m.start() < b for a, b in quoted)]  # a title or a name quoted in its own script
+             if not any(a <= m.start() < b for a, b in quoted)  # a title or a name quoted in its own script
+             and (not view or view[m.start()] != m.group())]
     # a sprinkled form stands alone among simplified characters; traditional runs are quotations (說文解字…聲)
     pos = [p for p, _ in found]
     found = [(p, c) for i, (p, c) in enumerate(found)
