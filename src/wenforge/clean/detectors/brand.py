@@ -21,7 +21,7 @@ _ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入�
 # a page with none of these words has no action shape: the costlier patterns are skipped
 _ACTION_HINT_RE = guarded(r"注册|官网|官方[网平入下aA]|入口|网址|线路检测|开户|app|APP|App|手机版|客户端|观看|下载|地址|报价")
 _DIGITS_RE = re.compile(r"\d{3}")
-_APP_SITE_RE = re.compile(r"(?:app|APP|App)(?:官网|官方|下载|入口|平台)|(?:官网|官方)(?:app|APP|App)")
+_APP_SITE_RE = re.compile(r"(?:app|APP|App)(?:官网|官方|下载|入口|平台)")  # (an 官方APP alone is any organiser's)
 # a name with an action, followed by a separator, the end of the line, a digit or another name
 BRAND_ACTION_RE = re.compile(rf"({_NAME})[·・」)）]?{_ACTION}(?=$|[\s\-_|｜:：,，、·!！>）)\]】\d]|[\u4e00-\u9fff]{{0,2}}$)")
 # a name glued to a 3-5 digit suffix that ends the name (a separator or the line end follows, not a unit)
