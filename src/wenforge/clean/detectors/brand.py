@@ -13,6 +13,7 @@ import re
 
 from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, guarded
+from wenforge.clean.detectors.hanzi import han_pairs
 
 _NAME = r"[\u4e00-\u9fffA-Za-z]{2,12}?"
 _ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入口|下载|登录|网址)?|官方网站|官方(?:入口|下载|平台|网址|app|APP)|"
@@ -49,12 +50,11 @@ _TAIL_RE = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}(?:葡京|新京|金沙|
                       rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}|[\u4e00-\u9fffA-Za-z0-9]{{0,4}}(?:{GREY_RE.pattern})"
                       rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}[-_|: ]?{_ACTION}", re.IGNORECASE)  # brand shapes in the first lines are title injection; elsewhere only on short lines
 SHORT_LINE = 80
-_HAN_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
 def _elsewhere(name: str, body: str) -> bool:
     """Whether the name's words occur in the page apart from this occurrence (the article is about it)."""
-    pairs = set(_HAN_PAIR_RE.findall(name))
+    pairs = set(han_pairs(name))
     if not pairs:
         return body.count(name) > 1
     return sum(body.count(p) > 1 for p in pairs) >= max(1, len(pairs) // 2)

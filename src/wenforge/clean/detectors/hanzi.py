@@ -26,6 +26,11 @@ _HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
 _HAN_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
+def han_pairs(text: str) -> list[str]:
+    """Overlapping Han character pairs inside Han runs (punctuation and Latin break a run)."""
+    return _HAN_PAIR_RE.findall(text)
+
+
 class HanziStats:
     """Unigram ranks and known pairs; ``known_share`` is the share of a text's pairs seen in genuine text."""
 
@@ -35,13 +40,9 @@ class HanziStats:
         self.rank = {c: i for i, (c, _) in enumerate(sorted(unigrams.items(), key=lambda kv: -kv[1]))}
         self.total = max(1, sum(unigrams.values()))
 
-    def pairs(self, text: str) -> list[str]:
-        """Overlapping Han character pairs inside Han runs (punctuation and Latin break a run)."""
-        return _HAN_PAIR_RE.findall(text)
-
     def known_share(self, text: str) -> tuple[float, int]:
         """(share of the text's Han pairs seen at least ``MIN_BIGRAM_COUNT`` times in genuine text, pairs)."""
-        pairs = self.pairs(text)
+        pairs = han_pairs(text)
         if not pairs:
             return 1.0, 0
         return sum(map(self.bigrams.__contains__, pairs)) / len(pairs), len(pairs)

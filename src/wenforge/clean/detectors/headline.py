@@ -17,6 +17,7 @@ import re
 
 from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
+from wenforge.clean.detectors.hanzi import han_pairs
 
 HEADLINE_LINES = 3  # the headline is one of the first lines
 # lures spliced into headlines: lottery and gambling terms (the wider grey list holds words like 体育 and
@@ -31,14 +32,9 @@ ARTICLE_LINES = 40
 _PREFIX_RE = re.compile(r"^([\u4e00-\u9fff]{4,12})[ \u3000]+(?=[\u4e00-\u9fff])")
 _PAREN_TAIL_RE = re.compile(r"[(（]([^()（）]{12,60})[)）]\s*$")
 _EXCLAIM_RE = re.compile(r"[!！]")
-_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 _ORIGINAL_RE = re.compile(r"原标题[:：]\s*(.+?)[)）]?\s*$")
 _LAYOUT_TAIL_RE = re.compile(r"[\s_|｜\-—]*(?:[\u4e00-\u9fff]{0,6}(?:网|报|台|社|新闻))?[)）]?")
 _ANY_PAIR_RE = re.compile(r"(?=(..))", re.DOTALL)
-
-
-def _pairs(s: str) -> set[str]:
-    return set(_PAIR_RE.findall(s))
 
 
 def _keyword_prefix(ln: Line) -> Finding | None:
@@ -66,7 +62,7 @@ def _foreign_parenthesis(ln: Line, body: str) -> Finding | None:
     m = _PAREN_TAIL_RE.search(ln.text)
     if not m or not _EXCLAIM_RE.search(m.group(1)):
         return None
-    inner = _pairs(m.group(1))
+    inner = set(han_pairs(m.group(1)))
     outside = body.replace(m.group(0), "", 1)
     if inner and sum(p in outside for p in inner) <= 0.1 * len(inner):
         return Finding(ln.start + m.start(), ln.start + m.end(), R.TITLE_INJECTION, 0.5, ln.index,
