@@ -395,3 +395,13 @@ def test_explain_names_the_page_level_signals():
     d = clean_page(GLOSSED).to_dict(explain=True)
     glosses = next(s for s in d["signals"] if s["signal"] == "pinyin_glosses")
     assert glosses["reason"] == R.MIRROR_REPAIRED and glosses["detail"]["count"] >= 10
+
+
+def test_stripped_numbers_mark_a_deletion_mirror_but_not_ordinary_quantities():
+    page = ("在抗日战争中，仅有多万人口的云南省出动了三个正规军。年8月，龙云在南京国防会议期间慷慨陈词。月底回到昆明，"
+            "仅用二十八天时间就编成新军，下辖、、师，全军共余人，走了余里路才到达前线。")
+    spam, text, reasons, _ = _reasons(page)
+    assert spam and reasons[0] == R.SPUN_TEXT and text == ""
+    genuine = ("去年8月，全市新增就业岗位两万余个，其余人员由社区统一安排培训。今年前三季度，共有三十多万人次参加技能培训，"
+               "其中一万余人取得职业资格证书，培训补贴发放到位。")
+    assert not clean_page(genuine).spam

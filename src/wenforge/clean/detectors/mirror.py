@@ -9,6 +9,8 @@
   (來说, 沒有, 進行), put there to defeat duplicate detection. Repair: mapped back.
 - **Converter leftovers**: a simplified page pushed through a one-to-one converter keeps the one-to-many
   characters simplified in a traditional page (關于, 之后, 并且); native traditional text has 關於, 之後, 並且.
+- **Deleted characters**: a copy with its numbers stripped leaves quantity words with nothing before them
+  (仅有多万人口, 共余人, `、、`); two such places make the page `spun_text`.
 - **Spun text**: an article spinner swaps words through a fixed synonym table (大→年夜, 通过→经由过程,
   关注→存眷); its outputs are words genuine text almost never uses (checked against ``hanzi`` counts).
 """
@@ -80,7 +82,7 @@ class MirrorEvidence:
 
     glosses: list[Finding]
     variants: list[Finding]  # detail = the standard character to put back
-    spun: dict[str, int]  # spinner outputs found and how often
+    spun: dict[str, int]  # spinner outputs found and how often (a stripped-numbers copy counts as 数字删除)
     n_han: int
 
     traditional: bool = False  # the page is written in traditional characters
@@ -112,7 +114,9 @@ class MirrorEvidence:
 
     @property
     def spun_weight(self) -> float:
-        """Evidence of spinning: several distinct spinner outputs, densely."""
+        """Evidence of spinning: several distinct spinner outputs, densely; or numbers deleted throughout."""
+        if "<numbers deleted>" in self.spun:
+            return 0.6
         hits = sum(self.spun.values())
         if len(self.spun) < SPUN_MIN_FORMS or hits * 1000 < SPUN_PER_KCHAR * max(1, self.n_han):
             return 0.0
@@ -241,6 +245,14 @@ def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re
     return out
 
 
+# a copy with its numbers stripped: a quantity word with no number before it (仅有多万人口, 全军共余人), a month
+# with no year (…,年8月), an emptied list (下辖、、师); genuine text puts a number or 去/今/其 there
+DELETED_NUMBER_RE = re.compile(r"(?<![\d〇零一二三四五六七八九十百千万两几数其多余])(?:多万|余万|余人|余里|余名|余家|余件|余起|余次|"
+                               r"余吨|余亩)|(?<![\d〇零一二三四五六七八九十去今明前后当同每近本上下该])年\d{1,2}月|、、|^年的",
+                               re.MULTILINE)
+DELETED_NUMBER_MIN = 2  # on 423 clean real pages none has more than one
+
+
 def _spun(text: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for m in _SPUN_RE.finditer(text):
@@ -254,5 +266,9 @@ def detect(lines: list[Line], traditional: bool = False, original: str = "") -> 
     """Glosses, variant swaps and spinner outputs on the page; ``traditional``: the page's script, ``original``:
     the page as written (the lines are read as simplified), where converter leftovers are counted."""
     text = "\n".join(ln.text for ln in lines)
-    return MirrorEvidence(_glosses(lines), _variants(lines), _spun(text), sum(ln.n_cjk for ln in lines), traditional,
+    spun = _spun(text)
+    stripped = len(DELETED_NUMBER_RE.findall(text))
+    if stripped >= DELETED_NUMBER_MIN:
+        spun["<numbers deleted>"] = stripped
+    return MirrorEvidence(_glosses(lines), _variants(lines), spun, sum(ln.n_cjk for ln in lines), traditional,
                           len(LEFTOVER_RE.findall(original)) if traditional else 0)
