@@ -10,7 +10,7 @@
 - **Converter leftovers**: a simplified page pushed through a one-to-one converter keeps the one-to-many
   characters simplified in a traditional page (關于, 之后, 并且); native traditional text has 關於, 之後, 並且.
 - **Deleted characters**: a copy with its numbers stripped leaves quantity words with nothing before them
-  (仅有多万人口, 共余人, `、、`); two such places make the page `spun_text`.
+  (仅有多万人口, 共余人, `年8月`); two such places make the page `spun_text`.
 - **Spun text**: an article spinner swaps words through a fixed synonym table (大→年夜, 通过→经由过程,
   关注→存眷); its outputs are words genuine text almost never uses (checked against ``hanzi`` counts).
 """
@@ -246,9 +246,10 @@ def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re
 
 
 # a copy with its numbers stripped: a quantity word with no number before it (仅有多万人口, 全军共余人), a month
-# with no year (…,年8月), an emptied list (下辖、、师); genuine text puts a number or 去/今/其 there
+# with no year (…,年8月); genuine text puts a number or 去/今/其 there (an emptied list, 下辖、、师, is left out:
+# text stripped of its foreign names leaves the same)
 DELETED_NUMBER_RE = re.compile(r"(?<![\d〇零一二三四五六七八九十百千万两几数其多余])(?:多万|余万|余人|余里|余名|余家|余件|余起|余次|"
-                               r"余吨|余亩)|(?<![\d〇零一二三四五六七八九十去今明前后当同每近本上下该])年\d{1,2}月|、、|^年的",
+                               r"余吨|余亩)|(?<![\d〇零一二三四五六七八九十去今明前后当同每近本上下该])年\d{1,2}月|^年的",
                                re.MULTILINE)
 DELETED_NUMBER_MIN = 2  # on 423 clean real pages none has more than one
 
