@@ -3,7 +3,7 @@
     python bench/clean_real_bench.py                       # figures on the `test` half of bench/real
     python bench/clean_real_bench.py --split dev --show-errors 20
     python bench/clean_real_bench.py --real DIR --baseline-rev 82fb5f5 --json out.json
-    python bench/clean_real_bench.py --pages 'blind_*.jsonl' --split all   # a blind set, read once
+    python bench/clean_real_bench.py --pages 'unseen_*.jsonl' --split all   # a new blind set, read once
 
 The pages are not in the repository (third-party text): ``bench/real/pages_*.jsonl`` is git-ignored and
 rebuilt by hand from the search queries in ``bench/data/real_queries_*.txt`` (the stored public pages a
@@ -49,10 +49,10 @@ def split_of(url: str) -> str:
     return "dev" if h < DEV_SHARE else "test"
 
 
-# holdout_*, final_*, last_*, next_*: each read blind once (BENCHMARKS.md), development since; a new blind set
-# goes in blind_*.jsonl
-DEVELOPMENT = "pages_*.jsonl,holdout_*.jsonl,final_*.jsonl,last_*.jsonl,next_*.jsonl"
-BLIND = "blind_*.jsonl"
+# holdout_*, final_*, last_*, next_*, blind_*: each read blind once (BENCHMARKS.md), development since; a new
+# blind set goes in unseen_*.jsonl
+DEVELOPMENT = "pages_*.jsonl,holdout_*.jsonl,final_*.jsonl,last_*.jsonl,next_*.jsonl,blind_*.jsonl"
+BLIND = "unseen_*.jsonl"
 
 
 def load(real: Path, split: str, patterns: str = DEVELOPMENT) -> list[dict]:
