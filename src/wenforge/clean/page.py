@@ -305,9 +305,11 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
                 mark(f)
         for f in brand_lines:
             mark(f)
+        baits_of, brands_of = _by_line(f_bait), _by_line(f_brand)
         for ln in lines:
             b = bait_by_line.get(ln.index, 0.0)
-            if ln.index in drop_line or (ln.index in kept_titles and _bait_inside_brand(ln.index, f_bait, f_brand)):
+            if ln.index in drop_line or (ln.index in kept_titles and _inside(baits_of.get(ln.index, ()),
+                                                                             brands_of.get(ln.index, ()))):
                 continue
             if (b >= 0.5 and (ln.length <= 100 or not ln.sentence_like)) or b >= 1.5:
                 drop_line[ln.index] = (R.BAIT, None)
@@ -342,10 +344,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     # ------------------------------------------------------------------ assemble
     removed: list[RemovedSpan] = []
     kept_parts: list[str] = []
-    by_line: dict[int, list[Finding]] = {}
-    for f in inline:
-        if f.line is not None and f.line not in drop_line:
-            by_line.setdefault(f.line, []).append(f)
+    by_line = _by_line([f for f in inline if f.line is not None and f.line not in drop_line])
     for ln in lines:
         if ln.index in drop_line:
             reason = drop_line[ln.index][0]
@@ -450,9 +449,7 @@ def _topical(term: str, prose: str) -> bool:
 
 def _brand_lines(lines: list[Line], f_brand: list[Finding]) -> list[Finding]:
     """Lines that are brand shapes and separators with (almost) nothing else: they go whole."""
-    by_line: dict[int, list[Finding]] = {}
-    for f in f_brand:
-        by_line.setdefault(f.line, []).append(f)
+    by_line = _by_line(f_brand)
     out = []
     for ln in lines:
         fs = by_line.get(ln.index)
@@ -466,10 +463,17 @@ def _brand_lines(lines: list[Line], f_brand: list[Finding]) -> list[Finding]:
     return out
 
 
-def _bait_inside_brand(line: int, f_bait: list[Finding], f_brand: list[Finding]) -> bool:
-    """Whether every lure of the line lies inside one of its brand shapes."""
-    shapes = [(f.start, f.end) for f in f_brand if f.line == line]
-    return all(any(s <= b.start and b.end <= e for s, e in shapes) for b in f_bait if b.line == line)
+def _by_line(findings: list[Finding]) -> dict[int, list[Finding]]:
+    """Findings grouped by the line they belong to."""
+    out: dict[int, list[Finding]] = {}
+    for f in findings:
+        out.setdefault(f.line, []).append(f)
+    return out
+
+
+def _inside(baits, shapes) -> bool:
+    """Whether every lure of a line lies inside one of the line's brand shapes."""
+    return all(any(s.start <= b.start and b.end <= s.end for s in shapes) for b in baits)
 
 
 def _respaced(lines: list[Line]) -> list[Finding]:

@@ -10,6 +10,9 @@ anywhere else on the page (the injected title shares nothing with the article be
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
 
 from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, guarded
@@ -52,33 +55,36 @@ _TAIL_RE = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}(?:葡京|新京|金沙|
 SHORT_LINE = 80
 
 
-def _elsewhere(name: str, body: str) -> bool:
+Count = Callable[[str], int]  # occurrences of a string (or a Han pair) in the page, computed once per page
+
+
+def _elsewhere(name: str, count: Count) -> bool:
     """Whether the name's words occur in the page apart from this occurrence (the article is about it)."""
     pairs = set(han_pairs(name))
     if not pairs:
-        return body.count(name) > 1
-    return sum(body.count(p) > 1 for p in pairs) >= max(1, len(pairs) // 2)
+        return count(name) > 1
+    return sum(count(p) > 1 for p in pairs) >= max(1, len(pairs) // 2)
 
 
 _QUOTES = "“”「」『』\"'《》"
 
 
-def _alien_splice(m: re.Match, text: str, body: str) -> bool:
+def _alien_splice(m: re.Match, text: str, count: Count) -> bool:
     """A grey phrase spliced into a sentence: not quoted, and its trade named nowhere else on the page (a
     report on a gambling crackdown quotes its lures and names the trade throughout)."""
     before, after = text[max(0, m.start() - 1) : m.start()], text[m.end() : m.end() + 1]
     if (before and before in _QUOTES) or (after and after in _QUOTES):
         return False
-    return all(body.count(g.group()) <= 1 for g in GREY_RE.finditer(m.group()))
+    return all(count(g.group()) <= 1 for g in GREY_RE.finditer(m.group()))
 
 
-def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, float]]:
+def _line_spans(ln: Line, count: Count, actions: bool) -> list[tuple[int, int, float]]:
     """(start, end, weight) of the brand shapes of one line, in line coordinates (``actions``: whether the
     page has any action word at all)."""
     spans: list[tuple[int, int, float]] = []
     actions = actions and _ACTION_HINT_RE.search(ln.text) is not None
     if actions and ln.sentence_like:
-        spans += [(m.start(), m.end(), 0.55) for m in SPLICE_RE.finditer(ln.text) if _alien_splice(m, ln.text, body)]
+        spans += [(m.start(), m.end(), 0.55) for m in SPLICE_RE.finditer(ln.text) if _alien_splice(m, ln.text, count)]
     top = ln.index < TITLE_LINES
     if not (top or (ln.length <= SHORT_LINE and not ln.sentence_like)):
         return spans
@@ -87,7 +93,7 @@ def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, floa
         grey = GREY_RE.search(m.group(0)) is not None or _APP_SITE_RE.search(m.group(0)) is not None
         if ln.sentence_like and not grey:
             continue  # 在官网发布: a sentence about a site, not a brand shape
-        alien = not _elsewhere(m.group(1), body)
+        alien = not _elsewhere(m.group(1), count)
         spans.append((m.start(), m.end(), 0.15 + 0.45 * grey + 0.1 * alien))
     for m in BRAND_DIGITS_RE.finditer(ln.text) if _DIGITS_RE.search(ln.text) else ():
         grey = GREY_RE.search(m.group(0)) is not None
@@ -99,7 +105,7 @@ def _line_spans(ln: Line, body: str, actions: bool) -> list[tuple[int, int, floa
         if m:
             spans.append((m.start(), m.end(), 0.5))
         m = HEAD_RE.search(ln.text) if actions else None
-        if m and not _elsewhere(m.group(), body):
+        if m and not _elsewhere(m.group(), count):
             spans.append((m.start(), m.end(), 0.3 + 0.35 * (GREY_RE.search(m.group()) is not None)))
     if top:
         m = SLOGAN_RE.search(ln.text)
@@ -124,8 +130,14 @@ def detect(lines: list[Line]) -> list[Finding]:
         return []
     body = "\n".join(ln.text for ln in lines)
     actions = _ACTION_HINT_RE.search(body) is not None
+    pair_counts = Counter(han_pairs(body))
+    text_count = lru_cache(maxsize=None)(body.count)
+
+    def count(s: str) -> int:
+        return pair_counts[s] if len(s) == 2 and s in pair_counts else text_count(s)
+
     # only title lines, short lines and (on a page with action words) sentences can hold a shape
     todo = [ln for ln in lines if ln.index < TITLE_LINES or (ln.length <= SHORT_LINE and not ln.sentence_like)
             or (actions and ln.sentence_like)]
     return [Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(0.8, w), ln.index, detail=ln.text[s:e])
-            for ln in todo for s, e, w in _line_spans(ln, body, actions)] + _grey_tail(lines)
+            for ln in todo for s, e, w in _line_spans(ln, count, actions)] + _grey_tail(lines)

@@ -190,8 +190,8 @@ def _variants(lines: list[Line]) -> list[Finding]:
 
 
 def text_after(lines: list[Line], f: Finding) -> str:
-    """The character after a one-character finding (empty at a line end)."""
-    ln = next(x for x in lines if x.index == f.line)
+    """The character after a one-character finding (empty at a line end); a line's index is its position."""
+    ln = lines[f.line]
     i = f.end - ln.start
     return ln.text[i] if i < ln.length else ""
 
@@ -219,9 +219,15 @@ def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re
 
     from wenforge.text.chars import to_simplified
 
-    quoted = [m.span() for m in _QUOTED_RE.finditer(original)]
+    quoted = [m.span() for m in _QUOTED_RE.finditer(original)]  # sorted and disjoint
+    quote_starts = [a for a, _ in quoted]
+
+    def in_quote(pos: int) -> bool:
+        i = bisect_right(quote_starts, pos) - 1
+        return i >= 0 and pos < quoted[i][1]
+
     found = [(m.start(), m.group()) for m in trad_re.finditer(original)
-             if not any(a <= m.start() < b for a, b in quoted)  # a title or a name quoted in its own script
+             if not in_quote(m.start())  # a title or a name quoted in its own script
              and (not view or view[m.start()] != m.group())]
     # a sprinkled form stands alone among simplified characters; traditional runs are quotations (說文解字…聲)
     pos = [p for p, _ in found]
