@@ -159,10 +159,10 @@ class LexiconMatcher:
         return 1.0 - math.exp(-self.score_matches(self.find(text)))
 
 
-def _lexicon_paths(categories: Iterable[str]) -> dict[str, Path]:
+def _lexicon_paths(categories: Iterable[str], data_dir: Path | None = None) -> dict[str, Path]:
     from wenforge.paths import shared_data_dir
 
-    folder = shared_data_dir() / "lexicons"
+    folder = (data_dir or shared_data_dir()) / "lexicons"
     return {c: folder / f"{c}.txt" for c in categories if (folder / f"{c}.txt").exists()}
 
 
@@ -183,15 +183,15 @@ def shared_matcher(categories: tuple[str, ...] = ("porn_a", "porn_b", "ads", "we
     return LexiconMatcher.from_files(paths, common=load_common())
 
 
-def rebuild_common(out: Path = COMMON_FILE) -> dict[str, float]:
+def rebuild_common(out: Path = COMMON_FILE, data_dir: Path | None = None) -> dict[str, float]:
     """Count each shared lexicon term in genuine `dev` text (news, prose, poetry, Q&A answers) and store
     its rate per million characters: the terms that genuine writing uses are weak evidence."""
     from wenforge.synth.seopage import load_sources
 
-    src = load_sources(split="dev")
+    src = load_sources(data_dir, split="dev")
     text = "\n".join(a.text for a in src.articles).lower()
     n_chars = max(1, len(text))
-    paths = _lexicon_paths(("porn_a", "porn_b", "ads", "weapons", "violence"))
+    paths = _lexicon_paths(("porn_a", "porn_b", "ads", "weapons", "violence"), data_dir)
     m = LexiconMatcher.from_files(paths, weight_fn=lambda t: 1.0)
     counts: dict[str, int] = {}
     for hit in m.find(text):

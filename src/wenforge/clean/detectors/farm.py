@@ -40,8 +40,8 @@ GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|�
 # stock phrasing of machine-written articles: chatty openings addressed to the reader, anonymous actors
 # (某当红小花旦, 明星L, 小A), the reply's own signposts; genuine reporting names people and uses few of these.
 # The signposts (需要注意的是, 至关重要, 不可或缺, 简单来说, 在日常生活中 ...) were kept where model text in
-# ../shared/data (HC3 ChatGPT answers, 2025 creative writing) uses them several times as often as human text
-# (HC3 human answers, news, prose, abstracts), per 100k characters
+# the project's public data sets (HC3 ChatGPT answers, 2025 creative writing) uses them several times as often
+# as human text (HC3 human answers, news, prose, abstracts), per 100k characters; measured once, not read here
 STOCK_RE = guarded(r"你知道吗|(?:今天我们|我们)(?:就)?来(?:探讨|聊聊|揭秘|看看|了解)|下面我们将|让我们(?:来)?(?:谈谈|一起)|简单来说|"
                    r"需要注意的是|至关重要|不可或缺|在日常生活中|在现代社会|了解一下|亲爱的(?:读者|朋友|网友)|(?:今天|下面|接下来)[,，]?\s*(?:就)?(?:让我们?|我(?:就)?(?:要)?)(?:带(?:你|大家)|"
                       r"一起|来(?:给你|聊聊))|一探究竟|吃瓜群众|瞠目结舌|炸开了锅|层出不穷|拭目以待|引发(?:了)?(?:无数|广大)?"

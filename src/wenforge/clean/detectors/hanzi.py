@@ -4,8 +4,8 @@ Mirror damage and character gibberish show up against these counts: random chara
 genuine text never has, deleted or spun characters leave pairs that are rare, and a variant form that
 replaced a common character everywhere stands where the common one is expected. The counts are built
 from `dev` rows of news (UHGEval), public-domain modern prose (民国 literature, Lu Xun) and academic
-abstracts (CSL) in ``../shared/data`` by ``python -m wenforge.clean.build_assets`` and shipped with the
-package (``assets/hanzi_bigrams.txt.gz``: counts only, no text).
+abstracts (CSL) by ``python -m wenforge.clean.build_assets DATA_DIR`` during development and shipped with
+the package (``assets/hanzi_bigrams.txt.gz``: counts only, no text); at run time only the asset is read.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 HANZI_FILE = Path(__file__).resolve().parent.parent / "assets" / "hanzi_bigrams.txt.gz"
-# sources of the counts: permissive or public-domain licences (see ../shared/data/README.md)
+# sources of the counts, relative to the data folder: permissive or public-domain licences (its README)
 SOURCES = ("hallucination/uhgeval_concise.jsonl", "literary/modern_pd_prose.jsonl",
            "academic/csl_abstracts.jsonl", "literary/luxun_works.jsonl")
 MIN_BIGRAM_COUNT = 3  # pairs seen fewer times are noise (names, typos) and would bloat the asset

@@ -293,11 +293,11 @@ def detect(
     return out, (first, last)
 
 
-def rebuild_common_bigrams(out: Path = COMMON_BIGRAMS_FILE, top: int = 1500) -> int:
+def rebuild_common_bigrams(out: Path = COMMON_BIGRAMS_FILE, top: int = 1500, data_dir: Path | None = None) -> int:
     """The ``top`` bigrams that occur in the most paragraphs of genuine `dev` text (all sources)."""
     from wenforge.synth.seopage import load_sources
 
-    src = load_sources(split="dev")
+    src = load_sources(data_dir, split="dev")
     df: Counter = Counter()
     paras = [p for a in src.articles for p in a.text.split("\n")] + src.headlines + src.snippets
     for p in paras:
