@@ -42,9 +42,9 @@ def test_gloss_mirror_is_spam_and_repaired():
 
 
 def test_toneless_repeated_glosses_count():
-    page = "手(shou)(shou)機(ji)(ji)分為智(zhi)能手(shou)機(ji)和非智(zhi)能手(shou)機(ji)，一般智(zhi)能手(shou)機(ji)的性能更好。"
+    page = "電(dian)(dian)視(shi)(shi)節目種類繁多，電(dian)視(shi)台每天播出新聞，電(dian)視(shi)劇和綜藝節目也很受觀眾歡迎，電(dian)視(shi)觀眾遍布城鄉。"
     spam, text, _, _ = _reasons(page + "\n" + page)
-    assert spam and "手機分為智能手機" in text
+    assert spam and "電視節目種類繁多" in text
 
 
 def test_reading_aids_are_not_glosses():
@@ -67,9 +67,9 @@ def test_variant_mirror_maps_back():
 
 
 def test_converter_leftovers_flag_a_traditional_mirror_not_native_text():
-    converted = ("關于農村學校布局調整的研究表明，由于過度追求規模效應，小規模學校被大量撤并。"
-                 "基于此，文章提出應當合理規劃學校布局，并且慎重對待教學點的撤并問題。之后各地陸續出台政策。"
-                 "研究還發現，學生上學距離變遠之后，家庭負擔明顯加重，這里的問題值得重視。")
+    converted = ("關于城市公園建設的調查顯示，由于綠地分布不均，老城區居民散步的去處很少。"
+                 "基于此，報告建議優先改造閒置地塊，并且在社區周邊增設小型公園。之后多個城區陸續開工。"
+                 "調查還發現，公園開放之后，附近居民的滿意度明顯上升，這里的經驗值得推廣。")
     native = converted.replace("關于", "關於").replace("由于", "由於").replace("基于", "基於").replace("并且", "並且") \
         .replace("之后", "之後").replace("這里", "這裡")
     assert clean_page(converted).spam
@@ -77,12 +77,12 @@ def test_converter_leftovers_flag_a_traditional_mirror_not_native_text():
 
 
 def test_spun_text_excluded_by_default_and_kept_when_asked():
-    spun = ("国务院台办克日举行消息宣布会，谈话人就年夜陆与台湾的交流答复记者发问。谈话人表示，欢送台湾青年多来年夜陆看看，"
-            "经由过程交流增进了解，两岸同胞可以或许共同存眷民族复兴。")
+    spun = ("市体育局克日举行消息宣布会，先容年夜型体育场馆向市民开放的安排。负责人暗示，欢送市民多到场馆锻炼，"
+            "经由过程全平易近健身增强体质，各区可以或许按照需要规复夜间开放。")
     spam, text, reasons, _ = _reasons(spun)
     assert spam and text == "" and reasons[0] == R.SPUN_TEXT
     spam, text, reasons, _ = _reasons(spun, spun_text="keep")
-    assert spam and "年夜陆" in text
+    assert spam and "年夜型" in text
 
 
 def test_spinner_outputs_are_rare_in_genuine_text():
@@ -115,8 +115,8 @@ def test_brand_glued_to_a_headline_is_cut(title):
 
 
 def test_handle_tail_on_a_title():
-    spam, text, _, _ = _reasons(f"公交线路优化方案公布|sesese999\n{NEWS}\n{NEWS2}")
-    assert spam and "sesese999" not in text and "公交线路优化方案公布" in text
+    spam, text, _, _ = _reasons(f"公交线路优化方案公布|xyxy777\n{NEWS}\n{NEWS2}")
+    assert spam and "xyxy777" not in text and "公交线路优化方案公布" in text
 
 
 def test_grey_splice_cut_but_quoted_lures_in_crackdown_news_kept():
@@ -131,7 +131,7 @@ def test_grey_splice_cut_but_quoted_lures_in_crackdown_news_kept():
 
 
 def test_template_artifacts_removed():
-    page = (f"公交线路优化方案公布\n来源: sp20241116\n参考消息网2026-01-15号报道\n{NEWS}[db:关键词]\n"
+    page = (f"公交线路优化方案公布\n来源: sp20241116\n某某消息网2026-01-15号报道\n{NEWS}[db:关键词]\n"
             f"有关负责人表示，市民可以通过客服热线反映出行需求◆◆■，相关部门将根据客流数据调整线路◆■■，方便出行★◆◆★。\n"
             "----公交线路优化//----某某网 http://www.example.com //----")
     spam, text, reasons, _ = _reasons(page)
@@ -160,10 +160,10 @@ def test_navigation_line_is_not_stuffing():
 
 
 def test_stitched_seams():
-    stray = f"目光始终放在主要问题上的人知道，新的关系比一时的输赢更为重要。\n新华社北京1月14日电 {NEWS}\n{NEWS2}"
+    stray = f"秋天的果园里，苹果压弯了枝头，农人们忙着采摘。\n华闻社南州3月2日电 {NEWS}\n{NEWS2}"
     spam, text, reasons, _ = _reasons(stray)
     assert spam and R.STITCHED in reasons and "目光始终" not in text and NEWS in text
-    fragment = f"”该公司首席执行官表示。\n中新社北京1月14日电 {NEWS}\n{NEWS2}"
+    fragment = f"”该公司首席执行官表示。\n华闻社南州3月2日电 {NEWS}\n{NEWS2}"
     spam, text, _, _ = _reasons(fragment)
     assert spam and "首席执行官" not in text
     joined = (f"公交线路优化******\n新华社北京1月14日电 {NEWS}\n******\n"
@@ -173,22 +173,22 @@ def test_stitched_seams():
 
 
 def test_keyboard_mash_and_forum_jammers():
-    spam, text, _, _ = _reasons(f"公交线路优化\n大众日报记者报道\nhweuifyiudshfksjbdnlkxnvklxnc\n{NEWS}\n{NEWS2}")
-    assert spam and "hweuify" not in text
-    forum = f"{NEWS}\n& S9 l) D, R# E: n/ w% j\n{NEWS2}\n+ P. B! c, o+ r; R"
+    spam, text, _, _ = _reasons(f"公交线路优化\n南州日报记者报道\nqoweiruptkjsdhfgmnbzxcvlk\n{NEWS}\n{NEWS2}")
+    assert spam and "qoweiru" not in text
+    forum = f"{NEWS}\n# K3 p) Z, M% T: q/ w& b\n{NEWS2}\n+ X. Y! d, u+ s; G"
     spam, text, _, _ = _reasons(forum)
-    assert not spam and "R# E" not in text and NEWS2 in text  # jammers go; the post stays
+    assert not spam and "M% T" not in text and NEWS2 in text  # jammers go; the post stays
 
 
 # ------------------------------------------------------------------------------------------ content farms
 
 
 @pytest.mark.parametrize("page", [
-    ("你知道吗?最近娱乐圈可是热闹非凡,今天,就让我带你一起吃瓜。某当红小花旦被拍到深夜约会,引发网友热议,究竟是什么情况?"
-    "据知情人士透露,两人已交往半年。吃瓜群众纷纷表示震惊,让我们拭目以待。"),
-    ("昨晚,一场备受瞩目的德比战在[城市名称]体育场上演,主场作战的[主队名称]以三比二绝杀[客队名称],球迷狂欢至深夜。"
-    "赛后[主队教练姓名]表示,球队发挥了应有的水平。"),
-    "市场营销的四种基本类型",
+    ("你知道吗?这几天的八卦一个接一个,下面就让我带你看个明白。某当红小花旦深夜现身机场,引发网友热议,究竟是什么情况?"
+    "据知情人士透露,她正在筹备新戏。吃瓜群众议论纷纷,让我们拭目以待。"),
+    ("本周末,[城市名称]马拉松鸣枪开跑,来自各地的选手参加比赛,[冠军选手姓名]以两小时十分夺冠。"
+    "赛后[主办单位名称]表示,明年将继续举办。"),
+    "园林植物的三种分类",
     "端午节的由来\n端午节是中国传统节日之一，人们在这一天吃粽子、赛龙舟。\n希望这篇文章对您有所帮助!如果您还有其他问题,请随时告诉我。",
 ])
 def test_content_farms_excluded(page):
@@ -197,25 +197,25 @@ def test_content_farms_excluded(page):
 
 
 def test_dated_sourced_rumour_report_is_not_a_farm():
-    page = ("娱乐讯 3日，某工作室发布律师声明，否认艺人与歌手复合的传闻。\n工作室硬核辟谣：假的，别传了\n"
-            "声明中明确表示，近期网络上流传的“复合六年”等说法与事实严重不符，已委托律师事务所调查取证。\n"
-            "传闻从何而来？\n两人早年因合作音乐录影带传出恋情，但始终未正面承认，最近又有网友翻出旧照片。\n"
-            "粉丝反应两极：有人支持，有人质疑\n记者注意到，声明发出后，相关话题阅读量很快超过一亿。")
+    page = ("娱乐讯 5日，某演员经纪公司发布声明，否认其与一名歌手秘密结婚的传闻。\n公司回应：纯属捏造\n"
+            "声明中表示，近日网上流传的“已领证两年”等说法与事实不符，公司将保留追究法律责任的权利。\n"
+            "传闻如何流传？\n两人曾在一部电视剧中合作，剧组花絮照片被网友反复转发，传言由此越传越广。\n"
+            "网友看法不一：有人相信，有人观望\n记者注意到，声明发出后，相关话题很快登上热搜。")
     assert not clean_page(page).spam
 
 
 def test_outline_without_dates_is_a_farm_but_not_with_a_byline_or_first_person():
-    heads = ["比赛开局:闪电破门点燃全场", "中场鏖战:战术博弈暗藏玄机", "决胜时刻:绝杀与争议并存"]
-    paras = [("开场仅七分钟，主队就通过一次精妙的边路配合打破僵局，整个体育场瞬间沸腾，观众意识到这将是个不平凡的夜晚，"
-             "看台上的欢呼声经久不息。"),
-             ("随着比赛深入，客队教练果断变阵，加强中场控制，这个调整立竿见影，他们很快通过一次快速反击扳平比分，"
-             "场上的局势重新变得扑朔迷离。"),
-             ("比赛最后十分钟进入白热化阶段，主队在补时阶段由替补登场的小将完成头球绝杀，客队教练组冲入场内抗议，"
-             "裁判在观看录像之后最终维持了原判。")]
+    heads = ["起跑阶段:选手状态各异", "半程较量:领先集团拉开距离", "冲刺时刻:终点前的逆转"]
+    paras = [("发令枪响后，数千名选手涌上赛道，领跑的几位选手很快就把大部队甩在身后，沿途观众的加油声此起彼伏，"
+             "赛道两旁挤满了举着标语的市民。"),
+             ("跑过二十公里之后，领先集团只剩下五名选手，他们轮流领跑，彼此试探，配速始终保持得十分稳定，"
+             "后面的追赶者渐渐被拉开了距离。"),
+             ("进入最后两公里，一直跟跑的年轻选手突然加速，在终点前一百米完成反超，观众席上爆发出热烈的欢呼，"
+             "他冲线之后激动地跪在了地上。")]
     farm_page = "\n".join(x for pair in zip(heads, paras, strict=True) for x in pair)
     assert clean_page(farm_page).spam
     assert not clean_page("本报记者王明 2024年5月3日\n" + farm_page).spam
-    blog = farm_page.replace("开场仅七分钟", "我在看台上看到开场仅七分钟").replace("比赛最后十分钟", "我记得比赛最后十分钟")
+    blog = farm_page.replace("发令枪响后", "我站在起点看到发令枪响后").replace("进入最后两公里", "我记得进入最后两公里")
     assert not clean_page(blog).spam
 
 
@@ -294,38 +294,38 @@ def test_fixture_pages_written_in_the_shapes_of_real_pages():
 
 
 def test_sprinkled_traditional_forms_are_mapped_back():
-    page = ("也许是因为大家情绪都不错的原因，这个下午仿佛只是晃了一下便已经过去。我们合计了一下，决定今天都不回去，"
-            "留在上海聚一聚，毕竟对于我们这群人來说，沒有大事件的发生，也不太可能聚在一起。其实我们各自在上海都有很多朋友，"
-            "但也沒有将这场聚会的阵势弄得很大，最后只是五个人一起去了一家主打浙江菜的餐厅，谁也不愿意先说散伙的话，"
-            "时间一晃就到了深夜，大家这才意识到明天还要上班，于是各自回家，約好下个月再來。")
+    page = ("周末的早晨天气晴好，老同学们约在湖边的茶馆见面。大家好几年没见了，坐下来先聊起各自的工作和家庭，"
+            "说到当年住在同一间宿舍的日子，对于我们这些人來说，沒有比这更开心的事情了。后来有人提议去湖上划船，"
+            "可惜船票已经卖完，也沒有再排队，大家就沿着湖岸慢慢走，一直走到太阳落山才想起还没有吃晚饭，"
+            "于是找了一家小饭馆坐下，边吃边聊到很晚，临别时約好明年春天再來聚一次。")
     spam, text, reasons, _removed = _reasons(page)
-    assert spam and R.MIRROR_REPAIRED in reasons and "來" not in text and "没有大事件" in text
+    assert spam and R.MIRROR_REPAIRED in reasons and "來" not in text and "没有比这更开心" in text
     quoted = page.replace("來", "来").replace("沒", "没").replace("約", "约") + "他最喜欢的书是《紅樓夢》。"
     assert not clean_page(quoted).spam  # a title quoted in its own script is no sprinkle
 
 
 def test_keyword_prefix_and_foreign_parenthesis_cut_from_headlines():
-    body = ("南湖区委常委、宣传部部长李明华昨日到辖区调研文化市场管理工作，先后走访了书市、电玩城和网吧等经营单位。\n"
-            "李明华要求文化市场管理部门创新举措、严抓严管，全面落实文化市场各项管理制度，营造健康有序的文化市场环境。\n"
-            "调研中，李明华详细了解了书市审读机制和网吧消防设施的落实情况，并听取了经营单位对文化市场管理的意见。")
-    prefix = f"南湖区李明华 南湖区委常委、宣传部部长李明华调研文化市场\n{body}"
+    body = ("南湖区副区长李明华昨日到社区文化站检查服务工作，先后走访了图书角、排练厅和老年活动室。\n"
+            "李明华要求文化站把服务工作做细做实，让居民在家门口就能看演出、借图书、参加活动。\n"
+            "检查中，李明华详细了解了排练厅的排期和活动室设施的使用情况，并听取了居民对文化站服务的意见。")
+    prefix = f"南湖区李明华 南湖区副区长李明华到社区文化站检查服务工作\n{body}"
     spam, text, _, _ = _reasons(prefix)
-    assert spam and text.splitlines()[0] == "南湖区委常委、宣传部部长李明华调研文化市场"
+    assert spam and text.splitlines()[0] == "南湖区副区长李明华到社区文化站检查服务工作"
     category = f"北京 北京市发布公交线路优化方案\n{NEWS}\n{NEWS2}"
     assert not clean_page(category).spam  # a one-word category is not a keyword prefix
-    paren = f"公交线路优化方案公布(突发!某银行第三任行长被“双开”!)\n{NEWS}\n{NEWS2}"
+    paren = f"公交线路优化方案公布(突发!某影视公司老板深夜被带走!)\n{NEWS}\n{NEWS2}"
     spam, text, _, _ = _reasons(paren)
-    assert spam and "双开" not in text and text.startswith("公交线路优化方案公布")
+    assert spam and "带走" not in text and text.startswith("公交线路优化方案公布")
 
 
 def test_lure_spliced_into_a_headline_is_cut_by_coherence_with_the_article():
-    body = ("华闻社南州1月5日电 南州体育园主场馆5日迎来首场测试赛，参赛队伍均反映场地体验感不错，本场赛事也为今年三月的国际赛事积累经验。\n"
-            "南州体育园是当地最大的体育园区，占地约二十八公顷，园内设有多个符合国际赛事标准的体育设施，主场馆可容纳五万名观众。\n"
-            "体育园总监表示，主场馆使用开合式上盖，采用防风和隔音设计，避免举办体育赛事和演唱会时影响附近居民。")
-    page = "南州体育园主场新澳开奖结果查询表馆举行首场测试赛\n" + body
+    body = ("华闻社南州1月5日电 南州体育中心5日迎来开放日，两支本地青年足球队上场比赛，工作人员检验了中心的各项设施。\n"
+            "南州体育中心建在老工业区旧址上，中心有足球场、游泳馆和一条环形跑道，看台可以坐下三万名观众。\n"
+            "体育中心负责人说，开放日之后还将安排多场活动，检验灯光、音响和观众疏散通道的运行情况。")
+    page = "南州体育中心新澳开奖结果查询表迎来开放日\n" + body
     spam, text, reasons, _ = _reasons(page)
     assert spam and R.BAIT in reasons and "开奖" not in text
-    genuine = "南州体育园主场馆举行首场测试赛\n" + body.replace("测试赛，", "测试赛，体育彩票中心也到场助兴，")
+    genuine = "南州体育中心迎来开放日\n" + body.replace("开放日，", "开放日，体育彩票中心也到场助兴，")
     assert not clean_page(genuine).spam  # the article's own words, even lottery ones, are not spliced
 
 
@@ -336,14 +336,14 @@ def test_handle_as_author_is_a_template_artifact():
 
 
 def test_single_variant_kind_needs_grammatical_places_and_amounts_are_not_variants():
-    mirror_page = ("某種程度上，了解壹個地方的過去和現在，是從博物館開始的。博物館是壹部物化的發展史，人們通過文物與歷史對話。"
-                   "這裡有壹條小路通向山頂，那裡還有壹座古塔，是當地悠久歷史的重要見證，每年都有許多遊客前來參觀。")
+    mirror_page = ("我們小鎮上有壹個很老的集市，每逢週末都有許多人來趕集。集市旁邊有壹條小河，河上架著石橋。"
+                   "這裡還有壹座古廟，廟前的大樹已經有幾百年了，每年春天都有遊客專程前來看花，鎮上也因此熱鬧起來。")
     spam, text, _, _ = _reasons(mirror_page)
-    assert spam and "一個地方" in text
-    judgment = ("本院判決如下：被告人處有期徒刑壹年貳月，併科罰金新臺幣肆萬貳仟元。被告人另犯詐欺罪，處有期徒刑貳年。"
-                "扣案之犯罪所得新臺幣壹萬元沒收。如不服本判決，應於收受判決後二十日內向本院提出上訴狀。")
+    assert spam and "一個很老的集市" in text
+    judgment = ("主文：被告處有期徒刑壹年，併科罰金新臺幣貳萬元。被告另犯竊盜罪，處有期徒刑柒月。"
+                "未扣案之犯罪所得新臺幣叁仟元沒收。如不服本判決，應於判決送達後二十日內提起上訴。")
     assert not clean_page(judgment).spam
-    charity = "壹基金今日發布年度報告。壹基金表示，今年共援助災區學校一百餘所。壹基金的志願者遍布全國各地，參與救災和教育項目。"
+    charity = "壹心書屋今日舉辦讀書會。壹心書屋表示，今年共收到捐贈圖書一萬餘冊。壹心書屋的志願者每週到社區講故事。"
     assert not clean_page(charity).spam
 
 
@@ -360,8 +360,8 @@ def test_pipeline_step_repairs_mirrors_and_excludes_farms_with_their_reason():
     assert "(" not in mirror_doc.text and R.MIRROR_REPAIRED in mirror_doc.metadata["clean_reasons"]
     farm_doc = Document(text="端午节的由来\n端午节是中国传统节日之一。\n希望这篇文章对您有所帮助!如果您还有其他问题,请随时告诉我。", id="f")
     assert step.filter(farm_doc) == (False, "clean_content_farm")
-    spun = ("国务院台办克日举行消息宣布会，谈话人就年夜陆与台湾的交流答复记者发问，欢送台湾青年多来年夜陆看看，"
-            "经由过程交流增进了解，两岸同胞可以或许共同存眷民族复兴。")
+    spun = ("市体育局克日举行消息宣布会，先容年夜型体育场馆向市民开放的安排，欢送市民多到场馆锻炼，"
+            "经由过程全平易近健身增强体质，各区可以或许按照需要规复夜间开放。")
     assert step.filter(Document(text=spun, id="s")) == (False, "clean_spun_text")
 
 
@@ -375,10 +375,10 @@ def test_large_patterns_keep_their_first_character_guard():
 
 
 def test_emoji_sprinkled_into_words_is_noise_but_a_closing_emoji_is_not():
-    page = ("中(🚆)国旅游研究院(🏽)院长表示，今年的劳动节假期首次增加了一天，加上调休形(🎍)成了五天的长(🆓)假。\n"
-            "从出游的距离上看，广大的城乡居民选择了中远程旅游，热门城市的酒店预订量同比增长三成。")
+    page = ("市(🚗)交通运输局(🌟)负责人表示，今年春节期间全市公(🎈)交客流比去年增加两(🍀)成。\n"
+            "从出行的时段上看，上午十点到下午三点是客流高峰，地铁站周边的公交线路最为繁忙。")
     r = clean_page(page)
-    assert r.spam and "🚆" not in r.text and "中国旅游研究院" in r.text
+    assert r.spam and "🚗" not in r.text and "市交通运输局" in r.text
     post = NEWS + "大家出行愉快😊\n" + NEWS2
     assert not clean_page(post).spam
 
@@ -390,7 +390,7 @@ def test_spaced_glosses_are_glosses():
 
 
 def test_explain_names_the_page_level_signals():
-    d = clean_page("市场营销的四种基本类型").to_dict(explain=True)
+    d = clean_page("园林植物的三种分类").to_dict(explain=True)
     assert {"reason": R.CONTENT_FARM, "signal": "stub", "detail": "the page is one label or question phrase"} in d["signals"]
     d = clean_page(GLOSSED).to_dict(explain=True)
     glosses = next(s for s in d["signals"] if s["signal"] == "pinyin_glosses")
@@ -398,8 +398,8 @@ def test_explain_names_the_page_level_signals():
 
 
 def test_stripped_numbers_mark_a_deletion_mirror_but_not_ordinary_quantities():
-    page = ("在抗日战争中，仅有多万人口的云南省出动了三个正规军。年8月，龙云在南京国防会议期间慷慨陈词。月底回到昆明，"
-            "仅用二十八天时间就编成新军，下辖、、师，全军共余人，走了余里路才到达前线。")
+    page = ("这座小城有多万居民，去年接待游客的人数创了新高。年5月，新建的博物馆对外开放，馆内共余件藏品。"
+            "开馆第一个月，参观者排队走了余里路也不嫌远，讲解员说这是建馆以来最热闹的时候。")
     spam, text, reasons, _ = _reasons(page)
     assert spam and reasons[0] == R.SPUN_TEXT and text == ""
     genuine = ("去年8月，全市新增就业岗位两万余个，其余人员由社区统一安排培训。今年前三季度，共有三十多万人次参加技能培训，"

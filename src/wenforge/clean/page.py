@@ -251,7 +251,7 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
     shapes = {f.detail: f for f in f_brand}.values()
     grey = [f for f in shapes if brand.GREY_RE.search(f.detail) or f.weight >= BRAND_STRONG]
-    # shapes without a grey trade (立刻注册新浪免费邮箱, 分享网址:) are site chrome as often as injection
+    # shapes without a grey trade (立即注册本站会员, 分享网址:) are site chrome as often as injection
     ev[R.BRAND_INJECTION] = max(_strength(grey), _strength([f for f in shapes if f not in grey], cap=BRAND_PLAIN_CAP))
     ev[R.TEMPLATE_ARTIFACT] = _noisy_or([_strength(f_art), ARTIFACT_RESPACED if respaced >= artifacts.RESPACED_MIN
                                          else 0.0])
@@ -401,7 +401,7 @@ ARTIFACT_RESPACED = 0.3  # re-spaced marks: a scraper's copy, or a careless typi
 FARM_EXCLUDE = 0.45  # template evidence this strong: the page is generated, nothing on it is an article
 SPUN_EXCLUDE = 0.5
 BRAND_PLAIN_CAP = 0.3
-BRAND_STRONG = 0.5  # a shape this strong counts without a trade (a handle glued after the title: |sesese999)
+BRAND_STRONG = 0.5  # a shape this strong counts without a trade (a handle glued after the title: |xyxy777)
 BRAND_CUT = 0.3  # brand shapes at least this strong are cut from the lines that stay
 BRAND_LINE_REST = 6  # a title line with fewer Han characters than this beside its brand shapes goes whole
 _SEP_HEAD_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+")
@@ -440,7 +440,7 @@ def _signals(ev_farm: farm.FarmEvidence, ev_mirror: mirror.MirrorEvidence, respa
 
 
 def _topical(term: str, prose: str) -> bool:
-    """Whether the article's own sentences use the term or most of its character pairs (澳门 … 赌场)."""
+    """Whether the article's own sentences use the term or most of its character pairs (赌场 … 娱乐)."""
     if term in prose:
         return True
     pairs = {term[i : i + 2] for i in range(len(term) - 1)}

@@ -4,10 +4,10 @@
 - a fake source token (`来源: sp20241116`: letters glued to a date where an outlet's name belongs);
 - site watermark lines (`----标题//----某某网 http://www.x.com //`);
 - a date template filled in ISO form (`2026-01-15号报道`) and symbol noise sprinkled into sentences (`◆■`);
-- a CMS meta line naming the default account or a handle as author (`admin 生活常识 2025-06-14 81 0`);
-- emoji sprinkled inside words (`中(🚆)国旅游研究院(🏽)`, `速度📢、透明度`), three or more on a page;
+- a CMS meta line naming the default account or a handle as author (`admin 生活百科 2024-03-01 12 0`);
+- emoji sprinkled inside words (`城(🚗)市交通(🌟)`, `效率📈、质量`), three or more on a page;
 - runs of `????` where a re-encoding lost the characters;
-- re-spaced text: ASCII punctuation with a space on both sides between Chinese characters (`支持 , 朱镕基`)
+- re-spaced text: ASCII punctuation with a space on both sides between Chinese characters (`支持 , 记者`)
   throughout the article, the mark of one scraper family (the text itself is kept).
 """
 
@@ -26,19 +26,19 @@ SOURCE_TOKEN_RE = re.compile(r"(?:来源|來源|出处|作者)\s*[:：]\s*([a-z]
                              re.IGNORECASE)  # sp20241116; an888 as an author
 WATERMARK_RE = re.compile(r"-{3,}[^\n]{0,60}(?:https?://|www\.)[^\s/]+[^\n]{0,20}/{2}|/{2}-{3,}")
 RESPACED_RE = re.compile(r"(?<=[\u4e00-\u9fff]) [,.:;?!] (?=[\u4e00-\u9fff“])")
-# a date template filled in ISO form where Chinese writes 1月15日 (参考消息网2026-01-15号报道)
+# a date template filled in ISO form where Chinese writes 1月15日 (某某网2026-01-15号报道)
 ISO_HAO_RE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}号")
 # decoration sprinkled into sentences to defeat duplicate detection (是历史逆流◆◆■,是绝路◆■■)
 # (not ○: 王○○ is how court documents and news withhold a name)
 SYMBOL_NOISE_RE = re.compile(r"[◆◇■□▲△▼▽●★☆♦♠♣♥]{2,}")
 SYMBOL_NOISE_MIN = 3  # runs inside prose lines; a bullet list marks line starts, not sentences
-# a run of question marks where a converter could not encode characters (????????金山網訊)
+# a run of question marks where a converter could not encode characters (????????本報訊)
 ENCODING_DAMAGE_RE = re.compile(r"\?{4,}")
 # a CMS meta line under the title naming the default account (admin) or a handle as the author:
-# `admin 生活常识 2025-06-14 81 0`; an outlet names a person
+# `admin 生活百科 2024-03-01 12 0`; an outlet names a person
 ACCOUNT_LINE_RE = re.compile(r"^(?:admin|administrator|[a-z]{3,10}\d{2,6})\s+[\u4e00-\u9fff]{2,8}\s+(?:19|20)\d{2}-\d{2}-\d{2}",
                              re.IGNORECASE)
-# emoji sprinkled into words to defeat duplicate detection: 中(🚆)国旅游研究院(🏽), 速度📢、透明度
+# emoji sprinkled into words to defeat duplicate detection: 城(🚗)市交通(🌟), 效率📈、质量
 _EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF"
 EMOJI_NOISE_RE = re.compile(rf"[{_EMOJI}]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")

@@ -30,9 +30,9 @@ _APP_SITE_RE = re.compile(r"(?:app|APP|App)(?:官网|官方|下载|入口|平台
 BRAND_ACTION_RE = re.compile(rf"({_NAME})[·・」)）]?{_ACTION}(?=$|[\s\-_|｜:：,，、·!！>）)\]】\d]|[\u4e00-\u9fff]{{0,2}}$)")
 # a name glued to a 3-5 digit suffix that ends the name (a separator or the line end follows, not a unit)
 BRAND_DIGITS_RE = re.compile(r"(?<![\d.])([\u4e00-\u9fff]{2,8}|[a-z]{2,6})(\d{3,5})(?=$|[\s\-_|｜:：,，、!！>)\]】])")
-# a site handle glued after the title's last separator: 广发律师函?不如“艺人做事艺人担”|sesese999
+# a site handle glued after the title's last separator: 公交线路优化方案公布|xyxy777
 HANDLE_TAIL_RE = re.compile(r"[|｜_\-]\s*([a-z]{2,10}\d{2,6}|\d{2,6}[a-z]{2,10})\s*$", re.IGNORECASE)
-# a brand and its action glued to the start of a headline with no separator (…平台手机版下载国务院台办…)
+# a brand and its action glued to the start of a headline with no separator (…娱乐手机版下载市交通运输局…)
 HEAD_RE = re.compile(rf"^[^\s。！？，,]{{2,16}}?{_ACTION}(?=[\u4e00-\u9fff]|\s*[:：\-_|｜]\s*[\u4e00-\u9fff])")
 # a slogan ending in a download / watch action before a separator: 黑色正能量最新入库:糖心vlog现在时间下载-
 SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\-_|｜:：]")
@@ -89,7 +89,7 @@ def _line_spans(ln: Line, count: Count, actions: bool) -> list[tuple[int, int, f
     if not (top or (ln.length <= SHORT_LINE and not ln.sentence_like)):
         return spans
     for m in BRAND_ACTION_RE.finditer(ln.text) if actions else ():
-        # an app and its official site or download together (亚博全站app官网) is a betting or adult brand's shape
+        # an app and its official site or download together (某某全站app官网) is a betting or adult brand's shape
         grey = GREY_RE.search(m.group(0)) is not None or _APP_SITE_RE.search(m.group(0)) is not None
         if ln.sentence_like and not grey:
             continue  # 在官网发布: a sentence about a site, not a brand shape
@@ -115,7 +115,7 @@ def _line_spans(ln: Line, count: Count, actions: bool) -> list[tuple[int, int, f
 
 
 def _grey_tail(lines: list[Line]) -> list[Finding]:
-    """A short last line that is only a grey brand or trade with an action (皇冠, 一分快3-开户), appended after
+    """A short last line that is only a grey brand or trade with an action (皇冠, 快3-开户), appended after
     the article's sign-off."""
     out = []
     for ln in lines[-TAIL_LINES:]:

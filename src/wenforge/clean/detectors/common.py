@@ -101,7 +101,7 @@ _VOWELS = set("aeiouAEIOU")
 _WORD_RE = re.compile(r"^[A-Za-z][a-z]*[A-Z]?[a-z]*$|^[A-Z]{2,5}$")
 _UNIT_RE = re.compile(r"^\d+(?:\.\d+)?[A-Za-zμ]{1,4}\d?(?:/\d*(?:\.\d+)?[A-Za-zμ]{1,4}\d?)+$")
 _ID_RE = re.compile(r"^[A-Za-z]{2,12}[-_]\d{4,}(?:\.[a-z]{2,5})?$|^[A-Za-z0-9_-]{1,40}\.(?:jpe?g|png|gif|webp|bmp|pdf|s?html?|"
-                    r"docx?|xlsx?)$", re.IGNORECASE)  # image-2021…, content_441460.html, 1719215157692477.jpg
+                    r"docx?|xlsx?)$", re.IGNORECASE)  # photo-2024…, page_12345.html, 17000000001.jpg
 _JOINER_RE = re.compile(r"[-+/]")
 _NUMBERING_RE = re.compile(r"^\d{1,2}\.(?=[A-Za-z])")
 _CONSONANT_RUN_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}")
@@ -127,15 +127,15 @@ def alien_score(tok: str) -> float:
         return 0.0
     core = tok.strip("=")
     if _UNIT_RE.match(core) or _ID_RE.match(core):
-        return 0.0  # 2076.2kg/667m2: a measurement; image-20210129150758965: a file or record id
+        return 0.0  # 1500.5kg/667m2: a measurement; photo-20240101120000: a file or record id
     if _JOINER_RE.search(core.strip("+-/")):
         parts = [p for p in _JOINER_RE.split(_NUMBERING_RE.sub("", core)) if p]
         if len(parts) >= 2 and all(alien_score(p) == 0.0 for p in parts):
-            return 0.0  # K1777-K1846, ubuntu16.04+win10: ordinary parts joined
+            return 0.0  # K100-K120, debian12+win11: ordinary parts joined
     if "/" in core and all(_WORD_RE.match(part) for part in core.split("/")):
         return 0.0  # iPhone/iPad/Android: words joined by slashes
     if n >= KEYBOARD_MASH_CHARS and core.isalpha() and _CONSONANT_RUN_RE.search(core.lower()):
-        return 0.8  # hweuifyiudshfksjbd: a keyboard mash (pinyin and English words have no 5-consonant runs)
+        return 0.8  # sdkjfhwqpzxcvbnm: a keyboard mash (pinyin and English words have no 5-consonant runs)
     up, lo, dg, sy, trans = _classes(core)
     if (trans <= 3 and _LEGIT_RE.match(tok)) or _PRODUCT_RE.match(tok) or _NAME_PARTS_RE.match(tok):
         return 0.0

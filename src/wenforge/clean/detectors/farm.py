@@ -3,7 +3,7 @@
 Template evidence, strongest first:
 - unfilled slots: `[主队名]`, `(开头段落)`, `[城市名]`, `摘要结束。` — a bracketed role name where a value belongs;
 - model leftovers pasted with the text: `以下是…`, `希望对您有所帮助`, `作为AI`, markdown `**bold**` and `## ` headings;
-- a stub: the whole page is a short label or question (`xx是什么意思`, `市场的四种基本类型`) with nothing under it;
+- a stub: the whole page is a short label or question (`xx是什么意思`, `园林植物的三种分类`) with nothing under it;
 - stock model phrasing (`你知道吗`, `今天就让我带你`, `某当红小花旦`, `引发网友热议`), with a `【爆料】` / `揭秘`
   headline counting as one, and no dateline, outlet or named source;
 - an unanchored outline: three or more headings over three or more paragraphs and not one date on the page
@@ -38,7 +38,7 @@ MARKDOWN_RE = re.compile(r"\*\*[^*\n]{2,30}\*\*|(?:^|\n)#{2,4} ")
 GOSSIP_HEAD_RE = re.compile(r"^【(?:爆料|独家|重磅|劲爆|吃瓜|揭秘|热议|曝光)】|^(?:揭秘|震惊|曝光|惊爆|突发)[!！:：]?|"
                             r"^[^\n]{0,20}(?:黑料|内幕|真相曝光|惊人真相)")
 # stock phrasing of machine-written articles: chatty openings addressed to the reader, anonymous actors
-# (某当红小花旦, 明星L, 小A), the reply's own signposts; genuine reporting names people and uses few of these.
+# (某当红小花旦, 明星K, 小A), the reply's own signposts; genuine reporting names people and uses few of these.
 # The signposts (需要注意的是, 至关重要, 不可或缺, 简单来说, 在日常生活中 ...) were kept where model text in
 # the project's public data sets (HC3 ChatGPT answers, 2025 creative writing) uses them several times as often
 # as human text (HC3 human answers, news, prose, abstracts), per 100k characters; measured once, not read here

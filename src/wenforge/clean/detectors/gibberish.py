@@ -29,7 +29,7 @@ HAN_PAGE_SHARE = 0.6  # the page's other lines must read as modern prose (classi
 
 
 def _name_list(text: str) -> bool:
-    """A run of names sharing a suffix (盈福苑彩峰苑鵬程苑…): one character makes a large share of the line."""
+    """A run of names sharing a suffix (翠竹苑金桂苑海棠苑…): one character makes a large share of the line."""
     top = max(Counter(text).values())
     return top >= NAME_LIST_SHARE * len(text)
 

@@ -1,11 +1,11 @@
 """Headline injection without brands: what an SEO template glues onto a genuine headline.
 
 - a keyword prefix: a short chunk before a space made of words the headline itself uses, but not as a
-  phrase it contains (`长沙市黎春秋 长沙市委常委、市委宣传部部长黎春秋调研…`: the search keyword place + name);
+  phrase it contains (`南湖区李明华 南湖区委常委、宣传部部长李明华调研…`: the search keyword place + name);
 - a foreign headline in parentheses after the real one, sharing nothing with it or the article
-  (`…须是家庭自有资金(突发!继蒋云明之后,招行第三任行长田惠宇被“双开”!)`);
+  (`…公交线路优化方案公布(突发!某银行行长被查!)`);
 - words glued around the source's title that the page itself quotes (`原标题:…`);
-- a lure spliced into the headline, even mid-word (`香港启德体育园主场澳门资料大全正版资料2024年免费馆举行…`): the
+- a lure spliced into the headline, even mid-word (`南州体育园主场新澳开奖结果查询表馆举行…`): the
   article below retells its headline, so a run of the headline that shares no character pair with the
   article, and names a grey trade, was put there.
 """
@@ -94,7 +94,7 @@ def _spliced(ln: Line, article: str) -> list[Finding]:
 
 def _against_original_title(lines: list[Line]) -> list[Finding]:
     """A page that quotes its source's title (原标题:X) shows what was glued to its headline: the headline's
-    text around X (`飒漫画109期中央音乐学院…交流_央广网` over `原标题:中央音乐学院…交流_央广网`)."""
+    text around X (`某某漫画12期音乐学院师生赴古城交流_某某网` over `原标题:音乐学院师生赴古城交流_某某网`)."""
     original = next((m.group(1).strip() for ln in lines[:12] if (m := _ORIGINAL_RE.search(ln.text))), "")
     if len(original) < 6:
         return []

@@ -10,7 +10,7 @@
 - **Converter leftovers**: a simplified page pushed through a one-to-one converter keeps the one-to-many
   characters simplified in a traditional page (關于, 之后, 并且); native traditional text has 關於, 之後, 並且.
 - **Deleted characters**: a copy with its numbers stripped leaves quantity words with nothing before them
-  (仅有多万人口, 共余人, `年8月`); two such places make the page `spun_text`.
+  (有多万居民, 共余人, `年5月`); two such places make the page `spun_text`.
 - **Spun text**: an article spinner swaps words through a fixed synonym table (大→年夜, 通过→经由过程,
   关注→存眷); its outputs are words genuine text almost never uses (checked against ``hanzi`` counts).
 """
@@ -47,7 +47,7 @@ _CANTONESE_RE = re.compile("[嘅咗喺唔佢哋啲嚟]")
 _VARIANT_RE = re.compile("[" + "".join(VARIANTS) + "]")
 VARIANT_MIN = 3  # fewer swaps than this are typos or quotations
 VARIANT_SHARE = 0.6  # the variant holds at least this share of the places of variant + standard form
-VARIANT_KINDS = 2  # distinct swapped characters: one alone is a name (壹基金, 玖岛) ...
+VARIANT_KINDS = 2  # distinct swapped characters: one alone is a name (a charity or a place called 壹…) ...
 _AMOUNT_CHARS = frozenset("万萬仟千佰百拾十亿億元圆圓角分整年月日周週")
 _NUMERALS = frozenset("壹贰貳叁柒捌玖")
 VARIANT_GRAMMATICAL = 2  # ... unless this many of its places are where the standard form stands
@@ -173,18 +173,18 @@ def _variants(lines: list[Line]) -> list[Finding]:
             pos = ln.text.find(var)
             while pos >= 0:
                 after = ln.text[pos + 1 : pos + 2]
-                # 壹年貳月, 肆萬貳仟: judgments and contracts write amounts and terms with these numerals
+                # 壹年, 貳萬元: judgments and contracts write amounts and terms with these numerals
                 if not (numeral and (after in _AMOUNT_CHARS or after in _NUMERALS)):
                     out.append(Finding(ln.start + pos, ln.start + pos + 1, R.MIRROR_REPAIRED, 0.8, ln.index,
                                        detail=std))
                 pos = ln.text.find(var, pos + 1)
     if len({f.detail for f in out}) >= VARIANT_KINDS and len(out) >= VARIANT_MIN:
         return out
-    # one kind alone is a name (壹基金) unless it stands where the standard form does: before the characters
-    # that follow the standard form most often in genuine text (一个, 一部, 你的 …)
+    # one kind alone is a name unless it stands where the standard form does: before the characters
+    # that follow the standard form most often in genuine text (一个, 一条, 你的 …)
     std = out[0].detail if out else ""
     follow = _usual_followers(std) if std else frozenset()
-    # (financial numerals before amounts, 叁萬元, are how contracts and judgments write numbers)
+    # (financial numerals before amounts, 叁仟元, are how contracts and judgments write numbers)
     grammatical = sum(1 for f in out if (c := text_after(lines, f)) in follow and c not in _AMOUNT_CHARS)
     return out if grammatical >= VARIANT_GRAMMATICAL else []
 
@@ -229,7 +229,7 @@ def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re
     found = [(m.start(), m.group()) for m in trad_re.finditer(original)
              if not in_quote(m.start())  # a title or a name quoted in its own script
              and (not view or view[m.start()] != m.group())]
-    # a sprinkled form stands alone among simplified characters; traditional runs are quotations (說文解字…聲)
+    # a sprinkled form stands alone among simplified characters; traditional runs are quotations (a classical text quoted in its own script)
     pos = [p for p, _ in found]
     found = [(p, c) for i, (p, c) in enumerate(found)
              if not ((i and p - pos[i - 1] <= SPRINKLE_GAP) or (i + 1 < len(pos) and pos[i + 1] - p <= SPRINKLE_GAP))]
@@ -251,8 +251,8 @@ def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re
     return out
 
 
-# a copy with its numbers stripped: a quantity word with no number before it (仅有多万人口, 全军共余人), a month
-# with no year (…,年8月); genuine text puts a number or 去/今/其 there (an emptied list, 下辖、、师, is left out:
+# a copy with its numbers stripped: a quantity word with no number before it (有多万居民, 共余人), a month
+# with no year (…,年8月); genuine text puts a number or 去/今/其 there (an emptied list, 设有、、三个, is left out:
 # text stripped of its foreign names leaves the same)
 DELETED_NUMBER_RE = re.compile(r"(?<![\d〇零一二三四五六七八九十百千万两几数其多余])(?:多万|余万|余人|余里|余名|余家|余件|余起|余次|"
                                r"余吨|余亩)|(?<![\d〇零一二三四五六七八九十去今明前后当同每近本上下该])年\d{1,2}月|^年的",

@@ -3,8 +3,8 @@
 - `******` / `------` lines, or a headline ending in `******`, mark where a generator joined articles;
   with two or more datelines on the page (two stories) they are strong evidence, alone weak (some sites
   draw dividers);
-- a news article starts with its title and then its lead (`中新社北京1月14日电`); a complete sentence, or a
-  fragment opening with a closing quote or comma (`”海尔集团首席执行官周云杰表示。`), above the lead belongs
+- a news article starts with its title and then its lead (`某某社某地3月2日电`); a complete sentence, or a
+  fragment opening with a closing quote or comma (`”该公司负责人表示。`), above the lead belongs
   to another text.
 """
 

@@ -19,7 +19,7 @@ _SEP_RE = re.compile(r"[\s|｜,，、/]+")
 _PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)$")
 PLACE_MIN = 6  # a dateline or an address names one or two places, a spider pool dozens
 TAG_MIN = 6  # entries in a tag cloud line
-TAG_MEAN_CHARS = 5.0  # navigation entries (本校学生, 入学招生) are shorter than this on average
+TAG_MEAN_CHARS = 5.0  # navigation entries (学院概况, 招生信息) are shorter than this on average
 TAG_MAX_CHARS = 14  # a longer entry is a clause of unpunctuated prose, not a search term
 _ASCII_SENTENCE_RE = re.compile(r"[\u4e00-\u9fff”][.;?!](?:\s|$)")  # prose written with ASCII marks
 

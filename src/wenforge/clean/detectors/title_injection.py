@@ -64,17 +64,17 @@ def detect(lines: list[Line]) -> list[Finding]:
             if inter >= 2 and inter >= 0.6 * min(len(grams[a.index]), len(gb)):
                 group.append(b)
         if len(group) < 2 or len({ln.text for ln in group}) == 1:
-            continue  # one line, or a layout line repeated as it is (打开网易新闻 查看精彩图片)
+            continue  # one line, or a layout line repeated as it is (打开客户端 查看更多图片)
         core = _core(group)
         if 0 < len(core) < CORE_MIN:
-            continue  # rows of a table sharing a word (和县 | … / • 县 | …), not copies of a headline
+            continue  # rows of a table sharing a word (某县 | … / • 县 | …), not copies of a headline
         for ln in group:
             used.add(ln.index)
             rest = ln.text.replace(core, " ", 1) if core else ln.text
             if core and ln.text.strip("《》“”\"' ") == core:
                 continue  # the bare genuine title
             alien = max(_token_scores(ln), default=0.0)
-            # separators with nothing else beside the title are layout (来凤县 | |), not decoration
+            # separators with nothing else beside the title are layout (某某县 | |), not decoration
             extra = _LAYOUT_RE.sub("", rest)
             decorated = bool(_SITE_RE.search(rest)) or (bool(_SEP_RE.search(rest)) and 2 <= len(extra) <= 12
                                                          and not _DIGIT_RE.search(extra))  # a table row has figures
