@@ -105,18 +105,22 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 
 _FULLWIDTH_ALNUM_RE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 
 
+def _changed_by(convert) -> re.Pattern:
+    """A class of the Han characters that ``convert`` (an OpenCC conversion) maps to another single one."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    conv = convert("\n".join(chars)).split("\n")
+    changed = [a for a, b in zip(chars, conv, strict=False) if len(b) == 1 and a != b] if len(conv) == len(chars) else []
+    return re.compile("[" + "".join(changed) + "]") if changed else re.compile(r"(?!)")
+
+
 @lru_cache(maxsize=1)
 def _traditional_re() -> re.Pattern:
     """Han characters that OpenCC's t2s changes (traditional-only forms), built once per process."""
-    chars = [chr(c) for c in range(0x4E00, 0xA000)]
     try:
         from wenforge.text.chars import to_simplified
-
-        conv = to_simplified("\n".join(chars)).split("\n")
     except ImportError:  # OpenCC missing: pages are read as they are
-        conv = []
-    trad = [a for a, b in zip(chars, conv, strict=False) if len(b) == 1 and a != b] if len(conv) == len(chars) else []
-    return re.compile("[" + "".join(trad) + "]") if trad else re.compile(r"(?!)")
+        return re.compile(r"(?!)")
+    return _changed_by(to_simplified)
 
 
 @lru_cache(maxsize=1)
@@ -124,10 +128,7 @@ def _simplified_re() -> re.Pattern:
     """Han characters that OpenCC's s2t changes (simplified-only forms), built once per process."""
     import opencc
 
-    chars = [chr(c) for c in range(0x4E00, 0xA000)]
-    conv = opencc.OpenCC("s2t").convert("\n".join(chars)).split("\n")
-    simp = [a for a, b in zip(chars, conv, strict=True) if len(b) == 1 and a != b]
-    return re.compile("[" + "".join(simp) + "]")
+    return _changed_by(opencc.OpenCC("s2t").convert)
 
 
 @lru_cache(maxsize=1)

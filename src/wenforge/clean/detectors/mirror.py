@@ -156,8 +156,8 @@ def _glosses(lines: list[Line]) -> list[Finding]:
     return out
 
 
-def _variants(lines: list[Line]) -> list[Finding]:
-    text = "\n".join(ln.text for ln in lines)
+def _variants(lines: list[Line], text: str) -> list[Finding]:
+    """Variant forms standing in most places of their standard form (``text``: the lines joined)."""
     if not _VARIANT_RE.search(text):
         return []
     out: list[Finding] = []
@@ -277,5 +277,5 @@ def detect(lines: list[Line], traditional: bool = False, original: str = "") -> 
     stripped = len(DELETED_NUMBER_RE.findall(text))
     if stripped >= DELETED_NUMBER_MIN:
         spun["<numbers deleted>"] = stripped
-    return MirrorEvidence(_glosses(lines), _variants(lines), spun, sum(ln.n_cjk for ln in lines), traditional,
+    return MirrorEvidence(_glosses(lines), _variants(lines, text), spun, sum(ln.n_cjk for ln in lines), traditional,
                           len(LEFTOVER_RE.findall(original)) if traditional else 0)
