@@ -246,8 +246,8 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     ev[R.HOTLIST] = _noisy_or([0.4] * min(3, len(explicit_hot)) + [0.2] * min(3, len(baity_numbered)))
     datelines = {m.group() for ln in lines for m in [stitched.DATELINE_RE.search(ln.text[:80])] if m} \
         if ("日电" in view or "日讯" in view or "日消息" in view) else set()
-    ev[R.STITCHED] = _noisy_or([0.2 if len(datelines) >= 2 else 0.0,
-                                (SEAM_WITH_DATELINES if len(datelines) >= 2 else 0.0) if f_sep else 0.0,
+    two_stories = len(datelines) >= 2
+    ev[R.STITCHED] = _noisy_or([0.2 if two_stories else 0.0, SEAM_WITH_DATELINES if f_sep and two_stories else 0.0,
                                 _strength(f_sep, cap=SEAM_ALONE), _strength(f_stray)])
     ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
     shapes = {f.detail: f for f in f_brand}.values()
@@ -441,7 +441,7 @@ def _signals(ev_farm: farm.FarmEvidence, ev_mirror: mirror.MirrorEvidence, respa
 
 
 def _topical(term: str, prose: str) -> bool:
-    """Whether the article's own sentences use the term or most of its character pairs (赌场 … 娱乐)."""
+    """Whether the article's own sentences use the term or most of its character pairs (赌场 … 博彩业)."""
     if term in prose:
         return True
     pairs = {term[i : i + 2] for i in range(len(term) - 1)}
