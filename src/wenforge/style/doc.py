@@ -1,7 +1,7 @@
 """A text prepared once for every feature family: simplified characters, sentences, clauses, words, offsets.
 
-Offsets in every span refer to the text as given (traditional characters are converted for the
-features only; OpenCC t2s keeps the length, and where it would not the original text is used).
+Offsets in every span refer to the text as given: the features read `canonical_surface(text)` (full-width
+punctuation beside Han characters, simplified characters), which keeps the length.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from wenforge.text.chars import to_simplified
+from wenforge.text.chars import canonical_surface
 from wenforge.text.wordspans import word_spans
 
 _SENT_RE = re.compile(r"[^。！？!?；;…\n]+(?:[。！？!?；;…]+[”’」』）)]*|\n|$)")
@@ -57,9 +57,7 @@ def _segs(regex: re.Pattern, text: str) -> list[Seg]:
 
 
 def prepare(text: str) -> Doc:
-    simp = to_simplified(text)
-    if len(simp) != len(text):
-        simp = text
+    simp = canonical_surface(text)
     n_chars = len(simp) - len(_SPACE_RE.findall(simp))
     n_cjk = len(CJK_RE.findall(simp))
     return Doc(

@@ -83,3 +83,63 @@ def _t2s():
 def to_simplified(text: str) -> str:
     """Traditional to simplified Chinese with OpenCC (t2s)."""
     return _t2s().convert(text)
+
+
+# ASCII marks that Chinese writers (and scrapers) use in place of the full-width ones; mapped back only
+# next to a Han character, so decimals, URLs and English text keep theirs.
+_ASCII_TO_FULL = {",": "，", "?": "？", "!": "！", ";": "；", ":": "：", "(": "（", ")": "）"}
+_ASCII_PUNCT_RE = re.compile(r"[,?!;:()]|\.(?![0-9A-Za-z])|\"|'")
+
+
+def _han_near(text: str | list[str], i: int) -> bool:
+    """Whether a Han character (or Chinese punctuation) is the nearest non-space character on either side of i."""
+    def chinese(c: str) -> bool:
+        return is_cjk(c) or c in _KEEP_FULLWIDTH
+
+    for step in (-1, 1):
+        j = i + step
+        if 0 <= j < len(text) and text[j] == " ":
+            j += step
+        if 0 <= j < len(text) and chinese(text[j]):
+            return True
+    return False
+
+
+def canonical_punctuation(text: str) -> str:
+    """ASCII punctuation beside Han characters turned full-width, one character for one (offsets unchanged).
+
+    Real Chinese pages and model outputs alike often carry `,` `?` `:` where the writer meant `，` `？` `：`;
+    scores should not move with that choice. Straight quotes alternate open/close per line.
+    """
+    if not _ASCII_PUNCT_RE.search(text):
+        return text
+    out = list(text)
+    open_double = open_single = False
+    for m in _ASCII_PUNCT_RE.finditer(text):
+        i, c = m.start(), m.group()
+        if not _han_near(out, i):
+            continue
+        if c == ".":
+            if text[i - 1 : i] == "." or text[i + 1 : i + 2] == ".":
+                continue  # an ASCII ellipsis stays as written
+            out[i] = "。"
+        elif c == '"':
+            out[i] = "”" if open_double else "“"
+            open_double = not open_double
+        elif c == "'":
+            out[i] = "’" if open_single else "‘"
+            open_single = not open_single
+        else:
+            out[i] = _ASCII_TO_FULL[c]
+    return "".join(out)
+
+
+def canonical_surface(text: str) -> str:
+    """The surface-independent form scorers read: full-width punctuation, simplified characters, same length.
+
+    Where OpenCC's phrase conversion would change the length, the punctuation-only form is returned so
+    evidence offsets still point into the text as given.
+    """
+    punct = canonical_punctuation(text)
+    simp = to_simplified(punct)
+    return simp if len(simp) == len(text) else punct
