@@ -30,3 +30,54 @@ def test_read_mapping_errors(tmp_path):
         read_mapping(lst)
     with pytest.raises(YamlConfigError, match="not found"):
         read_mapping(tmp_path / "none.yaml")
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    """A few hundred bytes of YAML whose aliases expand to 9**levels nodes."""
+    lines = ['l0: &l0 ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def _loaders():
+    """Every command's YAML reader with the error class it raises (each must refuse an alias bomb)."""
+    from wenforge.distill.config import ConfigError
+    from wenforge.distill.config import load_config as load_distill
+    from wenforge.distill.templates import TemplateError, load_template
+    from wenforge.eval.detectors.facts import FactSheetError, load_facts
+    from wenforge.mix.mixture import MixError
+    from wenforge.mix.mixture import load_config as load_mix
+    from wenforge.style.taxonomy import TaxonomyError, load_taxonomy
+    from wenforge.train.config import RecipeError, load_recipe
+
+    return [
+        (read_mapping, YamlConfigError), (load_eval, EvalConfigError), (load_forge_config, ForgeError),
+        (load_mix, MixError), (load_distill, ConfigError), (load_template, TemplateError),
+        (load_facts, FactSheetError), (load_taxonomy, TaxonomyError), (lambda p: load_recipe(p, "sft"), RecipeError),
+    ]
+
+
+def test_alias_bomb_is_refused_quickly_by_every_loader(tmp_path):
+    import time
+    import tracemalloc
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(_alias_bomb())
+    assert bomb.stat().st_size < 500
+    for load, err in _loaders():
+        tracemalloc.start()
+        t0 = time.process_time()
+        with pytest.raises(err, match="alias bomb"):
+            load(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert time.process_time() - t0 < 1.0, load
+        assert peak < 50_000_000, load
+
+
+def test_ordinary_aliases_still_load(tmp_path):
+    from wenforge.yamlconf import load_yaml
+
+    assert load_yaml("base: &b {lr: 0.1}\nrun: *b\n", "x.yaml") == {"base": {"lr": 0.1}, "run": {"lr": 0.1}}
+    assert load_yaml("", "x.yaml") is None

@@ -2,8 +2,8 @@
 
 What: `check_text_file` refuses a file that cannot be JSONL at all (missing, a folder, empty, binary, not
 UTF-8) with an `InputError` naming it; `parse_line` turns one line into a dict row or a reason; `read_jsonl`
-yields every non-blank line as a `Line` (a row, or an error naming file:line and the reason); `read_lines`
-is the whole-file variant for commands that need every line up front.
+yields every non-blank line as a `Line` (a row, or an error naming file:line and the reason), streaming;
+`count_lines` gives a progress total in one cheap pass.
 
 Why: eval, mix, style, distill and clean each hand-wrote this reader with small differences in what they
 refused and how they named bad lines. One implementation keeps those checks and messages the same
@@ -31,6 +31,7 @@ class Line:
     row: dict | None
     error: str | None = None  # "FILE:LINE: reason" when `row` is None
     reason: str | None = None  # the same reason without the FILE:LINE prefix
+    raw: bytes = b""  # the line as read, kept only when `row` is None (for explain output)
 
 
 def check_text_file(path: Path, *, allow_empty: bool = False) -> None:
@@ -74,7 +75,9 @@ def parse_line(raw: bytes | str) -> tuple[dict | None, str | None]:
 def read_jsonl(path: str | Path, *, allow_empty: bool = False) -> Iterator[Line]:
     """Yield every non-blank line: a dict row, or an error reason (bad JSON, not an object, bad UTF-8).
 
-    The file is checked first (`check_text_file`); a UTF-8 byte-order mark before the first line is ignored."""
+    The file is checked first (`check_text_file`); a UTF-8 byte-order mark before the first line is ignored.
+    Lines end at `\n` only: U+2028, U+2029 and U+0085 are legal inside JSON strings and stay in their row.
+    Streams: memory does not grow with the file."""
     path = Path(path)
     check_text_file(path, allow_empty=allow_empty)
     with open(path, "rb") as f:
@@ -87,19 +90,7 @@ def read_jsonl(path: str | Path, *, allow_empty: bool = False) -> Iterator[Line]
             if reason is None:
                 yield Line(i, row)
             else:
-                yield Line(i, None, f"{path}:{i}: {reason}", reason)
-
-
-def read_lines(path: str | Path) -> list[str]:
-    """Every line of a checked UTF-8 text file (a leading byte-order mark dropped), for commands that need the
-    line count up front. Raise `InputError` if the file is refused or any byte is not UTF-8."""
-    path = Path(path)
-    check_text_file(path)
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start}); expected UTF-8 JSONL") from None
+                yield Line(i, None, f"{path}:{i}: {reason}", reason, raw)
 
 
 def count_lines(path: Path) -> int:

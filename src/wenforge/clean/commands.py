@@ -22,72 +22,75 @@ def clean_cmd(
     from collections import Counter
 
     import orjson
-    import yaml
     from pydantic import ValidationError
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from wenforge.clean import reasons as R
     from wenforge.clean.config import CleanConfig
     from wenforge.clean.page import clean_page
-    from wenforge.jsonl import InputError, parse_line, read_lines
+    from wenforge.jsonl import InputError, check_text_file, count_lines, read_jsonl
+    from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
+    from wenforge.yamlconf import YamlConfigError, load_yaml
 
     console = Console(stderr=True)
 
     def fail(msg: str) -> None:
-        console.print(f"[red]error:[/red] {msg}")
+        console.print(f"[red]error:[/red] {escape(msg)}")
         raise typer.Exit(2)
 
     try:
-        lines = read_lines(input)
-    except InputError as e:
+        check_text_file(input)
+        refuse_overwrite(output, input)
+    except (InputError, OutputError) as e:
         fail(str(e))
     cfg = CleanConfig()
     if config is not None:
         try:
-            cfg = CleanConfig(**(yaml.safe_load(config.read_text(encoding="utf-8")) or {}))
-        except (OSError, yaml.YAMLError, ValidationError, TypeError) as e:
+            cfg = CleanConfig(**(load_yaml(config.read_text(encoding="utf-8"), str(config)) or {}))
+        except (OSError, UnicodeDecodeError, YamlConfigError, ValidationError, TypeError) as e:
             fail(f"{config}: invalid clean config: {e}")
 
     counts: Counter = Counter()
     n_in = n_spam = n_salvaged = n_empty = n_bad = 0
     chars_in = chars_out = 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with output.open("wb") as out, Progress(
-        TextColumn("cleaning"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-        console=console, transient=True,
-    ) as progress:
-        task = progress.add_task("clean", total=len(lines))
-        for lineno, line in enumerate(lines, 1):
-            progress.advance(task)
-            if not line.strip():
-                continue
-            n_in += 1
-            row, reason = parse_line(line)
-            if row is not None and not isinstance(row.get("text"), str):
-                reason = "expected a JSON object with a string `text`"
-            if reason:
-                n_bad += 1
-                counts[R.MALFORMED_INPUT] += 1
-                console.print(f"[yellow]{input}:{lineno}: malformed input line ({reason}); written with reason "
-                              f"{R.MALFORMED_INPUT}[/yellow]")
-                rid = row.get("id") if row is not None else None
-                rec = {"id": rid if rid is not None else f"{input.name}:{lineno}", "text": "", "spam": False,
-                       "spam_score": 0.0, "reasons": [R.MALFORMED_INPUT], "line": lineno}
-                if explain:
-                    rec["raw"] = line[:2000]
+    try:
+        with atomic_output(output) as out, Progress(
+            TextColumn("cleaning"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+            console=console, transient=True,
+        ) as progress:
+            task = progress.add_task("clean", total=count_lines(input))
+            for line in read_jsonl(input):
+                progress.advance(task)
+                n_in += 1
+                row, reason = line.row, line.reason
+                if row is not None and not isinstance(row.get("text"), str):
+                    reason = "expected a JSON object with a string `text`"
+                if reason:
+                    n_bad += 1
+                    counts[R.MALFORMED_INPUT] += 1
+                    console.print(f"{escape(str(input))}:{line.lineno}: malformed input line ({escape(reason)}); "
+                                  f"written with reason {R.MALFORMED_INPUT}", style="yellow")
+                    rid = row.get("id") if row is not None else None
+                    rec = {"id": rid if rid is not None else f"{input.name}:{line.lineno}", "text": "", "spam": False,
+                           "spam_score": 0.0, "reasons": [R.MALFORMED_INPUT], "line": line.lineno}
+                    if explain:
+                        rec["raw"] = (line.raw or orjson.dumps(row)).decode("utf-8", "replace")[:2000]
+                    out.write(orjson.dumps(rec) + b"\n")
+                    continue
+                res = clean_page(row["text"], cfg)
+                rec = {"id": row.get("id", f"{input.name}:{line.lineno}"), **res.to_dict(explain)}
                 out.write(orjson.dumps(rec) + b"\n")
-                continue
-            res = clean_page(row["text"], cfg)
-            rec = {"id": row.get("id", f"{input.name}:{lineno}"), **res.to_dict(explain)}
-            out.write(orjson.dumps(rec) + b"\n")
-            counts.update(res.reasons)
-            chars_in += len(row["text"])
-            chars_out += len(res.text)
-            n_spam += res.spam
-            n_salvaged += bool(res.spam and res.text)
-            n_empty += not res.text
+                counts.update(res.reasons)
+                chars_in += len(row["text"])
+                chars_out += len(res.text)
+                n_spam += res.spam
+                n_salvaged += bool(res.spam and res.text)
+                n_empty += not res.text
+    except OSError as e:
+        fail(f"{output}: cannot write the output: {e.strerror or e}")
 
     table = Table(title=f"wenforge clean: {input} -> {output}", show_header=False)
     table.add_row("pages", str(n_in))

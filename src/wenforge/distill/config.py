@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wenforge.yamlconf import YamlConfigError, load_yaml
 
 
 class ConfigError(ValueError):
@@ -161,11 +162,11 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         path = Path(path)
         source = str(path)
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            loaded = load_yaml(path.read_text(encoding="utf-8"), str(path))
         except FileNotFoundError as e:
             raise ConfigError(f"{path}: config file not found") from e
-        except yaml.YAMLError as e:
-            raise ConfigError(f"{path}: not valid YAML: {e}") from e
+        except YamlConfigError as e:
+            raise ConfigError(str(e)) from None
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):

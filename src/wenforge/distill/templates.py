@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from wenforge.yamlconf import YamlConfigError, load_yaml
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PH_RE = re.compile(r"\{\{|\}\}|\{(\w+)\}")
@@ -75,11 +75,11 @@ def load_template(name_or_path: str | Path) -> Template:
                 f"no template named '{name_or_path}' (packaged: {', '.join(available_templates())}; or give a YAML path)"
             )
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = load_yaml(p.read_text(encoding="utf-8"), str(p))
     except FileNotFoundError:
         raise TemplateError(f"{p}: template file not found") from None
-    except yaml.YAMLError as e:
-        raise TemplateError(f"{p}: not valid YAML: {e}") from None
+    except YamlConfigError as e:
+        raise TemplateError(str(e)) from None
     if not isinstance(data, dict):
         raise TemplateError(f"{p}: a template is a mapping with `user` (and optional `system`)")
     unknown = set(data) - {"name", "description", "system", "user"}

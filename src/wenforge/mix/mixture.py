@@ -171,12 +171,12 @@ def parse_shares(shares: dict[str, float] | list[str] | None) -> dict[str, float
 
 
 def load_config(path: str | Path) -> dict:
-    import yaml
+    from wenforge.yamlconf import YamlConfigError, load_yaml
 
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
+    except (OSError, UnicodeDecodeError, YamlConfigError) as e:
         raise MixError(f"{path}: cannot read mixture config: {e}") from e
     if not isinstance(data, dict):
         raise MixError(f"{path}: a mixture config is a YAML mapping (shares, budget, unit, seed, max_repeat, by)")

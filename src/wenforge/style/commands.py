@@ -16,6 +16,10 @@ from typer.core import TyperGroup
 
 MALFORMED = "malformed_input"
 NOT_TEXT = "text_not_a_string"
+DOC_TOO_LONG = "document_too_long"
+# A style reading of a document's first 200k characters (about 2 s) is stable; longer documents (a 17M-character
+# dump took minutes and gigabytes) are read that far and say so in `truncated`.
+MAX_DOC_CHARS = 200_000
 
 
 class _LabelByDefault(TyperGroup):
@@ -46,35 +50,32 @@ def _console():
 
 
 def _fail(console, msg: str) -> None:
-    console.print(f"[red]error:[/red] {msg}")
+    from rich.markup import escape
+
+    console.print(f"[red]error:[/red] {escape(msg)}")
     raise typer.Exit(2)
 
 
-def read_jsonl_checked(path: Path, console) -> list[str]:
-    """The lines of a UTF-8 JSONL file, or a clear error for a missing, empty, binary or non-UTF-8 file."""
-    from wenforge.jsonl import InputError, read_lines
+def checked_rows(path: Path, console) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(line number, row, None) for good lines, (line number, partial row or None, reason) for bad ones,
+    streamed; a missing, empty, binary or non-UTF-8 file is a clear error before anything is written."""
+    from wenforge.jsonl import InputError, check_text_file, read_jsonl
 
     try:
-        return read_lines(path)
+        check_text_file(path)
     except InputError as e:
         _fail(console, str(e))
-    return []
+    return _rows(path, read_jsonl)
 
 
-def iter_rows(path: Path, lines: list[str]) -> Iterator[tuple[int, dict | None, str | None]]:
-    """(line number, row, None) for good lines, (line number, partial row or None, reason) for bad ones."""
-    from wenforge.jsonl import parse_line
-
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        row, reason = parse_line(line)
-        if row is None:
-            yield lineno, None, f"{MALFORMED}: {reason}"
-        elif not isinstance(row.get("text"), str):
-            yield lineno, row, f"{NOT_TEXT}: missing or non-string `text`"
+def _rows(path: Path, read_jsonl) -> Iterator[tuple[int, dict | None, str | None]]:
+    for line in read_jsonl(path):
+        if line.row is None:
+            yield line.lineno, None, f"{MALFORMED}: {line.reason}"
+        elif not isinstance(line.row.get("text"), str):
+            yield line.lineno, line.row, f"{NOT_TEXT}: missing or non-string `text`"
         else:
-            yield lineno, row, None
+            yield line.lineno, line.row, None
 
 
 def _progress(console, label: str):
@@ -100,9 +101,16 @@ def label_cmd(
 
     from wenforge.style.score import score_style
 
+    from wenforge.jsonl import count_lines
+    from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
+
     console = _console()
-    lines = read_jsonl_checked(input, console)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    rows = checked_rows(input, console)
+    try:
+        refuse_overwrite(output, input)
+        refuse_overwrite(report or output.with_suffix(".html"), input)
+    except OutputError as e:
+        _fail(console, str(e))
     l1c: Counter = Counter()
     l2c: Counter = Counter()
     l3c: Counter = Counter()
@@ -111,18 +119,21 @@ def label_cmd(
     examples: list[dict] = []
     n = chars = 0
     t0 = time.perf_counter()
-    with output.open("wb") as out, _progress(console, "style") as progress:
-        task = progress.add_task("style", total=len(lines))
-        for lineno, row, err in iter_rows(input, lines):
-            progress.update(task, completed=lineno)
+    with atomic_output(output) as out, _progress(console, "style") as progress:
+        task = progress.add_task("style", total=count_lines(input))
+        for lineno, row, err in rows:
+            progress.advance(task)
             rid = (row or {}).get("id", f"{input.name}:{lineno}")
             if err:
                 bad[err.split(":")[0]] += 1
-                console.print(f"[yellow]{input}:{lineno}: {err}; written with `error`[/yellow]")
+                console.print(f"{input}:{lineno}: {err}; written with `error`", style="yellow", markup=False)
                 out.write(orjson.dumps({"id": rid, "line": lineno, "error": err}) + b"\n")
                 continue
-            r = score_style(row["text"])
+            text = row["text"]
+            r = score_style(text[:MAX_DOC_CHARS])
             rec = {"id": rid, "literary_score": r.literary_score, "taxonomy": r.taxonomy}
+            if len(text) > MAX_DOC_CHARS:
+                rec["truncated"] = {"reason": DOC_TOO_LONG, "chars": len(text), "scored_chars": MAX_DOC_CHARS}
             if features:
                 rec["features"] = {k: round(v, 5) for k, v in r.features.items()}
             rec["evidence"] = r.evidence[:max_evidence]
@@ -200,13 +211,12 @@ def profile_cmd(
     from wenforge.style.profile import build_profile, save_profile
 
     console = _console()
-    lines = read_jsonl_checked(exemplars, console)
     texts = []
     n_bad = 0
-    for lineno, row, err in iter_rows(exemplars, lines):
+    for lineno, row, err in checked_rows(exemplars, console):
         if err:
             n_bad += 1
-            console.print(f"[yellow]{exemplars}:{lineno}: {err}; skipped for the profile[/yellow]")
+            console.print(f"{exemplars}:{lineno}: {err}; skipped for the profile", style="yellow", markup=False)
         elif row["text"].strip():
             texts.append(row["text"])
     if not texts:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from wenforge.yamlconf import YamlConfigError, load_yaml
 
 TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
 
@@ -47,8 +47,8 @@ class Taxonomy:
 
 def _read(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
+    except (OSError, UnicodeDecodeError, YamlConfigError) as e:
         raise TaxonomyError(f"{path}: cannot read taxonomy: {e}") from e
     if not isinstance(data, dict):
         raise TaxonomyError(f"{path}: top level must be a mapping with keys l1, l3")

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from trl import GRPOConfig, SFTConfig
+
+from wenforge.yamlconf import YamlConfigError, load_yaml
 
 R1_ZERO_TEMPLATE = (
     "A conversation between User and Assistant. The User asks a question, and the Assistant solves it. "
@@ -82,11 +83,11 @@ def load_recipe(path: str | Path, kind: str, overrides: dict[str, Any] | None = 
     if kind not in KINDS:
         raise RecipeError(f"unknown training kind {kind!r}: expected one of {', '.join(KINDS)}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
     except FileNotFoundError:
         raise RecipeError(f"{path}: no such recipe") from None
-    except yaml.YAMLError as e:
-        raise RecipeError(f"{path}: not valid YAML: {e}") from None
+    except YamlConfigError as e:
+        raise RecipeError(str(e)) from None
     if not isinstance(raw, dict):
         raise RecipeError(f"{path}: a recipe is a mapping of config keys, got {type(raw).__name__}")
     raw = {**raw, **(overrides or {})}

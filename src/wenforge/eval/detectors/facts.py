@@ -137,7 +137,7 @@ def _year(v: Any, key: str, where: str) -> int | None:
 
 def load_facts(source: str | Path | dict) -> FactSheet:
     """Parse a fact sheet from a YAML path or a mapping; clear errors name the file and key."""
-    import yaml
+    from wenforge.yamlconf import YamlConfigError, load_yaml
 
     where = "fact sheet"
     if isinstance(source, dict):
@@ -148,9 +148,11 @@ def load_facts(source: str | Path | dict) -> FactSheet:
         if not p.exists():
             raise FactSheetError(f"{where}: no such file")
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as e:
-            raise FactSheetError(f"{where}: not valid YAML: {e}") from None
+            data = load_yaml(p.read_text(encoding="utf-8"), where)
+        except UnicodeDecodeError as e:
+            raise FactSheetError(f"{where}: not UTF-8 text: {e}") from None
+        except YamlConfigError as e:
+            raise FactSheetError(str(e)) from None
     if not isinstance(data, dict):
         raise FactSheetError(f"{where}: expected a mapping with reference_date, aliases, facts")
     unknown = set(data) - {"reference_date", "aliases", "facts", "subject"}

@@ -1,0 +1,54 @@
+"""Writing command outputs safely: never onto an input, never half-written.
+
+What: `refuse_overwrite` raises `OutputError` when an output path is one of the inputs or lies inside an input
+folder; `atomic_output` writes to a temporary file beside the target and renames it into place only when
+the block finishes, so a killed or failed command leaves the previous file (or none) instead of a truncated one.
+
+Why: `clean`, `style`, `detect` and `mix` opened their outputs before reading their inputs; `-o` equal to the
+input emptied it, and a kill left a partial file that looked complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+class OutputError(ValueError):
+    """An output path that would overwrite or sit inside an input."""
+
+
+def refuse_overwrite(output: str | Path, *inputs: str | Path | None) -> None:
+    """Raise `OutputError` if `output` is an input file, or inside an input folder (it would be read back)."""
+    out = Path(output).resolve()
+    for item in inputs:
+        if item is None:
+            continue
+        src = Path(item).resolve()
+        if out == src:
+            raise OutputError(f"{output}: the output is the input file; write to another path")
+        if src.is_dir() and src in out.parents:
+            raise OutputError(f"{output}: the output is inside the input folder {item}; it would be read as input")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO]:
+    """Open a temporary file beside `path`; rename it to `path` when the block ends without an exception."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    encoding = None if "b" in mode else "utf-8"
+    f = open(tmp, mode, encoding=encoding)  # noqa: SIM115 - closed below, before the rename
+    try:
+        yield f
+        f.flush()
+        os.fsync(f.fileno())
+        f.close()
+        os.replace(tmp, path)
+    except BaseException:
+        f.close()
+        tmp.unlink(missing_ok=True)
+        raise
