@@ -32,6 +32,8 @@ from typing import Any, Self
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 _SHARD = 8  # connections per httpx pool (see TeacherClient.__init__)
 
+from wenforge.redact import redact_text, redact_url
+
 
 class TeacherError(Exception):
     """A request that failed for good: `reason` is a code from wenforge.distill.reasons."""
@@ -226,7 +228,7 @@ class TeacherClient:
         self.stats = ClientStats()
 
     def __repr__(self) -> str:
-        return f"TeacherClient(base_url={self._base_url!r}, transport={self.transport!r})"
+        return f"TeacherClient(base_url={redact_url(self._base_url)!r}, transport={self.transport!r})"
 
     async def __aenter__(self) -> Self:
         return self
@@ -306,6 +308,7 @@ class TeacherClient:
                 raise
             except Exception as e:  # noqa: BLE001 - classified below
                 reason, retryable, retry_after, detail = self._classify(e)
+                detail = redact_text(detail, [self._api_key])  # bodies and errors may echo the key or URL
                 if not retryable or attempt >= self.max_retries:
                     self.stats.failed[reason] += 1
                     raise TeacherError(reason, detail, attempt + 1) from None

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from wenforge.redact import redact_url
 from wenforge.yamlconf import YamlConfigError, load_yaml
 
 
@@ -138,6 +139,7 @@ class DistillConfig(BaseModel):
     def public_dict(self) -> dict[str, Any]:
         """The resolved config as plain JSON data (holds no secret: only the env var's name)."""
         d = self.model_dump(mode="json")
+        d["base_url"] = redact_url(d["base_url"])  # a key pasted into the URL stays out of stats and reports
         d["run_dir"] = str(self.resolved_run_dir)
         d["cache_dir"] = str(self.resolved_cache_dir)
         return d
