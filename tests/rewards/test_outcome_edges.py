@@ -135,3 +135,23 @@ def test_works_outside_main_thread():
     t.start()
     t.join()
     assert out == [1.0]
+
+
+def test_pathological_answers_get_a_defined_reward_quickly():
+    """Issue 14: a 4,400-digit answer raised ValueError and 1,200 nested boxes raised RecursionError."""
+    import time
+
+    from wenforge.rewards import outcome_reward
+
+    huge = "9" * 4400
+    cases = [
+        (f"答案是 \\boxed{{{huge}}}", huge, 1.0),
+        (f"答案是 \\boxed{{{huge}}}", "8" + huge[1:], -0.5),
+        ("\\boxed{" * 1200 + "1" + "}" * 1200, "1", -0.5),
+        ("\\boxed{\\boxed{7}}", "7", 1.0),
+        ("没有答案" * 100_000, "3", -1.0),
+    ]
+    for completion, answer, expected in cases:
+        t0 = time.process_time()
+        assert outcome_reward(completion, answer) == expected
+        assert time.process_time() - t0 < 2.0

@@ -28,6 +28,11 @@ CORRECT = 1.0
 WRONG = -0.5
 MISSING = -1.0
 
+# `\boxed{\boxed{x}}` is unwrapped this many levels at most (1,200 nested boxes once blew the stack).
+MAX_BOX_NESTING = 50
+# A final answer longer than this is compared as normalised text only: math-verify and exact fractions take
+# unbounded time (and Python refuses int() of more than 4,300 digits) on pathological answers.
+MAX_PARSED_ANSWER_CHARS = 1000
 ANSWER_FORMATS = ("boxed", "answer_tag", "zh_answer_line", "any")
 
 _THINK_RE = re.compile(r"<(/?)think\s*>", re.IGNORECASE)
@@ -94,6 +99,22 @@ def _match_braces(text: str, open_pos: int) -> int | None:
 
 def last_boxed(text: str) -> str | None:
     """Content of the last top-level ``\\boxed{}``; None if none, unclosed or empty. ``\\boxed{\\boxed{x}}`` gives x."""
+    last = _top_boxed(text)
+    if last is None:
+        return None
+    last = last.strip()
+    for _ in range(MAX_BOX_NESTING):
+        if not last.startswith(("\\boxed", "\\fbox")):
+            break
+        inner = _top_boxed(last)
+        if inner is None or not inner.strip():
+            break
+        last = inner.strip()
+    return last or None
+
+
+def _top_boxed(text: str) -> str | None:
+    """Raw content of the last top-level box; None if there is none or it is unclosed."""
     last: str | None = None
     pos = 0
     while True:
@@ -105,14 +126,7 @@ def last_boxed(text: str) -> str | None:
             return None
         last = text[m.end() : end - 1]
         pos = end
-    if last is None:
-        return None
-    last = last.strip()
-    if last.startswith(("\\boxed", "\\fbox")):
-        inner = last_boxed(last)
-        if inner is not None:
-            return inner
-    return last or None
+    return last
 
 
 def _answer_tag(text: str) -> str | None:
@@ -283,6 +297,8 @@ def _norm_text(s: str) -> str:
 
 def answers_match(pred: str, gold: str) -> bool | None:
     """True/False when ``pred`` is (not) equivalent to ``gold``; None when ``pred`` cannot be parsed."""
+    if max(len(pred), len(gold)) > MAX_PARSED_ANSWER_CHARS:
+        return _norm_text(pred) == _norm_text(gold)
     g = fast_number(gold)
     if g is not None:
         p = fast_number(pred)
