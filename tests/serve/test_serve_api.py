@@ -68,6 +68,15 @@ def test_seed_and_greedy_are_reproducible(server):
         ({"messages": [{"role": "user", "content": "x"}], "max_tokens": 10**6}, None, "max_tokens"),
         ({"messages": [{"role": "user", "content": "x"}], "stream": True}, None, "stream"),
         ({"messages": [{"role": "user", "content": "x"}], "temperature": "hot"}, None, "temperature"),
+        # issue 14: each of these used to close the connection or answer 500
+        (None, b'{"messages": [{"role": "user", "content": "\xff\xfe"}]}', "not UTF-8"),
+        (None, b"[" * 100_000 + b"]" * 100_000, "nested deeper"),
+        (None, b'{"messages": [{"role": "user", "content": "x"}], "max_tokens": 1e999999}', "finite number"),
+        ({"messages": [{"role": "user", "content": "x"}], "n": 2, "temperature": 0}, None, "temperature"),
+        ({"messages": [{"role": "user", "content": "x"}], "seed": 10**30}, None, "seed"),
+        (None, b'{"messages": [{"role": "user", "content": "\\ud800"}]}', "lone surrogate"),
+        ({"messages": [{"role": "user", "content": "x" * 200_000}]}, None, "prompt too long"),
+        ({"messages": [{"role": "user", "content": "x" * 5000}]}, None, "context"),
     ],
 )
 def test_bad_requests_are_400_with_a_message(server, body, raw, msg):
@@ -83,3 +92,39 @@ def test_openai_client_against_it(server):
     assert [m.id for m in client.models.list().data] == ["tiny-llama"]
     with pytest.raises(openai.NotFoundError):
         client.post("/nope", cast_to=object, body={})
+
+
+def test_stalled_body_gets_no_thread_forever_and_others_are_served(server, monkeypatch):
+    """A client that announces a body and never sends it is dropped after the read timeout; meanwhile and
+    afterwards ordinary requests are answered."""
+    import socket
+    import time
+
+    from wenforge.serve import server as srv
+
+    host, port = server.removeprefix("http://").split(":")
+    stalled = []
+    for _ in range(20):
+        s = socket.create_connection((host, int(port)), timeout=5)
+        s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+        stalled.append(s)
+    t0 = time.time()
+    status, out = _post(server, {"messages": [{"role": "user", "content": "你好"}], "max_tokens": 2})
+    assert status == 200 and time.time() - t0 < srv.READ_TIMEOUT_S
+    s = stalled[0]
+    s.settimeout(srv.READ_TIMEOUT_S + 10)
+    assert s.recv(100) == b""  # the server closed it after the read timeout
+    for s in stalled:
+        s.close()
+
+
+def test_busy_server_answers_503_with_back_pressure(tmp_path):
+    from wenforge.serve.server import MAX_WAITING, ChatModel, GenParams, RequestError
+    from wenforge.serve.tiny import build_tiny_model
+
+    model = ChatModel(build_tiny_model(tmp_path / "tiny"), threads=1)
+    for _ in range(MAX_WAITING):
+        assert model.waiting.acquire(blocking=False)
+    with pytest.raises(RequestError) as e:
+        model.complete([{"role": "user", "content": "x"}], GenParams(2, 1.0, 1.0, 1, None, []))
+    assert e.value.status == 503
