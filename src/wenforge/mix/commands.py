@@ -29,6 +29,7 @@ def mix_cmd(
 ) -> None:
     """Build a training mixture with target shares by label, a budget, a seed and a repeat cap."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from wenforge.mix.mixture import MixError, build_mixture, load_config
@@ -53,13 +54,16 @@ def mix_cmd(
                 fit=fit or cfg.get("fit", "shares"), output=output, fmt=fmt or cfg.get("format", "jsonl"),
                 chat=chat or bool(cfg.get("chat", False)),
                 tokenizer=str(tokenizer) if tokenizer else cfg.get("tokenizer"), progress=prog,
+                shuffle_buffer=int(cfg.get("shuffle_buffer", 10000)),
+                share_tolerance=float(cfg.get("share_tolerance", 0.02)),
             )
     except MixError as e:
-        console.print(f"[red]error:[/red] {e}")
+        console.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
     s = res.stats
     for b in s["malformed_examples"][:10]:
-        console.print(f"[yellow]{b['file']}:{b['line']}: {b['reason']} (excluded, see excluded/malformed.jsonl)[/yellow]")
+        console.print(f"{b['file']}:{b['line']}: {b['reason']} (excluded, see excluded/malformed.jsonl)", style="yellow",
+                      markup=False)
     table = Table(title=f"wenforge mix -> {res.output}")
     for c in ("label", "target", "achieved", "units", "available", "docs"):
         table.add_column(c)

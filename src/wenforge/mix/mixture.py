@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import os
 import random
 import re
 import time
@@ -28,6 +29,7 @@ from typing import Any
 import xxhash
 
 from wenforge.jsonl import InputError, read_jsonl
+from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
 
 MALFORMED = "malformed_input"
 NO_TEXT = "text_not_a_string"
@@ -46,6 +48,21 @@ class MixResult:
     output: Path | None = None
     report: Path | None = None
     rows: list[dict] = field(default_factory=list)  # only when no output path is given
+
+
+def _check_granularity(shares: dict[str, float], units: Counter, tolerance: float) -> None:
+    """Refuse a plan whose shares miss their targets by more than `tolerance` (documents too large to cut)."""
+    total = sum(units.values())
+    if not total:
+        return
+    worst = max(shares, key=lambda k: abs(units[k] / total - shares[k]))
+    got = units[worst] / total
+    if abs(got - shares[worst]) > tolerance:
+        raise MixError(
+            f"the shares cannot be met within {tolerance:.0%}: label {worst!r} would be {got:.1%} of the mixture "
+            f"(target {shares[worst]:.1%}) because its documents are large next to the budget; raise the budget, "
+            f"split long documents, set a larger share_tolerance, or use fit='budget'"
+        )
 
 
 # ----------------------------------------------------------------------------------------- reading
@@ -181,7 +198,7 @@ def load_config(path: str | Path) -> dict:
     if not isinstance(data, dict):
         raise MixError(f"{path}: a mixture config is a YAML mapping (shares, budget, unit, seed, max_repeat, by)")
     allowed = {"shares", "budget", "unit", "seed", "max_repeat", "by", "fit", "format", "chat", "tokenizer",
-               "shuffle_buffer"}
+               "shuffle_buffer", "share_tolerance"}
     unknown = set(data) - allowed
     if unknown:
         raise MixError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -206,6 +223,7 @@ def build_mixture(
     shuffle_buffer: int = 10000,
     report: bool = True,
     progress=None,
+    share_tolerance: float = 0.02,
 ) -> MixResult:
     """Build a mixture. `output` is a run folder (data/mixture.{jsonl,parquet}, stats.json, report.html,
     excluded/malformed.jsonl); without it the rows are returned in `MixResult.rows`."""
@@ -217,8 +235,15 @@ def build_mixture(
         raise MixError(f"fit must be 'shares' or 'budget', not {fit!r}")
     if budget is not None and budget <= 0:
         raise MixError(f"budget must be > 0 (got {budget})")
+    if not 0 < share_tolerance < 1:
+        raise MixError(f"share_tolerance must be between 0 and 1 (got {share_tolerance})")
     measure = _Measure(unit, tokenizer)
     files = _files(inputs)
+    if output is not None:
+        try:
+            refuse_overwrite(Path(output), *([inputs] if isinstance(inputs, (str, Path)) else inputs), *files)
+        except OutputError as e:
+            raise MixError(str(e)) from None
     fmt = fmt or "jsonl"
     if fmt not in ("jsonl", "parquet"):
         raise MixError(f"format must be 'jsonl' or 'parquet', not {fmt!r}")
@@ -289,6 +314,7 @@ def build_mixture(
         while h and heap_units[label] - h[0][3] >= remainder[label]:
             heap_units[label] -= heapq.heappop(h)[3]
     extra: dict[tuple[int, int], int] = {}
+    chosen_units: Counter = Counter({k: full_repeats[k] * avail_units[k] for k in shares})
     for label, h in heaps.items():
         # lowest priorities first; stop at the doc that crosses the remainder when it overshoots by more than half
         acc = 0.0
@@ -297,6 +323,9 @@ def build_mixture(
                 break
             extra[(fi, rn)] = 1
             acc += n
+        chosen_units[label] += acc
+    if fit == "shares":
+        _check_granularity(shares, chosen_units, share_tolerance)
 
     # pass 3: write
     rng = random.Random(seed)
@@ -359,7 +388,8 @@ def build_mixture(
     res = MixResult(stats, rows=rows)
     if out_dir:
         res.output = writer.path
-        (out_dir / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=1), encoding="utf-8")
+        with atomic_output(out_dir / "stats.json", "w") as f:
+            f.write(json.dumps(stats, ensure_ascii=False, indent=1))
         if bad_rows:
             ex = out_dir / "excluded"
             ex.mkdir(parents=True, exist_ok=True)
@@ -392,12 +422,16 @@ def _record(row: dict, label: str, by: str, copy: int, chat: bool, path: Path) -
 
 
 class _Writer:
+    """Writes the mixture to a temporary file renamed into place by `close()`: a killed run leaves the previous
+    mixture (and its stats.json) as they were, never an empty file beside a stats.json claiming completion."""
+
     def __init__(self, out_dir: Path, fmt: str):
         (out_dir / "data").mkdir(parents=True, exist_ok=True)
         self.fmt = fmt
         self.path = out_dir / "data" / f"mixture.{fmt}"
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         if fmt == "jsonl":
-            self.f = open(self.path, "wb")  # noqa: SIM115 (closed in close())
+            self.f = open(self.tmp, "wb")  # noqa: SIM115 (closed in close())
         else:
             self.pw = None
 
@@ -416,7 +450,7 @@ class _Writer:
         table = pa.Table.from_pylist(rows)
         if self.pw is None:
             self.schema = table.schema
-            self.pw = pq.ParquetWriter(self.path, self.schema)
+            self.pw = pq.ParquetWriter(self.tmp, self.schema)
         self.pw.write_table(table.cast(self.schema))
 
     def close(self) -> None:
@@ -428,7 +462,8 @@ class _Writer:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            pq.write_table(pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string())}), self.path)
+            pq.write_table(pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string())}), self.tmp)
+        os.replace(self.tmp, self.path)
 
 
 def write_report(stats: dict, path: Path) -> Path:
