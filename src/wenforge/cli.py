@@ -3,9 +3,34 @@
 from __future__ import annotations
 
 import typer
+from typer.core import TyperGroup
+
+
+class _Group(TyperGroup):
+    """Every command's operating-system errors (a read-only output, a folder given as a file, a port out of
+    range, a full disk) end as one clear line and exit code 2, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as e:
+            from rich.console import Console
+            from rich.markup import escape
+
+            where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+            Console(stderr=True).print(f"[red]error:[/red] {escape(where + (e.strerror or str(e)))}")
+            raise typer.Exit(2) from None
+        except OverflowError as e:  # e.g. a port number beyond 65535 reaching the socket layer
+            from rich.console import Console
+            from rich.markup import escape
+
+            Console(stderr=True).print(f"[red]error:[/red] {escape(str(e))}")
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(
     name="wenforge",
+    cls=_Group,
     help="Forge a language model's writing style and reasoning, data first.",
     no_args_is_help=True,
     add_completion=False,

@@ -11,6 +11,7 @@ input emptied it, and a kill left a partial file that looked complete.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,8 @@ def refuse_overwrite(output: str | Path, *inputs: str | Path | None) -> None:
 def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO]:
     """Open a temporary file beside `path`; rename it to `path` when the block ends without an exception."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; the output must be a file path", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     encoding = None if "b" in mode else "utf-8"

@@ -85,3 +85,15 @@ def test_markup_in_messages_is_printed_literally(tmp_path):
     res = CliRunner().invoke(app, ["clean", str(weird), "-o", str(tmp_path / "o.jsonl")])
     assert res.exit_code == 2
     assert "[/x]" in res.output.replace("\n", "")
+
+
+@pytest.mark.parametrize("cmd", [["clean"], ["style"], ["detect", "safety"]])
+def test_os_errors_are_one_clear_line(tmp_path, cmd):
+    inp = _input(tmp_path)
+    folder = tmp_path / "out.jsonl"
+    folder.mkdir()
+    args = [*cmd, str(inp), "-o", str(folder)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert "is a folder" in _said(res) or "Is a directory" in _said(res)
+    assert "Traceback" not in res.output
