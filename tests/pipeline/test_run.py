@@ -132,3 +132,21 @@ def test_cli_errors_are_clear(tmp_path):
     assert r.exit_code == 2 and "input path not found" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["run", "--help"])
     assert r.exit_code == 0 and "--executor" in r.output
+
+
+def test_a_failed_start_does_not_poison_the_run_folder(tmp_path, write_jsonl, news):
+    """Issue 14: a run folder whose earlier attempt finished no task is reused after the config is fixed;
+    one with finished tasks of another config is still refused."""
+    from wenforge.pipeline.config import ConfigError
+
+    write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": f"n{i}", "text": t} for i, t in enumerate(news[:4])])
+    cfg_path = tmp_path / "pipeline.yaml"
+    cfg_path.write_text(BASE.format(max_chars=100000, oversize="truncate", tasks=1))
+    work = tmp_path / "out" / "_work"
+    work.mkdir(parents=True)
+    (work / "run.json").write_text(json.dumps({"fingerprint": "from-a-broken-config", "files": 1}))
+    res = run_pipeline(load_config(cfg_path))
+    assert res.read == 4 and res.conserved
+    cfg_path.write_text(BASE.format(max_chars=50000, oversize="truncate", tasks=1))
+    with pytest.raises(ConfigError, match="different run"):
+        run_pipeline(load_config(cfg_path))

@@ -45,6 +45,11 @@ def _fingerprint(cfg: PipelineConfig, files: list[str]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def _has_progress(layout: RunLayout) -> bool:
+    """Whether any task of the run in this folder finished (datatrove's completion markers)."""
+    return any(True for _ in (layout.work / "logs").glob("*/completions/*"))
+
+
 def _stage_stats(layout: RunLayout, stage: str) -> list[dict]:
     """Per-step stats of a stage summed over every rank's own file (ranks skipped on resume included)."""
     merged: list[dict] = []
@@ -124,15 +129,16 @@ def run_pipeline(
     marker = layout.work / "run.json"
     if marker.exists():
         prev = json.loads(marker.read_text())
-        if prev.get("fingerprint") != fp:
+        if prev.get("fingerprint") != fp and _has_progress(layout):
             raise ConfigError(
                 f"{root} holds a different run (other config or inputs); choose another --output or delete it"
             )
-    layout.work.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps({"fingerprint": fp, "files": len(files), "version": __version__}))
     tasks = cfg.tasks or max(1, min(64, len(files)))
     workers = workers or cfg.workers
     stages = build_stages(cfg, files, layout, tasks)
+    # written once the stages are built: a config error found while building leaves the folder reusable
+    layout.work.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"fingerprint": fp, "files": len(files), "version": __version__}))
     timings = {}
     console_log = layout.work / "datatrove.log"
     if not verbose:
