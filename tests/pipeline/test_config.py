@@ -32,3 +32,21 @@ def test_defaults_are_fineweb2_cmn_hani(tmp_path, write_config):
     assert cfg.input.paths == ["a.jsonl"]
     assert cfg.quality.zh.dup_line_frac == 0.287 and cfg.quality.zh.line_punct_thr == 0.106
     assert cfg.resolve("a.jsonl") == tmp_path / "a.jsonl"
+
+
+def test_numeric_keys_out_of_range_are_refused():
+    """Issue 14: a negative threshold dropped every Chinese document; a zero weight floor zeroed the next weights."""
+    import pytest
+    from pydantic import ValidationError
+
+    from wenforge.eval.feedback import FeedbackConfig
+    from wenforge.pipeline.config import ChineseQualityConfig, EnglishQualityConfig, ExtractConfig
+
+    bad = [(ChineseQualityConfig, {"dup_line_frac": -0.1}), (ChineseQualityConfig, {"max_non_alpha_words_ratio": 2}),
+           (ChineseQualityConfig, {"min_doc_words": -5}), (EnglishQualityConfig, {"max_doc_words": 0}),
+           (ExtractConfig, {"min_chars": -1}), (FeedbackConfig, {"min_weight": 0}), (FeedbackConfig, {"gain": -1}),
+           (FeedbackConfig, {"max_step": 0})]
+    for cls, kw in bad:
+        with pytest.raises(ValidationError, match=next(iter(kw))):
+            cls(**kw)
+    assert ChineseQualityConfig(dup_line_frac=0.3).dup_line_frac == 0.3

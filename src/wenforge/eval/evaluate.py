@@ -46,8 +46,8 @@ class GenerateConfig(BaseModel):
     model: str = Field(..., description="local model path, or the model name at base_url")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint; absent = load `model` locally")
     api_key_env: str = Field("OPENAI_API_KEY", description="environment variable holding the API key")
-    max_new_tokens: int = 256
-    temperature: float = 0.0
+    max_new_tokens: int = Field(256, ge=1)
+    temperature: float = Field(0.0, ge=0, le=2)
 
 
 class EvalConfig(BaseModel):
@@ -62,7 +62,7 @@ class EvalConfig(BaseModel):
     style_profile: str | None = None
     literary: bool = True
     halluqa: bool = True
-    worst_k: int = 8
+    worst_k: int = Field(8, ge=0)
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
 
 

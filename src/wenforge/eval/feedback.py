@@ -28,11 +28,11 @@ GROUPINGS = ("label", "task", "category")
 
 class FeedbackConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    gain: float = Field(1.0, description="how strongly failure rates move weights")
-    max_step: float = Field(0.5, description="largest relative change of one weight per round")
-    min_weight: float = Field(0.02, description="floor for any weight")
-    style_floor: float = Field(0.5, description="style_match below this counts as a style failure")
-    max_distill: int = Field(50, description="failing examples listed for distillation")
+    gain: float = Field(1.0, ge=0, description="how strongly failure rates move weights")
+    max_step: float = Field(0.5, gt=0, le=1, description="largest relative change of one weight per round")
+    min_weight: float = Field(0.02, gt=0, lt=1, description="floor for any weight (above 0: no weight reaches zero)")
+    style_floor: float = Field(0.5, ge=0, le=1, description="style_match below this counts as a style failure")
+    max_distill: int = Field(50, ge=0, description="failing examples listed for distillation")
     weights: dict[str, dict[str, float]] = Field(default_factory=dict,
                                                  description="current weights per grouping (default uniform)")
 

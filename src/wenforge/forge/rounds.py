@@ -13,7 +13,7 @@ import random
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -35,15 +35,15 @@ class ForgeConfig(BaseModel):
     train_file: str | None = Field(None, description="rows with question/answer/category; split dev trains")
     heldout_file: str | None = Field(None, description="held-out rows (default: split test of train_file)")
     category_field: str = "category"
-    weights: dict[str, float] | None = Field(None, description="initial mixture weights (default uniform)")
-    rows_per_round: int = 64
-    heldout_per_category: int = 16
+    weights: dict[str, Annotated[float, Field(ge=0)]] | None = Field(None, description="initial mixture weights (default uniform)")
+    rows_per_round: int = Field(64, ge=1)
+    heldout_per_category: int = Field(16, ge=1)
     model: str | None = None
     tiny: dict | None = None
     warmup_sft: dict | None = Field(None, description="SFT recipe keys for a warm-up before round 0")
     train: dict = Field(default_factory=dict, description="GRPO recipe keys for every round")
     answer_format: str = "boxed"
-    max_new_tokens: int = 48
+    max_new_tokens: int = Field(48, ge=1)
     detectors: list[str] = Field(
         default_factory=list, description="wenforge eval detectors run on each round's held-out outputs"
     )

@@ -41,7 +41,7 @@ class ExtractConfig(_Strict):
     enabled: bool = True
     favor_precision: bool = False
     include_tables: bool = False
-    min_chars: int = 1
+    min_chars: int = Field(1, ge=0)
 
 
 class NormalizeConfig(_Strict):
@@ -61,19 +61,19 @@ class LangIdConfig(_Strict):
 class ChineseQualityConfig(_Strict):
     """FineWeb-2 `cmn_Hani` thresholds (huggingface/fineweb-2 configs/cmn_Hani.yml)."""
 
-    dup_line_frac: float = 0.287
+    dup_line_frac: float = Field(0.287, ge=0, le=1)
     top_n_grams: list[tuple[int, float]] = Field(default_factory=lambda: [(2, 0.256), (3, 0.201), (4, 0.171)])
     dup_n_grams: list[tuple[int, float]] = Field(
         default_factory=lambda: [(5, 0.198), (6, 0.182), (7, 0.167), (8, 0.154), (9, 0.14), (10, 0.127)]
     )
-    line_punct_thr: float = 0.106
-    new_line_ratio: float = 0.178
-    char_duplicates_ratio: float = 0.1
-    max_avg_word_length: float = 5
-    min_avg_word_length: float = 1
-    max_non_alpha_words_ratio: float = 0.735
-    min_doc_words: int = 50
-    min_stop_words: int = 2
+    line_punct_thr: float = Field(0.106, ge=0, le=1)
+    new_line_ratio: float = Field(0.178, ge=0, le=1)
+    char_duplicates_ratio: float = Field(0.1, ge=0, le=1)
+    max_avg_word_length: float = Field(5, gt=0)
+    min_avg_word_length: float = Field(1, ge=0)
+    max_non_alpha_words_ratio: float = Field(0.735, ge=0, le=1)
+    min_doc_words: int = Field(50, ge=0)
+    min_stop_words: int = Field(2, ge=0)
     stopwords: list[str] = Field(
         default_factory=lambda: list("的年在月是和日了於·為有被人中为他與後也而由")
     )
@@ -82,9 +82,9 @@ class ChineseQualityConfig(_Strict):
 class EnglishQualityConfig(_Strict):
     """Gopher quality and repetition rules with datatrove's defaults."""
 
-    min_doc_words: int = 50
-    max_doc_words: int = 100_000
-    min_stop_words: int = 2
+    min_doc_words: int = Field(50, ge=0)
+    max_doc_words: int = Field(100_000, gt=0)
+    min_stop_words: int = Field(2, ge=0)
 
 
 class RescueConfig(_Strict):
