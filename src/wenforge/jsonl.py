@@ -34,6 +34,14 @@ class Line:
     raw: bytes = b""  # the line as read, kept only when `row` is None (for explain output)
 
 
+def _looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark, or text whose every other byte is NUL (BOM-less UTF-16 of ASCII/JSON)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 16 and (odd.count(0) > 0.9 * len(odd) or even.count(0) > 0.9 * len(even))
+
+
 def check_text_file(path: Path, *, allow_empty: bool = False) -> None:
     """Raise `InputError` unless `path` looks like UTF-8 text (checks its first 8 KiB)."""
     path = Path(path)
@@ -48,6 +56,9 @@ def check_text_file(path: Path, *, allow_empty: bool = False) -> None:
             return
         raise InputError(f"{path}: empty file (expected one JSON object per line)")
     if b"\x00" in head:
+        if _looks_utf16(head):
+            raise InputError(f"{path}: UTF-16 text; wenforge reads UTF-8 JSONL "
+                             f"(convert it: iconv -f UTF-16 -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix})")
         raise InputError(f"{path}: looks binary (NUL bytes); expected UTF-8 JSONL")
     try:
         head.decode("utf-8")

@@ -97,3 +97,17 @@ def test_os_errors_are_one_clear_line(tmp_path, cmd):
     assert res.exit_code == 2, res.output
     assert "is a folder" in _said(res) or "Is a directory" in _said(res)
     assert "Traceback" not in res.output
+
+
+def test_utf16_input_is_named_as_such(tmp_path):
+    from wenforge.jsonl import InputError, check_text_file
+
+    for enc in ("utf-16", "utf-16-le"):
+        p = tmp_path / f"{enc}.jsonl"
+        p.write_text('{"id": 1, "text": "你好，世界"}\n', encoding=enc)
+        with pytest.raises(InputError, match="UTF-16 text"):
+            check_text_file(p)
+    b = tmp_path / "bin.jsonl"
+    b.write_bytes(b"\x00\x01\x02PK\x03\x04" * 4)
+    with pytest.raises(InputError, match="binary"):
+        check_text_file(b)
