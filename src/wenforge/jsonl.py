@@ -19,6 +19,8 @@ from pathlib import Path
 import orjson
 
 _BOM = b"\xef\xbb\xbf"
+# In BOM-less UTF-16 of JSONL, ASCII (braces, quotes, keys) puts a NUL on every other byte: at least this share.
+UTF16_NUL_SHARE = 0.2
 
 
 class InputError(ValueError):
@@ -35,11 +37,22 @@ class Line:
 
 
 def _looks_utf16(head: bytes) -> bool:
-    """A UTF-16 byte-order mark, or text whose every other byte is NUL (BOM-less UTF-16 of ASCII/JSON)."""
+    """A UTF-16 byte-order mark, or BOM-less UTF-16: NULs (the high bytes of ASCII) on one byte parity only,
+    and the bytes decode as UTF-16 text."""
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return True
-    even, odd = head[0::2], head[1::2]
-    return len(head) >= 16 and (odd.count(0) > 0.9 * len(odd) or even.count(0) > 0.9 * len(even))
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 16:
+        return False
+    even, odd = head[0::2].count(0) / (len(head) / 2), head[1::2].count(0) / (len(head) / 2)
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= UTF16_NUL_SHARE and others == 0:
+            try:
+                head.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
 
 
 def check_text_file(path: Path, *, allow_empty: bool = False) -> None:
