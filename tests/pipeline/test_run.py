@@ -150,3 +150,32 @@ def test_a_failed_start_does_not_poison_the_run_folder(tmp_path, write_jsonl, ne
     cfg_path.write_text(BASE.format(max_chars=50000, oversize="truncate", tasks=1))
     with pytest.raises(ConfigError, match="different run"):
         run_pipeline(load_config(cfg_path))
+
+
+def test_killing_the_run_leaves_no_worker_behind(tmp_path, write_jsonl, news):
+    """Issue 14: SIGKILL of `wenforge run` used to leave datatrove's pool workers and manager running."""
+    rows = [{"id": f"d{i}-{j}", "text": news[j % len(news)] + f"\n第{i}批第{j}篇。"} for i in range(6) for j in range(60)]
+    for i in range(6):
+        write_jsonl(tmp_path / "in" / f"{i}.jsonl", rows[i * 60 : (i + 1) * 60])
+    cfg = tmp_path / "pipeline.yaml"
+    cfg.write_text(BASE.format(max_chars=100000, oversize="truncate", tasks=6).replace("workers: 1", "workers: 2"))
+    proc = subprocess.Popen([sys.executable, "-m", "wenforge.cli", "run", str(cfg)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def group_alive() -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True).stdout
+        return [int(x) for x in out.split()]
+
+    deadline = time.time() + 120
+    while time.time() < deadline and len(group_alive()) < 3:  # the run plus its workers
+        time.sleep(0.05)
+    assert len(group_alive()) >= 3, "the run never started its workers"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 30
+    while time.time() < deadline and group_alive():
+        time.sleep(0.2)
+    left = group_alive()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"workers still running after the run was killed: {left}"

@@ -3,7 +3,10 @@ dedup stages, then the final filter-and-write stage. Local, Ray or Slurm: the sa
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,6 +184,26 @@ def build_stages(cfg: PipelineConfig, files: list[str], layout: RunLayout, tasks
     return stages
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """In a forked child: ask Linux to send SIGTERM when the parent dies (SIGKILL of `wenforge run` included)."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@functools.cache
+def _children_die_with_this_process() -> None:
+    """Every process forked from here on (datatrove's pool workers and its manager) ends when this one is killed,
+    so a killed run leaves nothing running; a resumed run redoes the unfinished tasks. Linux only (prctl)."""
+    if sys.platform.startswith("linux"):
+        os.register_at_fork(after_in_child=_die_with_parent)
+
+
 def make_executor(stage: Stage, layout: RunLayout, kind: str, workers: int):
     """A datatrove executor for one stage (local processes or a Ray cluster)."""
     workers = max(1, min(workers, stage.tasks))
@@ -202,6 +225,7 @@ def make_executor(stage: Stage, layout: RunLayout, kind: str, workers: int):
         )
     from datatrove.executor import LocalPipelineExecutor
 
+    _children_die_with_this_process()
     return LocalPipelineExecutor(
         pipeline=stage.pipeline,
         tasks=stage.tasks,
