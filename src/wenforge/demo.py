@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from wenforge.report import Page
 
@@ -69,7 +70,7 @@ def _act(
     missing = [m for m in needs or [] if not _available(m)]
     if missing:
         act.note = f"not installed: {', '.join(missing)} (pip install -e '.[train,distill]')"
-        console.print(f"[yellow]{name}[/yellow]: skipped ({act.note})")
+        console.print(f"[yellow]{name}[/yellow]: skipped ({escape(act.note)})")
         return act
     console.print(f"[bold]{name}[/bold] …")
     t0 = time.time()
@@ -84,7 +85,7 @@ def _act(
     except Exception as e:  # one failing act must not hide the others' results
         act.status = "failed"
         act.note = f"{type(e).__name__}: {e}"
-        console.print(f"[red]{name} failed[/red]: {act.note}")
+        console.print(f"[red]{name} failed[/red]: {escape(act.note)}")
         console.print(traceback.format_exc(), markup=False, highlight=False)
     act.seconds = round(time.time() - t0, 1)
     return act
@@ -98,7 +99,7 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
     out = output.resolve()
     out.mkdir(parents=True, exist_ok=True)
     ex = examples_dir()
-    console.print(f"[bold]wenforge demo[/bold]: {ex / 'corpus'} → {out}")
+    console.print(f"[bold]wenforge demo[/bold]: {escape(str(ex / 'corpus'))} → {escape(str(out))}")
     acts: list[Act] = []
 
     def pipeline():

@@ -111,3 +111,20 @@ def test_utf16_input_is_named_as_such(tmp_path):
     b.write_bytes(b"\x00\x01\x02PK\x03\x04" * 4)
     with pytest.raises(InputError, match="binary"):
         check_text_file(b)
+
+
+@pytest.mark.parametrize("cmd", [
+    ["mix", "{inp}", "--share", "[/x]=1", "-o", "{tmp}/m"],
+    ["distill", "{cfg}"],
+    ["rewards", "score", "{tmp}/[/x].jsonl", "-o", "{tmp}/r"],
+    ["train", "sft", "{cfg}"],
+])
+def test_bracketed_user_text_is_not_read_as_markup(tmp_path, cmd):
+    """Issue 14: a config value "[/x]" raised rich.errors.MarkupError; other bracketed text vanished."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text('"[/x]": 1\n', encoding="utf-8")
+    args = [a.format(inp=_input(tmp_path), tmp=tmp_path, cfg=cfg) for a in cmd]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code != 0
+    assert "MarkupError" not in repr(res.exception)
+    assert "[/x]" in res.output.replace("\n", "")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape
 
 _SCALAR = {str: str, int: int, float: float, bool: bool, Path: Path}
 
@@ -83,7 +84,7 @@ def _run(kwargs: dict[str, Any]) -> None:
     try:
         cfg = load_config(config_path, overrides)
     except ConfigError as e:
-        console.print(f"[red]config error[/red]\n{e}", markup=True, highlight=False)
+        console.print(f"[red]config error[/red]\n{escape(str(e))}", markup=True, highlight=False)
         raise typer.Exit(2) from None
     if config_path is None and ("input" not in overrides or "output" not in overrides):
         console.print("[red]give a CONFIG.yaml or at least --input and --output[/red]")
@@ -92,7 +93,7 @@ def _run(kwargs: dict[str, Any]) -> None:
     try:
         from wenforge.distill.run import Distiller
     except ImportError as e:  # pragma: no cover
-        console.print(f"[red]{e}[/red]")
+        console.print(f"[red]{escape(str(e))}[/red]")
         raise typer.Exit(2) from None
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -112,13 +113,13 @@ def _run(kwargs: dict[str, Any]) -> None:
                             bad=t.fields["bad"] + int(not info["ok"]))
 
     def warn(msg: str) -> None:
-        console.print(f"[yellow]warning:[/yellow] {msg}", highlight=False, markup=True)
+        console.print(f"[yellow]warning:[/yellow] {escape(msg)}", highlight=False, markup=True)
 
     try:
         with progress:
             summary = Distiller(cfg, progress=on_progress, warn=warn).run()
     except (ConfigError, TemplateError) as e:
-        console.print(f"[red]error:[/red] {e}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(2) from None
     print_summary(summary.stats, summary.output, summary.run_dir)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +41,7 @@ def register(app: typer.Typer) -> None:
                 cfg = load_forge_config(config, {"output_dir": str(output.resolve())} if output else None)
             state = run_forge(cfg, log=console.print)
         except ForgeError as e:
-            console.print(f"[red]{e}[/red]")
+            console.print(f"[red]{escape(str(e))}[/red]")
             raise typer.Exit(2) from None
         for r in state["rounds"]:
             o = r["eval"]["overall"]
@@ -48,4 +49,4 @@ def register(app: typer.Typer) -> None:
                 f"round {r['round']}: accuracy {o['accuracy']:.3f}  mean outcome {o['mean_outcome']:.3f}  "
                 f"format {o['format_rate']:.3f}  weights -> {r['next_weights']}"
             )
-        console.print(f"report: {Path(cfg.output_dir) / 'report.html'}")
+        console.print(f"report: {Path(cfg.output_dir) / 'report.html'}", markup=False)

@@ -43,7 +43,7 @@ def mix_cmd(
         def prog(stage, path, rn):
             done["n"] += 1
             if done["n"] % 20000 == 0:
-                console.print(f"[dim]{stage}: {path.name}:{rn}[/dim]")
+                console.print(f"{stage}: {path.name}:{rn}", style="dim", markup=False)
 
         with console.status("mixing (count, select, write)"):
             res = build_mixture(

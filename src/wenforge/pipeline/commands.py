@@ -28,7 +28,7 @@ def _summary(result, console) -> None:
         f"read [bold]{result.read}[/bold] = kept [bold]{result.kept}[/bold] + excluded [bold]{result.excluded}[/bold]"
         f" ({ok}) in {result.seconds:.1f} s"
     )
-    console.print(f"data: {result.out_dir / 'data'}  stats: {result.out_dir / 'stats.json'}  report: {result.out_dir / 'report.html'}")
+    console.print(f"data: {result.out_dir / 'data'}  stats: {result.out_dir / 'stats.json'}  report: {result.out_dir / 'report.html'}", markup=False)
 
 
 def run_with_progress(cfg, *, executor: str, workers: int | None, out_dir: Path | None, verbose: bool):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 
 def register(app: typer.Typer) -> None:
@@ -53,15 +54,15 @@ def register(app: typer.Typer) -> None:
 
         console = Console()
         if not input.is_file():
-            console.print(f"[red]no such file: {input}[/red]")
+            console.print(f"[red]no such file: {escape(str(input))}[/red]")
             raise typer.Exit(2)
         if fmt not in ANSWER_FORMATS:
-            console.print(f"[red]--fmt {fmt!r}: expected one of {', '.join(ANSWER_FORMATS)}[/red]")
+            console.print(f"[red]--fmt {escape(repr(fmt))}: expected one of {', '.join(ANSWER_FORMATS)}[/red]")
             raise typer.Exit(2)
         try:
             w = parse_weights(weights)
         except (KeyError, ValueError) as e:
-            console.print(f"[red]--weights: {e}[/red]")
+            console.print(f"[red]--weights: {escape(str(e))}[/red]")
             raise typer.Exit(2) from None
         out = output or input.with_suffix(".rewards")
         res = score_jsonl(
@@ -73,4 +74,4 @@ def register(app: typer.Typer) -> None:
             f"{dict(res.excluded) or ''} in {res.seconds:.2f} s"
         )
         console.print(f"means: {means}  verdicts: {dict(res.verdicts)}")
-        console.print(f"run folder: {out}")
+        console.print(f"run folder: {out}", markup=False)

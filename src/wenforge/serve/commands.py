@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 
 def serve(
@@ -27,22 +28,22 @@ def serve(
     try:
         from wenforge.serve.server import ChatModel, make_server
     except ImportError as e:
-        console.print(f"[red]wenforge serve needs torch and transformers[/red] (pip install 'wenforge[train]'): {e}")
+        console.print(f"[red]wenforge serve needs torch and transformers[/red] (pip install 'wenforge\\[train]'): {escape(str(e))}")
         raise typer.Exit(2) from None
     if not Path(model_dir).exists() and "/" not in model_dir:
-        console.print(f"[red]model folder not found:[/red] {model_dir}")
+        console.print(f"[red]model folder not found:[/red] {escape(model_dir)}")
         raise typer.Exit(2)
     try:
         model = ChatModel(model_dir, device=device, threads=threads or None, reasoning_parser=reasoning_parser,
                           name=name)
     except (OSError, ValueError) as e:
-        console.print(f"[red]cannot load model from {model_dir}:[/red] {e}")
+        console.print(f"[red]cannot load model from {escape(model_dir)}:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
     try:
         server = make_server(model, host, port, default_max_tokens=max_tokens, max_tokens_cap=max_tokens_cap,
                              quiet=not verbose)
     except OSError as e:
-        console.print(f"[red]cannot listen on {host}:{port}:[/red] {e}")
+        console.print(f"[red]cannot listen on {escape(host)}:{port}:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
     console.print(f"serving [bold]{model.name}[/bold] at http://{host}:{server.server_address[1]}/v1 (Ctrl-C stops)")
     try:

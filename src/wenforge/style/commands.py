@@ -99,10 +99,9 @@ def label_cmd(
     import orjson
     from rich.table import Table
 
-    from wenforge.style.score import score_style
-
     from wenforge.jsonl import count_lines
     from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
+    from wenforge.style.score import score_style
 
     console = _console()
     rows = checked_rows(input, console)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 _SET_HELP = "override a recipe key, e.g. --set max_steps=5 (value parsed as YAML); repeatable"
 
@@ -46,7 +47,7 @@ def _train(kind: str, config: Path, overrides: list[str] | None) -> None:
         cfg = load_recipe(config, kind, parse_overrides(overrides))
         res = (run_sft if kind == "sft" else run_grpo)(cfg)
     except RecipeError as e:
-        console.print(f"[red]{e}[/red]")
+        console.print(f"[red]{escape(str(e))}[/red]")
         raise typer.Exit(2) from None
     keys = ("loss", "reward", "rewards/outcome/mean", "rewards/format/mean", "completions/mean_length")
     fmt = lambda r: "  ".join(f"{k}={r[k]:.3g}" for k in keys if k in r)
@@ -55,7 +56,7 @@ def _train(kind: str, config: Path, overrides: list[str] | None) -> None:
         + (f" (resumed from {res.resumed_from})" if res.resumed_from else "")
     )
     console.print(f"first: {fmt(res.first)}\nlast:  {fmt(res.last)}")
-    console.print(f"model: {res.final_dir}  report: {res.run_dir / 'report.html'}")
+    console.print(f"model: {res.final_dir}  report: {res.run_dir / 'report.html'}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
         from wenforge.train.tiny import TinySpec, build_tiny_model
 
         if not corpus.is_file():
-            console.print(f"[red]no such corpus file: {corpus}[/red]")
+            console.print(f"[red]no such corpus file: {escape(str(corpus))}[/red]")
             raise typer.Exit(2)
         texts = []
         for line in corpus.read_text(encoding="utf-8").splitlines():
@@ -113,4 +114,4 @@ def register(app: typer.Typer) -> None:
                 texts.append(line)
         spec = TinySpec(arch=arch, hidden_size=hidden_size, num_layers=layers, vocab_size=vocab_size)
         path = build_tiny_model(out, texts, spec)
-        console.print(f"tiny {arch} model and tokenizer written to {path}")
+        console.print(f"tiny {arch} model and tokenizer written to {path}", markup=False)
