@@ -128,6 +128,23 @@ def generate(g: GenerateConfig, rows: list[dict]) -> list[str]:
 # ---- scoring ---------------------------------------------------------------------------------------------
 
 
+# Fields a row may carry and the JSON types each may have; a wrong type excludes that row with a reason
+# (it used to abort the whole run and lose every row after it).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "prompt": (str,), "question": (str,), "answer": (str, int, float), "category": (str, int), "task": (str, int),
+    "label": (str, int), "source": (str,), "reference": (str,), "subject": (str,), "reward": (int, float),
+}
+
+
+def _field_problem(row: dict) -> str | None:
+    """Why a row cannot be scored (a field of the wrong type), or None."""
+    for f, types in _FIELD_TYPES.items():
+        v = row.get(f)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, types)):
+            return f"field {f!r} must be {' or '.join(t.__name__ for t in types)}, got {type(v).__name__}"
+    return None
+
+
 def _completion(row: dict) -> str | None:
     for f in COMPLETION_FIELDS:
         if isinstance(row.get(f), str):
@@ -230,6 +247,10 @@ def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None
         if cfg.outputs and _completion(line.row) is None:
             excluded.append({"line": line.lineno, "id": line.row.get("id"),
                              "reason": f"{src}:{line.lineno}: no completion field ({'/'.join(COMPLETION_FIELDS)})"})
+            continue
+        problem = _field_problem(line.row)
+        if problem:
+            excluded.append({"line": line.lineno, "id": line.row.get("id"), "reason": f"{src}:{line.lineno}: {problem}"})
             continue
         rows.append(line.row)
     if cfg.generate and not cfg.outputs:

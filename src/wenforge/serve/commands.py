@@ -11,7 +11,7 @@ from rich.markup import escape
 
 def serve(
     model_dir: str = typer.Argument(..., help="a local model folder (or a hub name, if it is cached)"),
-    port: int = typer.Option(8000, "--port", "-p", help="TCP port"),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="TCP port (0: any free port)"),
     host: str = typer.Option("127.0.0.1", "--host", help="bind address (127.0.0.1: this machine only)"),
     device: str = typer.Option("cpu", "--device", help="torch device: cpu, cuda, cuda:1, mps"),
     threads: int = typer.Option(0, "--threads", help="torch CPU threads (0: torch's default)"),

@@ -1,0 +1,46 @@
+"""One wrong-typed row is excluded with a reason; the rows after it are still scored (issue 14)."""
+
+import json
+
+from typer.testing import CliRunner
+
+from wenforge.cli import app
+from wenforge.eval.evaluate import load_config, run_eval
+
+
+def _rows(path):
+    rows = [
+        {"id": "a", "prompt": 5, "completion": "答案是 \\boxed{2}", "answer": "2"},
+        {"id": "b", "prompt": "一加一等于几？", "completion": "\\boxed{2}", "answer": 2},
+        {"id": "c", "prompt": "概括", "completion": "今天下雨。", "source": "今天下雨。", "reference": 123},
+        {"id": "d", "prompt": "二加二等于几？", "completion": "\\boxed{4}", "answer": "4"},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_eval_excludes_wrong_typed_rows_and_scores_the_rest(tmp_path):
+    out = _rows(tmp_path / "out.jsonl")
+    cfg = tmp_path / "eval.yaml"
+    cfg.write_text(f"outputs: {out}\noutput_dir: {tmp_path / 'ev'}\ndetectors: [safety, hallucination]\n", encoding="utf-8")
+    res = run_eval(load_config(cfg))
+    reasons = {e["id"]: e["reason"] for e in res["excluded"]}
+    assert set(reasons) == {"a", "c"}
+    assert "'prompt' must be str" in reasons["a"] and "'reference' must be str" in reasons["c"]
+    assert res["eval"]["overall"]["n"] == 2 and res["eval"]["overall"]["accuracy"] == 1.0
+
+
+def test_detect_writes_an_error_line_for_a_wrong_typed_field(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "text": "今天下雨。", "source": "今天下雨。"},
+            {"id": "c", "text": "今天下雨。", "source": "今天下雨。", "reference": 123},
+            {"id": "d", "text": "今天晴。", "source": "今天下雨。"}]
+    inp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "det.jsonl"
+    res = CliRunner().invoke(app, ["detect", "hallucination", str(inp), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r.get("id") for r in lines] == ["a", "c", "d"]
+    by_id = {r["id"]: r for r in lines}
+    assert "must be a string" in by_id["c"]["error"]
+    assert "error" not in by_id["a"] and "error" not in by_id["d"]
