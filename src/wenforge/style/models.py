@@ -8,7 +8,8 @@
 - `LinearClassifier` (L1, L2): multinomial logistic regression over TF-IDF character 1-2-grams plus the
   z-scored style vector.
 
-`train_models()` rebuilds both from the `dev` rows of `shared/data` (`wenforge style train`).
+`train_models()` rebuilds both from the `dev` rows of a data folder laid out like `shared/data`
+(`wenforge style train --data DIR`); scoring never reads that folder.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,13 @@ SHORT_TEXT_CHARS = 50
 STYLE_WEIGHT = 0.3  # scale of the z-scored style vector next to the L2-normalised n-gram block
 
 
+def shrunk_sigmoid(z: float, n_chars: int | None = None) -> float:
+    """sigmoid(z), with z shrunk toward 0 for texts shorter than SHORT_TEXT_CHARS (little evidence)."""
+    if n_chars is not None and n_chars < SHORT_TEXT_CHARS:
+        z *= max(n_chars, 0) / SHORT_TEXT_CHARS
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
 def char_ngrams_12(text: str) -> list[str]:
     """Character unigrams and bigrams over the text with whitespace removed (the classifiers' analyzer)."""
     t = "".join(text.split())
@@ -77,13 +85,14 @@ class LiteraryModel:
     def logit(self, features: dict[str, float]) -> float:
         return float(self._z(features) @ self.weights + self.bias)
 
+    def log_odds(self, features: dict[str, float]) -> float:
+        """Calibrated log-odds that the text is literary (before the short-text shrink)."""
+        return self.platt_a * self.logit(features) + self.platt_b
+
     def score(self, features: dict[str, float], n_chars: int | None = None) -> float:
         """Calibrated probability that the text is literary, in [0, 1]. Texts shorter than
         SHORT_TEXT_CHARS carry little evidence: their calibrated log-odds shrink toward 0 (score 0.5)."""
-        z = self.platt_a * self.logit(features) + self.platt_b
-        if n_chars is not None and n_chars < SHORT_TEXT_CHARS:
-            z *= max(n_chars, 0) / SHORT_TEXT_CHARS
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return shrunk_sigmoid(self.log_odds(features), n_chars)
 
     def explain(self, features: dict[str, float], top: int = 8) -> list[tuple[str, float]]:
         """The features that moved this text's logit most (contribution relative to the training mean)."""
@@ -114,12 +123,18 @@ class LinearClassifier:
         z = (raw_vector(features) - self.feat_mean) / np.where(self.feat_std > 1e-9, self.feat_std, 1.0)
         return idx, val, np.clip(z, -8, 8) * STYLE_WEIGHT
 
+    @cached_property
+    def _coef_rows(self) -> np.ndarray:
+        """The weights as features x classes, C-contiguous: gathering a text's n-gram rows is then cheap."""
+        return np.ascontiguousarray(self.coef.T)
+
     def proba(self, text: str | Counter, features: dict[str, float]) -> dict[str, float]:
         """Class probabilities; `text` may be given as its `Counter(char_ngrams_12(text))`."""
         ngrams = text if isinstance(text, Counter) else Counter(char_ngrams_12(text))
         idx, val, z = self._x(ngrams, features)
         V = len(self.vocab)
-        logits = self.coef[:, idx] @ val + self.coef[:, V:] @ z + self.intercept
+        w = self._coef_rows
+        logits = val @ w[idx] + z @ w[V:] + self.intercept
         logits = logits - logits.max()
         p = np.exp(logits)
         p /= p.sum()
@@ -244,19 +259,49 @@ def train_classifier(texts: list[str], feats: list[dict], labels: list[str], C: 
     return LinearClassifier(list(lr.classes_), vocab, vec.idf_, mean, std, lr.coef_, lr.intercept_)
 
 
-def training_examples(seed: int = 0, cap_per_l2: int = 900):
-    """Dev-row examples for training: windows of 100-800 characters plus whole short items."""
-    from wenforge.style.corpus import load_items, windows
+WINDOW_SIZES = (60, 150, 300, 500, 800, 1200)  # short posts to long articles, as real pages come
+CAP_PER_L2 = 900  # examples per L2 label (keeps classes balanced and training under a few minutes)
+MAX_PER_GROUP = 10  # windows per source row for labels with few rows
+SURFACE_SHARE = {"ascii": 0.12, "traditional": 0.06}  # share of examples shown with that web surface
+
+
+def _per_group(items, cap: int) -> dict[str, int]:
+    """Windows to take per source row and size, by L2: labels with few rows give more windows each."""
+    rows: dict[str, set] = {}
+    for x in items:
+        rows.setdefault(x.l2, set()).add(x.group)
+    return {l2: max(2, min(MAX_PER_GROUP, math.ceil(cap / (len(g) * len(WINDOW_SIZES))))) for l2, g in rows.items()}
+
+
+def _cap_label(xs: list, cap: int, rng: random.Random) -> list:
+    """At most `cap` examples of one label; model-written ones at most LLM_SHARE_MAX of them where people
+    wrote the rest, so that the label does not come to mean "machine-written"."""
+    from wenforge.style.corpus import LLM_SHARE_MAX
+
+    human = [x for x in xs if not x.machine]
+    machine = [x for x in xs if x.machine]
+    rng.shuffle(human)
+    rng.shuffle(machine)
+    if not human:
+        return machine[:cap]
+    n_machine = min(len(machine), int(cap * LLM_SHARE_MAX), int(len(human) * LLM_SHARE_MAX / (1 - LLM_SHARE_MAX)) + 1)
+    return human[: cap - n_machine] + machine[:n_machine]
+
+
+def training_examples(seed: int = 0, cap_per_l2: int = CAP_PER_L2, data_dir: str | Path | None = None):
+    """Dev-row examples for training: windows of 60-1200 characters plus whole short items, capped per L2,
+    with a share shown in ASCII punctuation or traditional characters."""
+    from wenforge.style.corpus import Item, load_items, surface_variant, windows
 
     rng = random.Random(seed)
-    items = load_items("dev")
+    items = load_items("dev", data_dir=data_dir)
     heads = [x for x in items if x.source == "thucnews"]
     rest = [x for x in items if x.source != "thucnews"]
+    per = _per_group(rest, cap_per_l2)
     ex = []
-    minor = {"modern_fiction", "prose_poetry"}  # few source rows: take more windows from each
-    for size in (100, 300, 500, 800):
-        ex += windows([x for x in rest if x.l2 not in minor], size, per_group=2, seed=seed + size)
-        ex += windows([x for x in rest if x.l2 in minor], size, per_group=8, seed=seed + size)
+    for size in WINDOW_SIZES:
+        for k in sorted(set(per.values())):
+            ex += windows([x for x in rest if per[x.l2] == k], size, per_group=k, seed=seed + size)
     ex += [x for x in rest if len(x.text) < 300]
     ex += rng.sample(heads, min(600, len(heads)))
     by: dict[str, list] = {}
@@ -264,29 +309,37 @@ def training_examples(seed: int = 0, cap_per_l2: int = 900):
         by.setdefault(x.l2, []).append(x)
     out = []
     for _l2, xs in sorted(by.items()):
-        rng.shuffle(xs)
-        out += xs[:cap_per_l2]
+        out += _cap_label(xs, cap_per_l2, rng)
+    for i, x in enumerate(out):
+        r = rng.random()
+        kind = "ascii" if r < SURFACE_SHARE["ascii"] else "traditional" if r < sum(SURFACE_SHARE.values()) else ""
+        if kind:
+            out[i] = Item(surface_variant(x.text, kind, rng), x.l1, x.l2, x.source, x.split, x.group)
     return out
 
 
-def train_models(out_dir: str | Path | None = None, *, seed: int = 0, progress=None) -> dict:
-    """Rebuild the literary model and the L1/L2 classifiers from `dev` rows; write them to `out_dir`."""
+def train_models(
+    out_dir: str | Path | None = None, *, data_dir: str | Path | None = None, seed: int = 0, progress=None
+) -> dict:
+    """Rebuild the literary model and the L1/L2 classifiers from the `dev` rows of `data_dir` (default:
+    `shared_data_dir()`); write them to `out_dir` (default: the package's assets)."""
     from wenforge.style.vector import compute
 
     out = Path(out_dir) if out_dir else ASSETS
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    ex = training_examples(seed)
-    feats = []
+    ex = training_examples(seed, data_dir=data_dir)
+    feats, texts = [], []
     for i, x in enumerate(ex):
-        feats.append(compute(x.text)[0])
+        f, _devices, doc = compute(x.text)
+        feats.append(f)
+        texts.append(doc.text)  # the canonical surface, as score_style reads it
         if progress:
             progress(i + 1, len(ex))
     t_feat = time.time() - t0
     lit_idx = [i for i, x in enumerate(ex) if x.source != "thucnews"]
     lit = train_literary([feats[i] for i in lit_idx], np.array([ex[i].literary for i in lit_idx]),
                          [ex[i].group for i in lit_idx], seed)
-    texts = [x.text for x in ex]
     l1 = train_classifier(texts, feats, [x.l1 for x in ex])
     l2 = train_classifier(texts, feats, [x.l2 for x in ex])
     _save_literary(lit, out / "literary")
