@@ -179,9 +179,10 @@ def _label_report(path, input, n, scores, l1c, l2c, l3c, bad, examples) -> None:
 
 def train_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="asset folder (default: the package's assets)")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="the shared data folder (licensed sources; dev rows train)")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
 ) -> None:
-    """Rebuild the literary model and L1/L2 classifiers from the `dev` rows of shared/data."""
+    """Rebuild the literary model and L1/L2 classifiers from the `dev` rows of the shared data folder."""
     from rich.table import Table
 
     from wenforge.style.models import train_models
@@ -190,7 +191,7 @@ def train_cmd(
     try:
         with _progress(console, "style features") as progress:
             task = progress.add_task("train", total=None)
-            stats = train_models(out, seed=seed, progress=lambda i, total: progress.update(task, completed=i, total=total))
+            stats = train_models(out, data_dir=data, seed=seed, progress=lambda i, total: progress.update(task, completed=i, total=total))
     except FileNotFoundError as e:
         _fail(console, f"training data not found: {e}")
     table = Table(title="wenforge style train", show_header=False)
