@@ -28,6 +28,7 @@ def test_eval_excludes_wrong_typed_rows_and_scores_the_rest(tmp_path):
     assert set(reasons) == {"a", "c"}
     assert "'prompt' must be str" in reasons["a"] and "'reference' must be str" in reasons["c"]
     assert res["eval"]["overall"]["n"] == 2 and res["eval"]["overall"]["accuracy"] == 1.0
+    assert {"literary_score", "ornateness", "overwrought", "quality"} <= set(res["eval"]["overall"])
 
 
 def test_detect_writes_an_error_line_for_a_wrong_typed_field(tmp_path):

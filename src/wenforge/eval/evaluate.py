@@ -8,7 +8,8 @@ Per row (fields: `id`, `prompt`, `completion` (or `output`/`response`/`text`), o
 `category`, `task`, `label`, `source`, `reference`, `keywords`, `subject`, `question_id` (HalluQA)):
 - `reward`: the rule-based outcome reward when the row has an `answer` (or the row's own `reward`, as in a
   forge round's `eval_details.jsonl`, which `outputs:` can point at directly);
-- `literary_score`, and `style_match` against `style_profile`;
+- `literary_score`, `ornateness`, `overwrought` and `quality` (with the row's prompt), and `style_match` against
+  `style_profile`;
 - every detector in `detectors` (kinds from wenforge.eval.kinds);
 - `halluqa`: when the row has a HalluQA `question_id` (or `best_answers`/`wrong_answers`), judged
   against the reference answers.
@@ -33,6 +34,8 @@ from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR, DETECTORS, DetectorError,
 from wenforge.jsonl import read_jsonl
 
 COMPLETION_FIELDS = ("completion", "output", "response", "text")
+# Style-system scores recorded per row and averaged per group when `literary` is on (style/score.py).
+STYLE_SCORES = ("literary_score", "ornateness", "overwrought", "quality")
 
 
 class EvalConfigError(ValueError):
@@ -60,7 +63,7 @@ class EvalConfig(BaseModel):
     facts: str | None = Field(None, description="fact sheet YAML for the facts detector")
     grammar_prior: float = Field(DEFAULT_GRAMMAR_PRIOR, gt=0, lt=1, description="expected share of ungrammatical sentences")
     style_profile: str | None = None
-    literary: bool = True
+    literary: bool = Field(True, description="record literary_score, ornateness, overwrought and quality per row")
     halluqa: bool = True
     worst_k: int = Field(8, ge=0)
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
@@ -182,10 +185,12 @@ def score_row(row: dict, cfg: EvalConfig, *, facts=None, profile=None, questions
     elif isinstance(row.get("reward"), (int, float)):
         r["reward"] = float(row["reward"])  # already scored upstream (e.g. a forge round's eval_details.jsonl)
     if cfg.literary or profile is not None:
-        from wenforge.style import literary_score, style_match
+        from wenforge.style import score_style, style_match
 
         if cfg.literary:
-            r["literary_score"] = round(float(literary_score(comp)), 4)
+            prompt = r["prompt"] if isinstance(r["prompt"], str) else None
+            st = score_style(comp, prompt=prompt)
+            r.update({k: round(float(getattr(st, k)), 4) for k in STYLE_SCORES})
         if profile is not None:
             r["style_match"] = round(float(style_match(comp, profile)), 4)
     det: dict[str, dict] = {}
@@ -216,7 +221,7 @@ def _summary(rows: list[dict]) -> dict:
     if rw:
         out["accuracy"] = round(sum(x == 1.0 for x in rw) / len(rw), 4)
         out["mean_reward"] = round(sum(rw) / len(rw), 4)
-    for key in ("literary_score", "style_match"):
+    for key in (*STYLE_SCORES, "style_match"):
         v = [r[key] for r in rows if r.get(key) is not None]
         if v:
             out[key] = round(sum(v) / len(v), 4)

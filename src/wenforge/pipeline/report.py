@@ -80,8 +80,9 @@ def _style_section(page: Page, cols: dict, rows: list[dict], rng: random.Random,
     page.bar_chart("L1 domain share", {k: round(v / total, 3) for k, v in l1.most_common()}, color="#59a14f")
     page.bar_chart("L2 genre", dict(Counter(x for x in cols["l2"] if x).most_common(15)), color="#59a14f")
     page.bar_chart("L3 devices", dict(Counter(d for ds in cols["l3"] if ds for d in ds).most_common(15)), color="#59a14f")
-    if any(x is not None for x in cols["literary_score"]):
-        page.histogram("literary_score", [x for x in cols["literary_score"] if x is not None])
+    for name in ("literary_score", "ornateness", "overwrought", "quality"):
+        if any(x is not None for x in cols.get(name, [])):
+            page.histogram(name, [x for x in cols[name] if x is not None])
     with_ev = [r for r in rows if r.get("style_evidence") and r.get("l1") == "literature"] or [r for r in rows if r.get("style_evidence")]
     rng.shuffle(with_ev)
     items = []
@@ -132,7 +133,8 @@ def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, s
     for step, reasons in stats["excluded_by_step"].items():
         if len(reasons) > 1:
             page.bar_chart(f"{step}: reasons", dict(sorted(reasons.items(), key=lambda x: -x[1])[:15]), color="#e15759")
-    cols = _kept_columns(root / "data", ["chars", "language", "l1", "l2", "l3", "literary_score", "spam", "clean_reasons"])
+    cols = _kept_columns(root / "data", ["chars", "language", "l1", "l2", "l3", "literary_score", "ornateness",
+                                           "overwrought", "quality", "spam", "clean_reasons"])
     rows = _kept_rows(root / "data")
     page.heading("Kept documents")
     if cols["chars"]:

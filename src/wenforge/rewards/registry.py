@@ -50,7 +50,8 @@ REWARDS: dict[str, RewardSpec] = {
         RewardSpec(
             "language", language_consistency_reward, "share of target-language units in reasoning", 0.0, 1.0
         ),
-        RewardSpec("style", style_reward, "style_match against a profile, or literary_score", 0.0, 1.0),
+        RewardSpec("style", style_reward, "style_match against a profile, literary_score, ornament net of slop, or quality",
+                   0.0, 1.0),
         RewardSpec("repetition", repetition_penalty, "minus the share of repeated n-grams", -1.0, 0.0),
         RewardSpec("overlong", overlong_penalty, "DAPO soft overlong punishment", -1.0, 0.0),
         RewardSpec(

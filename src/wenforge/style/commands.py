@@ -91,8 +91,11 @@ def label_cmd(
     features: Annotated[bool, typer.Option("--features/--no-features", help="include the style features")] = True,
     max_evidence: Annotated[int, typer.Option("--max-evidence", help="evidence spans kept per line")] = 30,
     report: Annotated[Path | None, typer.Option("--report", help="HTML report (default: OUT with .html)")] = None,
+    prompt_field: Annotated[str, typer.Option("--prompt-field", help="column holding the prompt a text answers "
+                                              "(quality then checks prompt adherence)")] = "prompt",
 ) -> None:
-    """Label each text: literary_score, taxonomy {l1, l2, l3}, features, evidence [{device, span, start, end}]."""
+    """Label each text: literary_score, ornateness, overwrought, quality, taxonomy {l1, l2, l3}, features,
+    evidence [{device, span, start, end}], explain {quality, ornament}."""
     import time
     from collections import Counter
 
@@ -115,6 +118,8 @@ def label_cmd(
     l3c: Counter = Counter()
     bad: Counter = Counter()
     scores: list[float] = []
+    ornate: list[float] = []
+    quality: list[float] = []
     examples: list[dict] = []
     n = chars = 0
     t0 = time.perf_counter()
@@ -129,13 +134,16 @@ def label_cmd(
                 out.write(orjson.dumps({"id": rid, "line": lineno, "error": err}) + b"\n")
                 continue
             text = row["text"]
-            r = score_style(text[:MAX_DOC_CHARS])
-            rec = {"id": rid, "literary_score": r.literary_score, "taxonomy": r.taxonomy}
+            prompt = row.get(prompt_field)
+            r = score_style(text[:MAX_DOC_CHARS], prompt=prompt if isinstance(prompt, str) else None)
+            rec = {"id": rid, "literary_score": r.literary_score, "ornateness": r.ornateness,
+                   "overwrought": r.overwrought, "quality": r.quality, "taxonomy": r.taxonomy}
             if len(text) > MAX_DOC_CHARS:
                 rec["truncated"] = {"reason": DOC_TOO_LONG, "chars": len(text), "scored_chars": MAX_DOC_CHARS}
             if features:
                 rec["features"] = {k: round(v, 5) for k, v in r.features.items()}
             rec["evidence"] = r.evidence[:max_evidence]
+            rec["explain"] = {"quality": r.explain.get("quality", []), "ornament": r.explain.get("ornament", [])[:max_evidence]}
             out.write(orjson.dumps(rec) + b"\n")
             n += 1
             chars += len(row["text"])
@@ -143,17 +151,22 @@ def label_cmd(
             l2c[r.l2] += 1
             l3c.update(r.l3)
             scores.append(r.literary_score)
+            ornate.append(r.ornateness)
+            quality.append(r.quality)
             if len(examples) < 12 and r.evidence:
                 examples.append({"text": row["text"][:600], "id": rid, "literary_score": round(r.literary_score, 3),
                                  "l1": r.l1, "l2": r.l2, "evidence": r.evidence[:8]})
     dt = time.perf_counter() - t0
     report = report or output.with_suffix(".html")
-    _label_report(report, input, n, scores, l1c, l2c, l3c, bad, examples)
+    _label_report(report, input, n, {"literary_score": scores, "ornateness": ornate, "quality": quality}, l1c, l2c,
+                  l3c, bad, examples)
 
     table = Table(title=f"wenforge style: {input} -> {output}", show_header=False)
     table.add_row("documents labelled", f"{n} ({n / max(dt, 1e-9):.0f} docs/s, {chars / max(dt, 1e-9):,.0f} chars/s)")
     table.add_row("malformed lines (written with `error`)", str(sum(bad.values())))
     table.add_row("literary (score >= 0.5)", f"{sum(s >= 0.5 for s in scores)} ({sum(s >= 0.5 for s in scores) / max(n, 1):.0%})")
+    if n:
+        table.add_row("ornateness / quality (means)", f"{sum(ornate) / n:.3f} / {sum(quality) / n:.3f}")
     table.add_row("L1", ", ".join(f"{k} {v}" for k, v in l1c.most_common()))
     table.add_row("L2", ", ".join(f"{k} {v}" for k, v in l2c.most_common(8)))
     table.add_row("L3 devices", ", ".join(f"{k} {v}" for k, v in l3c.most_common()))
@@ -161,7 +174,7 @@ def label_cmd(
     console.print(table)
 
 
-def _label_report(path, input, n, scores, l1c, l2c, l3c, bad, examples) -> None:
+def _label_report(path, input, n, scores: dict[str, list[float]], l1c, l2c, l3c, bad, examples) -> None:
     from wenforge.report import Page
 
     page = Page(f"wenforge style: {input.name}")
@@ -170,7 +183,8 @@ def _label_report(path, input, n, scores, l1c, l2c, l3c, bad, examples) -> None:
     page.bar_chart("L1 (domain)", dict(l1c.most_common()))
     page.bar_chart("L2 (genre)", dict(l2c.most_common()))
     page.bar_chart("L3 devices (documents)", dict(l3c.most_common()))
-    page.histogram("literary_score", scores, bins=10)
+    for name, values in scores.items():
+        page.histogram(name, values, bins=10)
     if bad:
         page.table([{"reason": k, "lines": v} for k, v in bad.items()])
     page.examples("Device evidence (first documents with evidence)", examples)

@@ -1,4 +1,5 @@
-"""`score_style(text) -> StyleResult`: literary score, L1/L2/L3 taxonomy, style features and device evidence."""
+"""`score_style(text) -> StyleResult`: literary score, ornateness, overwrought, quality, L1/L2/L3 taxonomy,
+style features and evidence, all from one pass over the text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from wenforge.style.devices import DeviceResult
 from wenforge.style.doc import Doc
 from wenforge.style.models import Models, char_ngrams_12, load_models, shrunk_sigmoid
+from wenforge.style.ornate import ornateness_of
+from wenforge.style.quality import quality_of
 from wenforge.style.taxonomy import load_taxonomy
 from wenforge.style.vector import compute
 
@@ -23,6 +26,10 @@ class StyleResult:
     evidence: list[dict] = field(default_factory=list)  # [{device, span, start, end}]
     l1_proba: dict[str, float] = field(default_factory=dict)
     l2_proba: dict[str, float] = field(default_factory=dict)
+    ornateness: float = 0.0  # graded ornament, 0-1, length-independent (style/ornate.py)
+    overwrought: float = 0.0  # ornament outrunning content: stock slop, stacked images (style/ornate.py)
+    quality: float = 0.0  # expert-fitted writing quality, 0-1, for ranking responses to one prompt (style/quality.py)
+    explain: dict = field(default_factory=dict)  # {"quality": [[feature, contribution]], "ornament": [{signal, text, start, end}]}
 
     @property
     def l1(self) -> str:
@@ -109,19 +116,26 @@ def classify(models: Models, feats: dict[str, float], doc: Doc) -> Classified:
     return Classified(lit, l1, l2, p1, p2)
 
 
-def score_style(text: str, *, with_proba: bool = False) -> StyleResult:
-    """Score one text. Empty or non-Chinese text gets literary_score 0 and l1/l2 `other`."""
+def score_style(text: str, *, prompt: str | None = None, with_proba: bool = False) -> StyleResult:
+    """Score one text (a response to `prompt`, when given, for quality's prompt adherence). Empty or non-Chinese
+    text gets 0 scores and l1/l2 `other`."""
     if not isinstance(text, str):
         raise TypeError(f"score_style expects str, got {type(text).__name__}")
+    if prompt is not None and not isinstance(prompt, str):
+        raise TypeError(f"score_style prompt must be str, got {type(prompt).__name__}")
     feats, devices, doc = compute(text)
     l3 = _l3(devices)
     evidence = _evidence(devices)
     if doc.n_chars == 0 or doc.n_cjk / max(doc.n_chars, 1) < MIN_CJK_RATIO:
         return StyleResult(0.0, {"l1": "other", "l2": "other", "l3": l3}, feats, evidence)
     c = classify(load_models(), feats, doc)
+    orn = ornateness_of(feats, devices, doc)
+    q = quality_of(feats, devices, doc, prompt)
     return StyleResult(
         round(c.literary, 6), {"l1": c.l1, "l2": c.l2, "l3": l3}, feats, evidence,
         c.p1 if with_proba else {}, c.p2 if with_proba else {},
+        orn.score, orn.overwrought, round(q.score, 4),
+        {"quality": [list(e) for e in q.explain], "ornament": orn.evidence},
     )
 
 

@@ -1,4 +1,5 @@
-"""`StyleLabel`: the datatrove face of `score_style`; adds the literary score and taxonomy to metadata."""
+"""`StyleLabel`: the datatrove face of `score_style`; adds the literary score, ornateness, overwrought, quality and
+taxonomy to metadata."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from datatrove.pipeline.base import PipelineStep
 
 
 class StyleLabel(PipelineStep):
-    """Adds `literary_score` (float), `l1` (str), `l2` (str), `l3` (list[str]) to `doc.metadata`;
+    """Adds `literary_score`, `ornateness`, `overwrought`, `quality` (floats), `l1` (str), `l2` (str), `l3`
+    (list[str]) to `doc.metadata`;
     with `features=True` also `style_features` {name: value}, with `evidence=True` also `style_evidence`
     (at most `max_evidence` spans {device, span, start, end})."""
 
@@ -29,6 +31,7 @@ class StyleLabel(PipelineStep):
                 r = score_style(doc.text or "")
             md = doc.metadata
             md["literary_score"] = float(r.literary_score)
+            md["ornateness"], md["overwrought"], md["quality"] = float(r.ornateness), float(r.overwrought), float(r.quality)
             md["l1"], md["l2"], md["l3"] = r.l1, r.l2, list(r.l3)
             if self.features:
                 md["style_features"] = {k: round(float(v), 5) for k, v in r.features.items()}
