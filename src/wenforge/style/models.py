@@ -112,10 +112,15 @@ class LinearClassifier:
     intercept: np.ndarray
 
     def _x(self, ngrams: Counter, features: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        vocab = self.vocab
-        hits = [(vocab[g], c) for g, c in ngrams.items() if g in vocab]
-        idx = np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits))
-        tf = 1.0 + np.log(np.fromiter((c for _, c in hits), dtype=np.float64, count=len(hits)))
+        get = self.vocab.get
+        idx_l, cnt_l = [], []
+        for g, c in ngrams.items():
+            i = get(g)
+            if i is not None:
+                idx_l.append(i)
+                cnt_l.append(c)
+        idx = np.array(idx_l, dtype=np.int64)
+        tf = 1.0 + np.log(np.array(cnt_l, dtype=np.float64))
         val = tf * self.idf[idx]
         norm = np.sqrt((val * val).sum())
         if norm > 0:
