@@ -2,6 +2,9 @@
 
     python bench/eval_bench.py [--only ai,grammar,hallucination,halluqa,facts,speed] [--retrain] [--json OUT]
 
+The AI-likeness part compares the shipped model with the previous HC3-only model when a copy of it sits at
+$TMPDIR/ai_old.npz (`git show <old commit>:src/wenforge/eval/assets/ai.npz > /tmp/ai_old.npz`).
+
 Models are fitted on `split == "dev"` rows only (the shipped assets were built that way by
 `wenforge detect-train`; --retrain rebuilds them into a temporary folder first) and every figure is on
 `split == "test"` rows. Baselines run in the same command.
@@ -10,6 +13,7 @@ Models are fitted on `split == "dev"` rows only (the shipped assets were built t
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -36,58 +40,171 @@ def _jsonl(p: Path) -> list[dict]:
 # ---- AI-likeness -----------------------------------------------------------------------------------------
 
 
-def bench_ai(data: Path) -> dict:
+def bench_ai(data: Path, *, lofo: bool = True, ablations: bool = True) -> dict:
+    """Machine flavour (issue 12): the shipped model, the old HC3 model, a char n-gram baseline and in-run
+    refits (leave-one-generator-family-out, block ablations), all on test rows."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     from wenforge.eval.detectors import ai
+    from wenforge.eval.detectors.ai_data import (
+        eval_windows,
+        family,
+        load_samples,
+        sample_weights,
+        training_windows,
+    )
+    from wenforge.eval.detectors.linear import contributions, counts_of, load_linear, probability
+    from wenforge.text.chars import canonical_surface
+    from wenforge.text.segment import _jieba
 
-    rows = ai.load_hc3(data / "ai_text" / "hc3_chinese_sample.jsonl")
-    dev = [r for r in rows if r["split"] == "dev"]
-    test = [r for r in rows if r["split"] == "test"]
-    held = {"law", "medicine", "psychology"}
-    y = lambda rs: np.array([r["label"] == "chatgpt" for r in rs], int)
+    def auc_of(neg, pos):
+        return _auc([0] * len(neg) + [1] * len(pos), np.r_[neg, pos]) if len(neg) and len(pos) else None
 
-    def char_baseline(tr):
-        v = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
-        m = LogisticRegression(C=10, max_iter=3000).fit(v.fit_transform([r["text"] for r in tr]), y(tr))
-        return lambda ts: m.predict_proba(v.transform(ts))[:, 1]
+    dev = training_windows(load_samples(data, "dev"), 0)
+    test = load_samples(data, "test")
+    machine = [s for s in test if s.source == "machine:modern_llm"]
+    human_texts = [s for s in test if s.label == 0 and s.source not in ("human:hc3", "human:ruozhiba")]
+    pool = eval_windows(machine, per_text=1) + eval_windows(human_texts, per_text=3) + eval_windows(
+        [s for s in test if s.source in ("human:hc3", "human:ruozhiba")], per_text=1)
+    prefixes = eval_windows(machine + human_texts, length=100)
+    hc3 = [s for s in test if s.source in ("human:hc3", "machine:hc3_chatgpt")]
+    rz = [s for s in test if s.source in ("human:ruozhiba", "machine:ruozhiba")]
+    rz_human = {s.group: s.text for s in rz if s.label == 0}
+    rz_matched = [s for s in rz if s.label == 0] + [
+        type(s)(s.text[:len(rz_human.get(s.group, s.text))], 1, s.source, s.generator, s.group)
+        for s in rz if s.label == 1]
 
-    def ours(tr):
-        vec, clf = ai.fit([r["text"] for r in tr], list(y(tr)))
-        return lambda ts: clf.predict_proba(vec.transform(ts))[:, 1]
+    # scorers: the shipped model (per text, as `wenforge detect ai` runs it), the old model, a char baseline
+    old_path = Path(tempfile.gettempdir()) / "ai_old.npz"
+    old = load_linear(old_path, "old AI-likeness", "git show HEAD:src/wenforge/eval/assets/ai.npz") \
+        if old_path.exists() else None
 
-    settings = {
-        "full answers": (dev, test, lambda r: r["text"]),
-        "first 100 chars": (dev, test, lambda r: r["text"][:100]),
-        "held-out domains (law, medicine, psychology)": (
-            [r for r in dev if r["domain"] not in held], [r for r in test if r["domain"] in held], lambda r: r["text"]),
-    }
-    out = {}
-    cache: dict[int, tuple] = {}
-    for name, (tr, te, view) in settings.items():
-        key = id(tr)
-        if key not in cache:
-            cache[key] = (ours(tr), char_baseline(tr))
-        f_ours, f_base = cache[key]
-        ts = [view(r) for r in te]
-        yt = y(te)
-        s_ours, s_base = f_ours(ts), f_base(ts)
+    def old_score(texts):
+        def grams(t):
+            toks = _jieba().lcut(t)
+            return toks + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
+        return np.array([probability(old, contributions(old, counts_of(old, grams(t)))) for t in texts])
+
+    ydev, wdev = np.array([s.label for s in dev]), np.array(sample_weights(dev))
+    cv = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=3)
+    cm = LogisticRegression(C=10, max_iter=3000).fit(cv.fit_transform([canonical_surface(s.text) for s in dev]), ydev,
+                                                     sample_weight=wdev)
+    scorers = {"shipped": lambda ts: np.array([ai.ai_score(t) for t in ts]),
+               "char_ngram_baseline": lambda ts: cm.predict_proba(cv.transform([canonical_surface(t) for t in ts]))[:, 1]}
+    if old is not None:
+        scorers["old_hc3_model"] = old_score
+    thr = {"shipped": ai.flag_threshold(), "char_ngram_baseline": 0.5, "old_hc3_model": 0.5}
+
+    def views(score):
+        p = {id(s): v for s, v in zip(pool, score([s.text for s in pool]))}
+        hum = np.array([p[id(s)] for s in pool if s.label == 0])
+        gens = sorted({s.generator for s in pool if s.label == 1})
+        by_gen = {g: np.array([p[id(s)] for s in pool if s.generator == g]) for g in gens}
+        mach = np.concatenate(list(by_gen.values()))
+        srcs = sorted({s.source for s in pool if s.label == 0})
+        by_src = {src: np.array([p[id(s)] for s in pool if s.source == src]) for src in srcs}
+        pre = score([s.text for s in prefixes])
+        ph, pm = pre[[s.label == 0 for s in prefixes]], pre[[s.label == 1 for s in prefixes]]
+        h3 = score([s.text for s in hc3])
+        h3_100 = score([s.text[:100] for s in hc3])
+        y3 = [s.label for s in hc3]
+        rzs = {k: score([s.text for s in v]) for k, v in (("full", rz), ("length_matched", rz_matched))}
+        return hum, by_gen, mach, by_src, ph, pm, h3, h3_100, y3, rzs
+
+    out: dict = {"n_windows": {"dev_train": len(dev), "test_pool_human": sum(s.label == 0 for s in pool),
+                               "test_pool_machine": sum(s.label for s in pool), "test_prefixes": len(prefixes)}}
+    for name, score in scorers.items():
+        t0 = time.time()
+        hum, by_gen, mach, by_src, ph, pm, h3, h3_100, y3, rzs = views(score)
+        t = thr[name]
+        aucs = {g: auc_of(hum, v) for g, v in by_gen.items()}
         out[name] = {
-            "n_test": len(te),
-            "auc": _auc(yt, s_ours), "accuracy": round(float(((s_ours >= 0.5) == yt).mean()), 4),
-            "baseline_char_ngram_auc": _auc(yt, s_base),
-            "baseline_char_ngram_accuracy": round(float(((s_base >= 0.5) == yt).mean()), 4),
-            "baseline_length_auc": _auc(yt, [len(t) for t in ts]),
-        }
-    # out of domain, the shipped model: real Xinhua continuations vs LLM-written ones (UHGEval test rows)
-    uh = [r for r in _jsonl(data / "hallucination" / "uhgeval_concise.jsonl") if r["split"] == "test"]
-    human = np.array([ai.ai_score(r["realContinuation"]) for r in uh])
-    machine = np.array([ai.ai_score(r["hallucinatedContinuation"]) for r in uh])
-    out["out of domain: UHGEval news continuations"] = {
-        "n_test": len(uh), "auc": _auc([0] * len(uh) + [1] * len(uh), np.r_[human, machine]),
-        "flagged_human": round(float((human >= 0.5).mean()), 4), "flagged_llm": round(float((machine >= 0.5).mean()), 4),
-    }
+            "auc_per_generator_900": aucs, "auc_min_generator": min(aucs.values()),
+            "auc_per_human_source_900": {src: auc_of(v, mach) for src, v in by_src.items()},
+            "auc_100_char_prefixes": auc_of(ph, pm),
+            "hc3_full_auc": _auc(y3, h3), "hc3_first_100_auc": _auc(y3, h3_100),
+            "ruozhiba_auc": {k: _auc([s.label for s in (rz if k == "full" else rz_matched)], v) for k, v in rzs.items()},
+            "threshold": round(t, 4), "flagged_human": round(float((hum >= t).mean()), 4),
+            "flagged_machine": round(float((mach >= t).mean()), 4),
+            "flagged_human_by_source": {src: round(float((v >= t).mean()), 4) for src, v in by_src.items()},
+            "flagged_machine_by_generator": {g: round(float((v >= t).mean()), 4) for g, v in by_gen.items()},
+            "seconds": round(time.time() - t0, 1)}
+    out["real_web"] = _bench_ai_real(scorers, thr)
+
+    # in-run refits on precomputed features: leave one generator family out, and block ablations
+    if lofo or ablations:
+        fdev = ai.featurize([s.text for s in dev])
+        fpool = ai.featurize([s.text for s in pool])
+        groups, sources = [s.group for s in dev], [s.source for s in dev]
+        hum_idx = [i for i, s in enumerate(pool) if s.label == 0]
+
+        def refit(keep, blocks=ai.BLOCKS, zero=()):
+            idx = [i for i in range(len(dev)) if keep(dev[i])]
+            f = fdev.take(idx)
+            cols = [j for j, n in enumerate(ai.feature_names()) if n.startswith(zero)] if zero else []
+            f.dense[:, cols] = 0.0
+            det = ai.fit_detector(f, ydev[idx], np.array(sample_weights([dev[i] for i in idx])),
+                                  [groups[i] for i in idx], [sources[i] for i in idx], blocks=blocks, folds=3)
+            fp = fpool.take(list(range(len(pool))))
+            fp.dense[:, cols] = 0.0
+            return det, det.predict(fp)
+
+        if lofo:
+            out["leave_one_family_out"] = {}
+            for fam in sorted({family(s.generator) for s in machine}):
+                det, p = refit(lambda s, fam=fam: family(s.generator) != fam)
+                held = [i for i, s in enumerate(pool) if s.label == 1 and family(s.generator) == fam]
+                out["leave_one_family_out"][fam] = {
+                    "generators": sorted({pool[i].generator for i in held}),
+                    "auc_unseen": auc_of(p[hum_idx], p[held]),
+                    "flagged_unseen": round(float((p[held] >= det.style.threshold).mean()), 4)}
+                print(f"   lofo {fam}: {out['leave_one_family_out'][fam]}", flush=True)
+        if ablations:
+            out["ablations"] = {}
+            style_cols = ("pat:", "closer", "parallel", "tech", "no_", "first", "punct:", "sent", "clause", "para",
+                          "commas", "fw:")
+            for name, kw in {"all blocks": {}, "style features only": {"blocks": ()},
+                             "masked n-grams only": {"blocks": ("masked_ngram",), "zero": style_cols},
+                             "lexical only": {"blocks": ("lexical",), "zero": style_cols},
+                             "no layout (markdown, paragraphs)": {"zero": ("pat:markdown", "pat:bold", "pat:list",
+                                                                           "pat:separator", "para", "one_sentence")},
+                             "no function-word rates": {"zero": ("fw:",)}}.items():
+                det, p = refit(lambda s: True, **kw)
+                gens = sorted({s.generator for s in pool if s.label == 1})
+                a = {g: auc_of(p[hum_idx], p[[i for i, s in enumerate(pool) if s.generator == g]]) for g in gens}
+                out["ablations"][name] = {"auc_min_generator": min(a.values()),
+                                          "auc_mean_generator": round(float(np.mean(list(a.values()))), 4),
+                                          "flagged_human": round(float((p[hum_idx] >= det.style.threshold).mean()), 4)}
+                print(f"   ablation {name}: {out['ablations'][name]}", flush=True)
+    return out
+
+
+REAL_PAGES = Path(__file__).parent / "real"  # git-ignored real-page development set (bench/real/SPEC.md)
+REAL_PASSAGES = Path(__file__).parent / "real_text" / "passages.jsonl"  # real web passages with a `machine` label
+
+
+def _bench_ai_real(scorers: dict, thr: dict) -> dict:
+    """Development figures on git-ignored real web text, where present: content-farm pages (mostly LLM-written)
+    vs clean pages, and labelled real passages."""
+    out: dict = {}
+    sets = {}
+    if REAL_PAGES.is_dir():
+        rows = [r for p in sorted(REAL_PAGES.glob("*.jsonl")) for r in _jsonl(p) if r.get("family") in ("farm", "clean")]
+        sets["pages: content farm vs clean (dev proxy)"] = [(r["text"], int(r["family"] == "farm")) for r in rows]
+    if REAL_PASSAGES.exists():
+        rows = [r for r in _jsonl(REAL_PASSAGES) if r.get("machine") is not None]
+        sets["real passages: machine vs human"] = [(r["text"], int(bool(r["machine"]))) for r in rows]
+    for name, items in sets.items():
+        y = [lab for _, lab in items]
+        if len(set(y)) < 2:
+            continue
+        out[name] = {"n": len(items), "n_machine": sum(y)}
+        for sname, score in scorers.items():
+            p = score([t for t, _ in items])
+            out[name][sname] = {"auc": _auc(y, p),
+                                "flagged_human": round(float(np.mean([v >= thr[sname] for v, lab in zip(p, y) if not lab])), 4),
+                                "flagged_machine": round(float(np.mean([v >= thr[sname] for v, lab in zip(p, y) if lab])), 4)}
     return out
 
 

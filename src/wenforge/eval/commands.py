@@ -115,8 +115,10 @@ def detect(
 def detect_train(
     kind: Annotated[str, typer.Argument(help="ai, grammar, hallucination, halluqa, or all")] = "all",
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write assets here, not the package assets")] = None,
+    data_dir: Annotated[Path | None, typer.Option("--data", help="data folder (shared layout); default $WENFORGE_DATA "
+                                                  "or the nearest shared/data")] = None,
 ) -> None:
-    """Rebuild the shipped detector models from the `dev` rows of ../shared/data."""
+    """Rebuild the shipped detector models from the `dev` rows of the data folder."""
     from rich.console import Console
 
     from wenforge.paths import shared_data_dir
@@ -126,7 +128,7 @@ def detect_train(
     if any(k not in TRAINABLE for k in kinds):
         _fail(f"cannot train {kind!r}; trainable: {', '.join(TRAINABLE)}, all")
     try:
-        data = shared_data_dir()
+        data = data_dir or shared_data_dir()
     except FileNotFoundError as e:
         _fail(str(e))
     for k in kinds:
@@ -134,8 +136,7 @@ def detect_train(
             if k == "ai":
                 from wenforge.eval.detectors import ai
 
-                info = ai.train_from_hc3(data / "ai_text" / "hc3_chinese_sample.jsonl",
-                                         out_dir / "ai.npz" if out_dir else None)
+                info = ai.train(data, out_dir)
             elif k == "grammar":
                 from wenforge.eval.detectors import grammar
 

@@ -33,8 +33,8 @@ class DetectorKind:
 DETECTORS: dict[str, DetectorKind] = {
     k.name: k
     for k in (
-        DetectorKind("ai", "how likely the text is machine-written (HC3-trained word n-gram model)", (),
-                     ("ai_score", "spans"), "wenforge.eval.detectors.ai:detect_ai", fail_field="ai_flag"),
+        DetectorKind("ai", "how likely the text is machine-written (templates, absent human tells, masked n-grams)",
+                     (), ("ai_score", "spans", "signals"), "wenforge.eval.detectors.ai:detect_ai", fail_field="ai_flag"),
         DetectorKind("grammar", "Chinese grammatical errors: rules plus a part-of-speech n-gram model", (),
                      ("grammar_error", "grammar_score", "spans"), "wenforge.eval.detectors.grammar:grammar_check",
                      fail_field="grammar_error"),
@@ -51,7 +51,6 @@ DETECTORS: dict[str, DetectorKind] = {
                      fail_field="safety_flag"),
     )
 }
-AI_FLAG_THRESHOLD = 0.5
 
 
 class DetectorError(ValueError):
@@ -75,6 +74,9 @@ def run_detector(name: str, row: dict[str, Any], *, facts=None, grammar_prior: f
     for f in kind.requires:
         if not isinstance(row.get(f), str):
             raise DetectorError(f"detector {name!r} needs a string field {f!r}")
+    for f in kind.reads:
+        if f != "keywords" and row.get(f) is not None and not isinstance(row[f], str):
+            raise DetectorError(f"field {f!r} must be a string, got {type(row[f]).__name__}")
     fn = kind.function()
     if name == "hallucination":
         kws = row.get("keywords")
@@ -95,5 +97,7 @@ def run_detector(name: str, row: dict[str, Any], *, facts=None, grammar_prior: f
     else:
         out = fn(text)
         if name == "ai":
-            out["ai_flag"] = out["ai_score"] >= AI_FLAG_THRESHOLD
+            from wenforge.eval.detectors.ai import flag_threshold
+
+            out["ai_flag"] = out["ai_score"] >= flag_threshold()
     return out

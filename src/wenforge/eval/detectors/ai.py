@@ -1,48 +1,96 @@
-"""AI-likeness detector: `ai_score` in [0, 1], how likely a text is machine-written.
+"""AI-likeness detector: `ai_score` in [0, 1], how likely a text is machine-written, with named evidence.
 
-A TF-IDF over jieba word unigrams and bigrams and a logistic regression, trained on the dev rows of
-HC3-Chinese (human vs ChatGPT answers to the same questions). On the benchmark it beats the character
-n-gram baseline on full answers, 100-character prefixes and held-out domains (BENCHMARKS.md): word
-choice and connectives ("首先", "总之", "需要注意的是") carry the signal, not characters. The model ships
-as `wenforge/eval/assets/ai.npz` (vocabulary, idf, coefficients; no pickle) and is rebuilt with
-`wenforge detect-train ai`. Evidence: the words pulling the score up most.
+Two blocks, stacked (`ai_features` builds both from `canonical_surface(text)`, so ASCII punctuation and
+traditional script do not move the score):
+
+1. n-gram block: a sublinear TF-IDF logistic regression over 1-3-grams of *masked* tokens (function words and
+   punctuation kept, content words reduced to their part-of-speech class: "不是 <v> 而是 <n>"), so it learns
+   templates and function-word habits rather than topics. Shipped as `assets/ai.npz` (`linear.py` arrays).
+2. style block: a logistic regression over the stylometric vector (slop templates, layout, absent human
+   tells, punctuation and function-word rates, sentence rhythm) plus the n-gram block's logit (fitted on
+   out-of-fold logits). Shipped as `assets/ai_style.npz` with the flag threshold.
+
+Trained on dev rows of the 2025 LLM writing set, HC3, Ruozhiba answers and LLM news continuations (machine)
+against Republican-era prose, poetry, abstracts, Wikipedia, news, HC3 and Ruozhiba answers (human), on
+windows of 100-1500 characters with each source weighted (`ai_data`). The threshold flags 5% of
+out-of-fold human windows. Rebuilt with `wenforge detect-train ai`.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from wenforge.eval.detectors.linear import (
-    LinearModel,
-    contributions,
-    counts_of,
-    load_linear,
-    probability,
-    save_linear,
+import numpy as np
+
+from wenforge.eval.detectors.ai_data import load_samples, sample_weights, training_windows
+from wenforge.eval.detectors.ai_features import (
+    HUMAN_LEANING,
+    MACHINE_LEANING,
+    PATTERNS,
+    feature_names,
+    masked_tokens,
+    style_features,
 )
-from wenforge.text.segment import _jieba
+from wenforge.eval.detectors.linear import LinearModel, contributions, counts_of, load_linear, save_linear
+from wenforge.style.doc import Doc, prepare
 
-ASSET = Path(__file__).resolve().parent.parent / "assets" / "ai.npz"
-C_DEFAULT = 30.0
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSET = ASSETS / "ai.npz"  # n-gram block
+LEX_ASSET = ASSETS / "ai_lex.npz"  # lexical block
+STYLE_ASSET = ASSETS / "ai_style.npz"  # style block, stacker and threshold
+REBUILD = "wenforge detect-train ai"
+C_DEFAULT = 3.0  # n-gram block: strong-ish regularisation, masked grams are many and correlated
+C_LEX = 10.0  # lexical block: word 1-2-grams on same-question pairs (HC3 needs a sharp lexical model)
+C_STYLE = 0.3  # style block: ~170 standardised features
+NGRAM_MAX = 3
+MIN_DF = 3  # a gram seen in fewer training windows is noise
+FOLDS = 5  # grouped folds for the out-of-fold n-gram logits and the threshold
+HUMAN_FLAG_RATE = 0.05  # the default threshold flags this share of human windows
+N_SPANS = 8
+N_SIGNALS = 8
 
 
-def _tokens(text: str) -> list[str]:
-    """jieba words with whitespace tokens kept as they are (ChatGPT's list layout and the spacing around Latin
-    words are signal; `text.segment.words` drops them)."""
-    return _jieba().lcut(text)
+# --- n-gram block ----------------------------------------------------------------------------------------
 
 
-def make_vectorizer(**kw):
+def _grams_of(doc: Doc) -> list[str]:
+    toks = [t for t, _, _ in masked_tokens(doc)]
+    out = list(toks)
+    for n in range(2, NGRAM_MAX + 1):
+        out += [" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)]
+    return out
+
+
+def _grams(text: str) -> list[str]:
+    """Masked-token 1-3-grams of a text (the n-gram block's features)."""
+    return _grams_of(prepare(text or ""))
+
+
+def _same(x):
+    return x
+
+
+def make_vectorizer(analyzer=_grams):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(tokenizer=_tokens, token_pattern=None, lowercase=False, ngram_range=(1, 2),
-                           sublinear_tf=True, min_df=2, **kw)
+    return TfidfVectorizer(analyzer=analyzer, lowercase=False, sublinear_tf=True, min_df=MIN_DF)
+
+
+def fit_grams(grams: list[list[str]], labels, weights=None, C: float = C_DEFAULT):
+    """(vectorizer, classifier) of the n-gram block, fitted on precomputed gram lists."""
+    from sklearn.linear_model import LogisticRegression
+
+    vec = make_vectorizer(_same)
+    X = vec.fit_transform(grams)
+    clf = LogisticRegression(C=C, max_iter=3000).fit(X, labels, sample_weight=weights)
+    return vec, clf
 
 
 def fit(texts: list[str], labels: list[int], C: float = C_DEFAULT):
-    """(vectorizer, classifier) fitted on texts with labels 1 = machine-written."""
+    """(vectorizer, classifier) of the n-gram block fitted on texts with labels 1 = machine-written."""
     from sklearn.linear_model import LogisticRegression
 
     vec = make_vectorizer()
@@ -60,67 +108,318 @@ def save(vec, clf, path: Path | None = None) -> Path:
 
 @lru_cache(maxsize=1)
 def load_model(path: str | None = None) -> LinearModel:
-    return load_linear(Path(path) if path else ASSET, "AI-likeness", "wenforge detect-train ai")
+    return load_linear(Path(path) if path else ASSET, "AI-likeness", REBUILD)
 
 
-@lru_cache(maxsize=1)
-def _inverse_vocab() -> list[str]:
-    """Index -> n-gram, built once (evidence lookups used to scan the whole vocabulary per text)."""
-    vocab = load_model().vocab
-    inv = [""] * len(vocab)
-    for g, i in vocab.items():
+def _index_to_gram(model: LinearModel) -> list[str]:
+    inv = [""] * len(model.vocab)
+    for g, i in model.vocab.items():
         inv[i] = g
     return inv
 
 
-def _grams(text: str) -> list[str]:
-    toks = _tokens(text)
-    return toks + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
+@lru_cache(maxsize=1)
+def _inverse_vocab() -> list[str]:
+    """Index -> masked gram, built once (evidence lookups would otherwise scan the whole vocabulary per text)."""
+    return _index_to_gram(load_model())
+
+
+# --- lexical block: plain words, fitted on same-question pairs only -------------------------------------
+
+PAIRED_SOURCES = frozenset({"human:hc3", "machine:hc3_chatgpt", "human:ruozhiba", "machine:ruozhiba",
+                            "human:news", "machine:news_llm"})  # human and machine answer the same prompt
+
+
+def _word_tokens(doc: Doc) -> list[tuple[str, int, int]]:
+    """jieba words plus the whitespace between them as tokens (<sp>, <nl>): list layout and the spacing
+    around Latin words are part of a writer's habits."""
+    out, prev = [], 0
+    for w, s, e in doc.words:
+        gap = doc.text[prev:s]
+        if gap:
+            out.append(("<nl>" if "\n" in gap else "<sp>", prev, s))
+        out.append((w, s, e))
+        prev = e
+    return out
+
+
+def _words_of(doc: Doc) -> list[str]:
+    ws = [w for w, _, _ in _word_tokens(doc)]
+    return ws + [f"{a} {b}" for a, b in itertools.pairwise(ws)]
+
+
+@lru_cache(maxsize=1)
+def load_lexical(path: str | None = None) -> LinearModel:
+    return load_linear(Path(path) if path else LEX_ASSET, "AI-likeness lexical", REBUILD)
+
+
+@lru_cache(maxsize=1)
+def _inverse_lexical() -> list[str]:
+    """Index -> word gram of the lexical block, built once."""
+    return _index_to_gram(load_lexical())
+
+
+# --- style block and stacker -----------------------------------------------------------------------------
+
+BLOCKS = ("masked_ngram", "lexical")  # stacked logits, in this order
+
+
+@dataclass
+class StyleModel:
+    names: list[str]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # per dense feature (standardised)
+    block_coef: np.ndarray  # weight of each block's logit (BLOCKS)
+    intercept: float
+    threshold: float  # ai_flag when ai_score >= threshold
+
+
+def save_style(m: StyleModel, path: Path | None = None) -> Path:
+    path = path or STYLE_ASSET
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, names=np.array(m.names), mean=m.mean.astype("float32"), scale=m.scale.astype("float32"),
+                        coef=m.coef.astype("float32"), block_coef=m.block_coef.astype("float64"),
+                        intercept=np.array([m.intercept]), threshold=np.array([m.threshold]))
+    load_style.cache_clear()
+    return path
+
+
+@lru_cache(maxsize=1)
+def load_style(path: str | None = None) -> StyleModel:
+    p = Path(path) if path else STYLE_ASSET
+    if not p.exists():
+        raise FileNotFoundError(f"AI-likeness style model missing: {p}; rebuild it with `{REBUILD}`")
+    z = np.load(p, allow_pickle=False)
+    names = [str(x) for x in z["names"]]
+    if names != feature_names():
+        raise ValueError(f"{p} was built for other features; rebuild it with `{REBUILD}`")
+    return StyleModel(names, z["mean"].astype("float64"), z["scale"].astype("float64"), z["coef"].astype("float64"),
+                      z["block_coef"].astype("float64"), float(z["intercept"][0]), float(z["threshold"][0]))
+
+
+def flag_threshold() -> float:
+    """The shipped ai_flag threshold (flags about HUMAN_FLAG_RATE of human text)."""
+    return load_style().threshold
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+@dataclass
+class Features:
+    """What the model reads from many texts: the dense style matrix and both blocks' gram lists."""
+
+    dense: np.ndarray
+    masked: list[list[str]]
+    words: list[list[str]]
+
+    def take(self, idx) -> Features:
+        return Features(self.dense[idx], [self.masked[i] for i in idx], [self.words[i] for i in idx])
+
+
+def featurize(texts: list[str]) -> Features:
+    """Features of many texts (one `prepare` each)."""
+    dense, masked, words = [], [], []
+    for t in texts:
+        d = prepare(t)
+        dense.append(style_features(d)[0])
+        masked.append(_grams_of(d))
+        words.append(_words_of(d))
+    return Features(np.array(dense, dtype="float64"), masked, words)
+
+
+@dataclass
+class Detector:
+    """An in-memory model that scores `Features` in batch; a block whose (vec, clf) is None adds nothing."""
+
+    blocks: dict[str, tuple[object, object] | None]
+    style: StyleModel
+
+    def block_logits(self, f: Features) -> np.ndarray:
+        cols = []
+        for name, grams in zip(BLOCKS, (f.masked, f.words)):
+            b = self.blocks.get(name)
+            cols.append(b[1].decision_function(b[0].transform(grams)) if b else np.zeros(len(grams)))
+        return np.c_[tuple(cols)]
+
+    def predict(self, f: Features) -> np.ndarray:
+        z = ((f.dense - self.style.mean) / self.style.scale) @ self.style.coef
+        return _sigmoid(z + self.block_logits(f) @ self.style.block_coef + self.style.intercept)
+
+
+def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    order = np.argsort(x)
+    cw = np.cumsum(w[order]) / w.sum()
+    return float(x[order][min(np.searchsorted(cw, q), len(x) - 1)])
+
+
+def _bounds(k_blocks: int) -> list[tuple[float | None, float | None]]:
+    """Intercept free, then each dense feature (sign-constrained where `ai_features` says), then block logits >= 0."""
+    b: list[tuple[float | None, float | None]] = [(None, None)]
+    for n in feature_names():
+        b.append((0.0, None) if n in MACHINE_LEANING else (None, 0.0) if n in HUMAN_LEANING else (None, None))
+    return b + [(0.0, None)] * k_blocks
+
+
+def _fit_style(dense, logits, y, w, C: float) -> StyleModel:
+    """Weighted L2 logistic regression (scikit-learn's objective) with sign bounds, by L-BFGS-B."""
+    from scipy.optimize import minimize
+
+    mean, scale = dense.mean(0), dense.std(0)
+    scale[scale < 1e-6] = 1.0
+    X = np.c_[(dense - mean) / scale, logits]
+    sign, w = 2.0 * np.asarray(y) - 1.0, np.asarray(w) / np.mean(w)
+
+    def loss(theta):
+        m = -sign * (X @ theta[1:] + theta[0])
+        g = -sign * w * _sigmoid(m)
+        return (C * float(np.sum(w * np.logaddexp(0.0, m))) + 0.5 * float(theta[1:] @ theta[1:]),
+                np.r_[C * g.sum(), C * (X.T @ g) + theta[1:]])
+
+    theta = minimize(loss, np.zeros(X.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=_bounds(logits.shape[1]),
+                     options={"maxiter": 2000}).x
+    k = logits.shape[1]
+    return StyleModel(feature_names(), mean, scale, theta[1:-k], theta[-k:], float(theta[0]), 0.5)
+
+
+def _oof_block(grams, y, w, splits, fit_on, C):
+    """Out-of-fold logits of one block: fitted on the `fit_on` rows of each training fold."""
+    oof = np.zeros(len(y))
+    for tr, te in splits:
+        tr = [i for i in tr if fit_on[i]]
+        v, c = fit_grams([grams[i] for i in tr], y[tr], w[tr], C)
+        oof[te] = c.decision_function(v.transform([grams[i] for i in te]))
+    rows = [i for i in range(len(y)) if fit_on[i]]
+    return oof, fit_grams([grams[i] for i in rows], y[rows], w[rows], C)
+
+
+def fit_detector(f: Features, y, w, groups: list[str], sources: list[str], *, blocks=BLOCKS,
+                 C_ngram: float = C_DEFAULT, C_lex: float = C_LEX, C_style: float = C_STYLE,
+                 folds: int = FOLDS) -> Detector:
+    """The blocks named in `blocks` and the stacker, fitted on training windows (constant `dense` columns drop
+    out); the threshold from out-of-fold scores of the human windows."""
+    from sklearn.model_selection import GroupKFold
+
+    y, w = np.asarray(y), np.asarray(w, dtype="float64")
+    splits = list(GroupKFold(n_splits=folds).split(f.dense, y, groups))
+    logits = np.zeros((len(y), len(BLOCKS)))
+    fitted: dict[str, tuple | None] = {}
+    plan = {"masked_ngram": (f.masked, [True] * len(y), C_ngram),
+            "lexical": (f.words, [s in PAIRED_SOURCES for s in sources], C_lex)}
+    for j, name in enumerate(BLOCKS):
+        if name in blocks:
+            grams, fit_on, C = plan[name]
+            logits[:, j], fitted[name] = _oof_block(grams, y, w, splits, fit_on, C)
+    oof = np.zeros(len(y))
+    for tr, te in splits:
+        m = _fit_style(f.dense[tr], logits[tr], y[tr], w[tr], C_style)
+        oof[te] = _sigmoid(((f.dense[te] - m.mean) / m.scale) @ m.coef + logits[te] @ m.block_coef + m.intercept)
+    style = _fit_style(f.dense, logits, y, w, C_style)
+    human = y == 0
+    style.threshold = _weighted_quantile(oof[human], w[human], 1 - HUMAN_FLAG_RATE)
+    return Detector(fitted, style)
+
+
+def save_detector(det: Detector, out_dir: Path | None = None) -> list[Path]:
+    """Write the three assets (masked n-gram block, lexical block, style block) into `out_dir` or the package."""
+    vec, clf = det.blocks["masked_ngram"]
+    paths = [save(vec, clf, out_dir / ASSET.name if out_dir else None)]
+    vec, clf = det.blocks["lexical"]
+    paths.append(save_linear(out_dir / LEX_ASSET.name if out_dir else LEX_ASSET, vec, clf))
+    load_lexical.cache_clear()
+    _inverse_lexical.cache_clear()
+    paths.append(save_style(det.style, out_dir / STYLE_ASSET.name if out_dir else None))
+    return paths
+
+
+def train(data: Path, out_dir: Path | None = None, seed: int = 0) -> dict:
+    """Rebuild the shipped model from the dev rows under the data folder `data` (the shared data layout)."""
+    wins = training_windows(load_samples(data, "dev"), seed)
+    f = featurize([s.text for s in wins])
+    y = np.array([s.label for s in wins])
+    det = fit_detector(f, y, np.array(sample_weights(wins)), [s.group for s in wins], [s.source for s in wins])
+    paths = save_detector(det, out_dir)
+    return {"windows": len(wins), "machine": int(y.sum()), "threshold": round(det.style.threshold, 4),
+            "block_coef": [round(float(c), 3) for c in det.style.block_coef], "paths": [str(p) for p in paths],
+            "bytes": sum(p.stat().st_size for p in paths)}
+
+
+# --- scoring and evidence --------------------------------------------------------------------------------
+
+_SPAN_SIGNALS = {f"pat:{p.name}": p.name for p in PATTERNS} | {
+    "closer_at_end": "closer_at_end", "parallel_run": "parallel_run", "tech_lyrical": "tech_lyrical"}
+
+
+def _block_evidence(text: str, inv: list[str], contrib: dict[int, float], weight: float, signal: str,
+                    locate) -> list[dict]:
+    """The grams of one block pulling the score up most, located in the text."""
+    out = []
+    for i, c in sorted(contrib.items(), key=lambda kv: -kv[1] * weight)[:N_SPANS]:
+        if c * weight <= 0:
+            break
+        s, e = locate(inv[i])
+        if s >= 0:
+            out.append({"signal": signal, "text": text[s:e], "start": s, "end": e, "weight": round(float(c * weight), 4),
+                        "gram": inv[i]})
+    return out
+
+
+def _locator(tokens: list[tuple[str, int, int]]):
+    """gram ("a b c") -> (start, end) of its first occurrence among `tokens`, (-1, -1) if absent."""
+    toks = [t for t, _, _ in tokens]
+
+    def find(gram: str) -> tuple[int, int]:
+        parts = gram.split(" ")
+        for i in range(len(toks) - len(parts) + 1):
+            if toks[i:i + len(parts)] == parts:
+                return tokens[i][1], tokens[i + len(parts) - 1][2]
+        return -1, -1
+
+    return find
+
+
+def score(text: str) -> dict:
+    """ai_score, the evidence spans (signal, text, start, end, weight) and the strongest signals either way."""
+    text = text or ""
+    doc = prepare(text)
+    if not doc.words:
+        return {"ai_score": 0.5, "spans": [], "signals": []}
+    sm, ng, lex = load_style(), load_model(), load_lexical()
+    dense, hits = style_features(doc)
+    masked = masked_tokens(doc)
+    c_ng = contributions(ng, counts_of(ng, _grams_of(doc)))
+    c_lex = contributions(lex, counts_of(lex, _words_of(doc)))
+    block_z = [sm.block_coef[0] * (sum(c_ng.values()) + ng.intercept),
+               sm.block_coef[1] * (sum(c_lex.values()) + lex.intercept)]
+    style_contrib = (np.asarray(dense) - sm.mean) / sm.scale * sm.coef
+    z = float(style_contrib.sum()) + sum(block_z) + sm.intercept
+    signals = [(name, float(c)) for name, c in zip(sm.names, style_contrib)]
+    spans = []
+    for name, c in signals:
+        key = _SPAN_SIGNALS.get(name)
+        if key and c > 0 and hits.get(key):
+            spans += [{"signal": key, "text": text[s:e], "start": s, "end": e,
+                       "weight": round(float(c) / len(hits[key]), 4)}
+                      for s, e in hits[key][:N_SPANS]]
+    spans += _block_evidence(text, _inverse_vocab(), c_ng, sm.block_coef[0], "masked_ngram", _locator(masked))
+    spans += _block_evidence(text, _inverse_lexical(), c_lex, sm.block_coef[1], "lexical", _locator(_word_tokens(doc)))
+    spans.sort(key=lambda d: -d["weight"])
+    signals += [("block:" + name, float(v)) for name, v in zip(BLOCKS, block_z)]
+    top = sorted(signals, key=lambda kv: -abs(kv[1]))[:N_SIGNALS]
+    return {"ai_score": float(_sigmoid(z)), "spans": spans[:N_SPANS],
+            "signals": [{"signal": n, "weight": round(c, 4)} for n, c in top]}
 
 
 def ai_score(text: str, *, evidence: int = 0) -> float | tuple[float, list[dict]]:
-    """Probability that `text` is machine-written; with evidence=k also the k most AI-leaning n-grams."""
-    model = load_model()
-    counts = counts_of(model, _grams(text or ""))
-    if not counts:
-        return (0.5, []) if evidence else 0.5
-    contrib = contributions(model, counts)
-    p = probability(model, contrib)
-    if not evidence:
-        return p
-    inv = _inverse_vocab()
-    top = sorted(contrib.items(), key=lambda kv: -kv[1])[:evidence]
-    ev = []
-    for i, c in top:
-        if c <= 0:
-            break
-        gram = inv[i].replace(" ", "")
-        start = (text or "").find(gram)
-        ev.append({"text": gram, "start": start, "end": start + len(gram) if start >= 0 else -1,
-                   "weight": round(float(c), 4)})
-    return p, ev
+    """Probability that `text` is machine-written; with evidence=k also the k strongest AI-leaning spans."""
+    out = score(text)
+    return (out["ai_score"], out["spans"][:evidence]) if evidence else out["ai_score"]
 
 
 def detect_ai(text: str) -> dict:
-    p, ev = ai_score(text, evidence=5)
-    return {"ai_score": round(p, 4), "spans": ev}
-
-
-def load_hc3(path: Path) -> list[dict]:
-    import json
-
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            if r.get("text"):
-                rows.append(r)
-    return rows
-
-
-def train_from_hc3(path: Path, out: Path | None = None) -> dict:
-    """Rebuild the shipped model from the dev rows of HC3-Chinese."""
-    rows = [r for r in load_hc3(path) if r["split"] == "dev"]
-    vec, clf = fit([r["text"] for r in rows], [int(r["label"] == "chatgpt") for r in rows])
-    p = save(vec, clf, out)
-    return {"rows": len(rows), "vocabulary": len(vec.vocabulary_), "path": str(p), "bytes": p.stat().st_size}
+    """`wenforge detect ai` output: ai_score, evidence spans naming the signal, and the strongest signals."""
+    out = score(text)
+    out["ai_score"] = round(out["ai_score"], 4)
+    return out
