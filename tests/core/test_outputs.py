@@ -30,7 +30,7 @@ def test_line_separators_inside_strings_stay_in_their_row(tmp_path):
     assert lines[1].row["text"] == TEXTS[1]
 
 
-@pytest.mark.parametrize("cmd", [["clean"], ["style"]])
+@pytest.mark.parametrize("cmd", [["clean"], ["style"], ["detect", "ai"]])
 def test_output_onto_input_is_refused_and_input_kept(tmp_path, cmd):
     inp = _input(tmp_path)
     before = inp.read_bytes()
@@ -51,10 +51,11 @@ def test_separator_characters_do_not_split_documents(tmp_path, cmd):
     assert not any("error" in r or "malformed_input" in r.get("reasons", []) for r in rows)
 
 
-def test_failed_clean_keeps_the_previous_output(tmp_path):
+@pytest.mark.parametrize("cmd", [["clean"], ["style"], ["detect", "safety"]])
+def test_failed_command_keeps_the_previous_output(tmp_path, cmd):
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", encoding="utf-8")
-    res = CliRunner().invoke(app, ["clean", str(tmp_path / "missing.jsonl"), "-o", str(out)])
+    res = CliRunner().invoke(app, [*cmd, str(tmp_path / "missing.jsonl"), "-o", str(out)])
     assert res.exit_code == 2 and "no such file" in _said(res)
     assert out.read_text(encoding="utf-8") == "previous results\n"
 

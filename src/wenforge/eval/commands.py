@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR
 
@@ -26,7 +27,7 @@ def register(app: typer.Typer) -> None:
 def _fail(msg: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True).print(f"[red]error:[/red] {msg}", highlight=False, markup=True)
+    Console(stderr=True).print(f"[red]error:[/red] {escape(msg)}", highlight=False, markup=True)
     raise typer.Exit(2)
 
 
@@ -45,7 +46,8 @@ def detect(
     from rich.table import Table
 
     from wenforge.eval.kinds import DETECTORS, DetectorError, get_kind, run_detector
-    from wenforge.jsonl import InputError, count_lines, read_jsonl
+    from wenforge.jsonl import InputError, check_text_file, count_lines, read_jsonl
+    from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
 
     console = Console()
     try:
@@ -63,12 +65,16 @@ def detect(
         except FactSheetError as e:
             _fail(str(e))
     try:
-        total = count_lines(input) if input.exists() and input.is_file() else 0
+        check_text_file(input)
+        refuse_overwrite(output, input)
+    except (InputError, OutputError) as e:
+        _fail(str(e))
+    try:
+        total = count_lines(input)
         lines = read_jsonl(input)
-        output.parent.mkdir(parents=True, exist_ok=True)
         n_ok, n_err, n_fail, chars = 0, 0, 0, 0
         errors: list[str] = []
-        with open(output, "w", encoding="utf-8") as out, Progress(
+        with atomic_output(output, "w") as out, Progress(
             TextColumn(f"detect {kind}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=console, transient=True,
         ) as prog:
@@ -107,9 +113,9 @@ def detect(
     t.add_row("output", str(output))
     console.print(t)
     for msg in errors[:10]:
-        console.print(f"[yellow]skipped with reason:[/yellow] {msg}", highlight=False)
+        console.print(f"[yellow]skipped with reason:[/yellow] {escape(msg)}", highlight=False)
     if len(errors) > 10:
-        console.print(f"... and {len(errors) - 10} more (see `error` lines in {output})")
+        console.print(f"... and {len(errors) - 10} more (see `error` lines in {output})", markup=False)
 
 
 def detect_train(
@@ -190,5 +196,5 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
         console.print(f"next weights by {g}: " + ", ".join(f"{k} {v:.3f}" for k, v in ws.items()), highlight=False)
     console.print(f"distil more for {len(fb['distill'])} failing prompts")
     for e in res["excluded"][:5]:
-        console.print(f"[yellow]excluded:[/yellow] {e['reason']}", highlight=False)
-    console.print(f"report: {Path(res['out_dir']) / 'report.html'}")
+        console.print(f"[yellow]excluded:[/yellow] {escape(e['reason'])}", highlight=False)
+    console.print(f"report: {Path(res['out_dir']) / 'report.html'}", markup=False)
