@@ -2,8 +2,8 @@
 
     python bench/eval_bench.py [--only ai,grammar,hallucination,halluqa,facts,speed] [--retrain] [--json OUT]
 
-The AI-likeness part compares the shipped model with the previous HC3-only model when a copy of it sits at
-$TMPDIR/ai_old.npz (`git show <old commit>:src/wenforge/eval/assets/ai.npz > /tmp/ai_old.npz`).
+The AI-likeness part compares the shipped model with the previous HC3-only model, taken from git at
+bench/baseline.py's BASELINE_REV in the same run.
 
 Models are fitted on `split == "dev"` rows only (the shipped assets were built that way by
 `wenforge detect-train`; --retrain rebuilds them into a temporary folder first) and every figure is on
@@ -76,9 +76,10 @@ def bench_ai(data: Path, *, lofo: bool = True, ablations: bool = True) -> dict:
         for s in rz if s.label == 1]
 
     # scorers: the shipped model (per text, as `wenforge detect ai` runs it), the old model, a char baseline
-    old_path = Path(tempfile.gettempdir()) / "ai_old.npz"
-    old = load_linear(old_path, "old AI-likeness", "git show HEAD:src/wenforge/eval/assets/ai.npz") \
-        if old_path.exists() else None
+    from baseline import BASELINE_REV, baseline_files
+
+    old_path = baseline_files(["src/wenforge/eval/assets/ai.npz"]) / "ai.npz"
+    old = load_linear(old_path, "old AI-likeness", f"git show {BASELINE_REV}:src/wenforge/eval/assets/ai.npz")
 
     def old_score(texts):
         def grams(t):
@@ -92,8 +93,7 @@ def bench_ai(data: Path, *, lofo: bool = True, ablations: bool = True) -> dict:
                                                      sample_weight=wdev)
     scorers = {"shipped": lambda ts: np.array([ai.ai_score(t) for t in ts]),
                "char_ngram_baseline": lambda ts: cm.predict_proba(cv.transform([canonical_surface(t) for t in ts]))[:, 1]}
-    if old is not None:
-        scorers["old_hc3_model"] = old_score
+    scorers["old_hc3_model"] = old_score
     thr = {"shipped": ai.flag_threshold(), "char_ngram_baseline": 0.5, "old_hc3_model": 0.5}
 
     def views(score):

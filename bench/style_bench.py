@@ -11,7 +11,13 @@
    baselines: majority class, char n-gram TF-IDF + LR only (no style features).
 4. Device detectors: the hand-written positive/negative cases of tests/style/test_devices.py, and the
    share of test windows where each device is present, by source (no gold device labels exist here).
-5. Speed: score_style on ~1,000-character (~3 KB) windows, one process, CPU time and wall time.
+5. Speed: score_style (literary score, ornateness, overwrought, quality, L1/L2/L3) on ~1,000-character (~3 KB)
+   windows, one process, CPU time and wall time.
+6-8 (issue 12, each also runs alone): bench/style_ornate.py (ornateness orderings on the dev and held-out
+   rewrites, spread on literary test rows, overwrought human vs 2025-model AUC, surface robustness),
+   bench/style_quality.py (expert-score pairs on test prompts, with length, literary_score and a raw style-vector
+   model as baselines), bench/style_genres.py (new L2 labels, L1 and literary AUC with the pre-issue models from
+   git beside the current ones).
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ def ngram_lr(texts, labels, C=10.0):
 def main() -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--skip-issue12", action="store_true", help="sections 1-5 only (sections 6-8 take ~10 min)")
     args = ap.parse_args()
     out: dict = {}
     t_all = time.perf_counter()
@@ -87,6 +94,7 @@ def main() -> dict:
     # 2. ornateness within the same content
     sets = yaml.safe_load((ROOT / "tests/style/data/rewrites.yaml").read_text(encoding="utf-8"))
     scorers = {
+        "ornateness": lambda t: score_style(t).ornateness,
         "literary_score": lambda t: literary_score(t),
         "baseline_char_ngram_tfidf_lr": lambda t: float(base_lit([t])[0].predict_proba(base_lit([t])[1])[0, 1]),
         "baseline_length": lambda t: float(len(t)),
@@ -168,6 +176,14 @@ def main() -> dict:
         "chars_per_cpu_s": round(n_chars / cpu), "docs_per_wall_s": round(len(sw) / wall, 1),
         "l1_l2_eval_docs_per_cpu_s": round(len(l1_rows) / dt_cpu, 1),
     }
+    if not args.skip_issue12:
+        import style_genres
+        import style_ornate
+        import style_quality
+
+        out["ornateness_overwrought"] = style_ornate.run()
+        out["quality"] = style_quality.run()
+        out["genres"] = style_genres.run()
     out["seconds_total"] = round(time.perf_counter() - t_all, 1)
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if args.json:

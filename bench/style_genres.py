@@ -1,10 +1,10 @@
 """Genres of real writing (issue 12, item 4): the new L2 labels, L1 literature-vs-not and the literary score,
 on `test` rows, with the previously shipped models as the baseline in the same run.
 
-    python bench/style_genres.py [--old /tmp/style_old] [--new DIR] [--data DIR] [--json OUT.json]
+    python bench/style_genres.py [--old DIR] [--new DIR] [--data DIR] [--json OUT.json]
 
-`--old` is a folder holding the earlier l1/l2/literary assets (e.g. from `git show HEAD~1:src/wenforge/style/
-assets/<file>`); without it only the current models are measured. Figures:
+`--old` is a folder holding the earlier l1/l2/literary assets; by default they are taken from git at
+bench/baseline.py's BASELINE_REV (before issue 12). Figures:
 
 1. L2 macro-F1 over every label with test windows, and recall of each label by source kind (people, model,
    template seed) on ~500-character windows of the test rows (short items whole).
@@ -169,8 +169,16 @@ def speed_figures(ex: list[Item]) -> dict:
     return {"docs": len(long), "chars_per_cpu_s": round(n / cpu)}
 
 
-def run(old: str | None = "/tmp/style_old", new: str | None = None, data_dir: str | None = None) -> dict:
-    """Every figure above, for the current models and (when `old` exists) the earlier ones."""
+OLD_ASSETS = [f"src/wenforge/style/assets/{n}.{e}" for n in ("l1", "l2", "literary") for e in ("json", "npz")]
+
+
+def run(old: str | None = None, new: str | None = None, data_dir: str | None = None) -> dict:
+    """Every figure above, for the current models and the earlier ones (`old`, default: the shipped models at
+    bench/baseline.py's BASELINE_REV, taken from git)."""
+    if old is None:
+        from baseline import baseline_files
+
+        old = str(baseline_files(OLD_ASSETS))
     t0 = time.perf_counter()
     models = {"current": load_models(new)}
     if old and Path(old, "l2.json").exists():
@@ -191,7 +199,8 @@ def run(old: str | None = "/tmp/style_old", new: str | None = None, data_dir: st
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--old", default="/tmp/style_old", help="folder with the earlier l1/l2/literary assets")
+    ap.add_argument("--old", default=None, help="folder with the earlier l1/l2/literary assets (default: from git "
+                    "at bench/baseline.py's BASELINE_REV)")
     ap.add_argument("--new", default=None, help="folder with the models to measure (default: shipped)")
     ap.add_argument("--data", default=None, help="data folder (default: shared/data)")
     ap.add_argument("--json", type=Path)
