@@ -3,7 +3,8 @@
 The rule (documented in docs/eval.md):
 
 1. Every evaluated row gets a list of failed checks: `accuracy` (outcome reward below 1), `style`
-   (style_match below `style_floor`, when a profile is given), `ai` (ai_score >= 0.5), `grammar`,
+   (style_match below `style_floor`, when a profile is given), `ai` (`ai_flag`: ai_score at or above the
+   shipped threshold), `grammar`,
    `hallucination`, `facts`, `safety`, `halluqa` (judged hallucinated).
 2. For each grouping (taxonomy `label`, `task`, `category`), each group's failure rate f_g is the share
    of its rows with at least one failed check; f is the mean over groups.
