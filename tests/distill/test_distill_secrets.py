@@ -66,3 +66,28 @@ def test_redaction_shapes():
     assert "sk-abcdef123456" not in redact_text("header Bearer sk-abcdef123456 echoed")
     assert redact_text("api_key: 'zzzz9999'") == "api_key: '***'"
     assert redact_text("我的名字叫张三，口令很长") == "我的名字叫张三，口令很长"
+
+
+def test_eval_generation_keeps_canaries_off_disk_and_out_of_messages(tmp_path, monkeypatch):
+    """`wenforge eval` with a remote `generate:` against a teacher that echoes headers and path."""
+    from typer.testing import CliRunner
+
+    from wenforge.cli import app
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Echo", (_Echo,), {"status": 400}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("CANARY_KEY", ENV_CANARY)
+        (tmp_path / "p.jsonl").write_text('{"id": "a", "prompt": "你好"}\n', encoding="utf-8")
+        url = f"http://u:{URL_CANARY}@127.0.0.1:{server.server_address[1]}/v1?key={URL_CANARY}"
+        cfg = tmp_path / "eval.yaml"
+        cfg.write_text(f"generate: {{prompts: p.jsonl, model: m, base_url: '{url}', api_key_env: CANARY_KEY}}\n"
+                       f"output_dir: ev\n", encoding="utf-8")
+        res = CliRunner().invoke(app, ["eval", str(cfg)])
+    finally:
+        server.shutdown()
+    assert res.exit_code == 2
+    assert ENV_CANARY not in res.output and URL_CANARY not in res.output
+    for p in tmp_path.rglob("*"):
+        if p.is_file() and p.name not in ("eval.yaml",):
+            assert ENV_CANARY.encode() not in p.read_bytes() and URL_CANARY.encode() not in p.read_bytes(), p

@@ -184,7 +184,7 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
                       console=console, transient=True) as prog:
             task = prog.add_task("rows", total=None)
             res = run_eval(cfg, progress=lambda i, n: prog.update(task, completed=i, total=n))
-    except (InputError, FactSheetError, FileNotFoundError) as e:
+    except (InputError, FactSheetError, FileNotFoundError, EvalConfigError) as e:
         _fail(str(e))
     ev, fb = res["eval"], res["feedback"]
     t = Table(title="wenforge eval", show_header=False)

@@ -108,11 +108,20 @@ def generate(g: GenerateConfig, rows: list[dict]) -> list[str]:
     if g.base_url:
         from openai import OpenAI
 
-        client = OpenAI(base_url=g.base_url, api_key=os.environ.get(g.api_key_env, "EMPTY"))
+        from openai import OpenAIError
+
+        key = os.environ.get(g.api_key_env, "EMPTY")
+        client = OpenAI(base_url=g.base_url, api_key=key)
         out = []
-        for p in prompts:
-            resp = client.chat.completions.create(model=g.model, messages=[{"role": "user", "content": p}],
-                                                  max_tokens=g.max_new_tokens, temperature=g.temperature)
+        for i, p in enumerate(prompts):
+            try:
+                resp = client.chat.completions.create(model=g.model, messages=[{"role": "user", "content": p}],
+                                                      max_tokens=g.max_new_tokens, temperature=g.temperature)
+            except OpenAIError as e:  # the message may echo the URL or the key: both are masked
+                from wenforge.redact import redact_text, redact_url
+
+                raise EvalConfigError(f"generation failed at prompt {i + 1} ({redact_url(g.base_url)}): "
+                                      f"{redact_text(str(e), [key])}") from None
             out.append(resp.choices[0].message.content or "")
         return out
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -291,12 +300,22 @@ def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None
         "overall": _summary(scored),
         "by": {g: {k: _summary(v) for k, v in sorted(_group(scored, g).items())} for g in ("category", "task", "label")},
         "detectors": cfg.detectors, "n_excluded": len(excluded),
-        "seconds": round(time.time() - t0, 2), "config": cfg.model_dump(),
+        "seconds": round(time.time() - t0, 2), "config": _public_config(cfg),
     }
     result["by"] = {g: v for g, v in result["by"].items() if v}
     result["worst"] = _worst(scored, cfg.worst_k)
     _write(out_dir, scored, excluded, result, fb)
     return {"eval": result, "feedback": fb, "out_dir": str(out_dir), "excluded": excluded}
+
+
+def _public_config(cfg: EvalConfig) -> dict:
+    """The config as stored in eval.json: a key pasted into `generate.base_url` is masked."""
+    from wenforge.redact import redact_url
+
+    d = cfg.model_dump()
+    if d.get("generate") and d["generate"].get("base_url"):
+        d["generate"]["base_url"] = redact_url(d["generate"]["base_url"])
+    return d
 
 
 def _group(rows: list[dict], g: str) -> dict[str, list[dict]]:
@@ -337,13 +356,18 @@ def _evidence(r: dict) -> list[str]:
 
 
 def _write(out_dir: Path, scored: list[dict], excluded: list[dict], result: dict, fb: dict) -> None:
-    with open(out_dir / "rows.jsonl", "w", encoding="utf-8") as f:
+    """The run folder's files, each written whole or not at all (eval.json last: it marks a finished run)."""
+    from wenforge.outputs import atomic_output
+
+    with atomic_output(out_dir / "rows.jsonl", "w") as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in scored)
-    with open(out_dir / "excluded.jsonl", "w", encoding="utf-8") as f:
+    with atomic_output(out_dir / "excluded.jsonl", "w") as f:
         f.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in excluded)
-    (out_dir / "eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    (out_dir / "feedback.json").write_text(json.dumps(fb, ensure_ascii=False, indent=2), encoding="utf-8")
+    with atomic_output(out_dir / "feedback.json", "w") as f:
+        f.write(json.dumps(fb, ensure_ascii=False, indent=2))
     write_report(out_dir / "report.html", result, fb, excluded)
+    with atomic_output(out_dir / "eval.json", "w") as f:
+        f.write(json.dumps(result, ensure_ascii=False, indent=2))
 
 
 def write_report(path: Path, result: dict, fb: dict, excluded: list[dict]) -> Path:
