@@ -17,9 +17,10 @@ MASK = "***"
 _SECRET_PARAM_RE = re.compile(r"key|token|secret|sig|auth|pass|credential", re.IGNORECASE)
 # Secret shapes inside free text: bearer tokens, OpenAI-style keys, and key/token assignments.
 _SECRET_TEXT_RE = re.compile(
-    r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{6,}"
+    r"(?i)((?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]{6,}"
     r"|\bsk-[A-Za-z0-9_-]{8,}"
-    r"|((?:api[_-]?key|access[_-]?token|token|secret|password|authorization)[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&}]{4,}"
+    r"|((?:api[_-]?key|access[_-]?token|token|secret|password|authorization|[?&]key)[\"']?\s*[:=]\s*[\"']?)"
+    r"[^\s\"',;&}]{4,}"
 )
 # Secret values shorter than this are not masked by value (a 1-3 character "key" would mask ordinary text).
 MIN_SECRET_LEN = 4
@@ -35,6 +36,17 @@ def redact_url(url: str) -> str:
     query = urlencode([(k, MASK if _SECRET_PARAM_RE.search(k) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)],
                       safe="*")
     return redact_text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+
+
+def url_secrets(url: str) -> list[str]:
+    """The credential values a URL carries (user:password, credential-like query values), for `redact_text`."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    out = [v for v in (parts.username, parts.password) if v]
+    out += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if _SECRET_PARAM_RE.search(k) and v]
+    return out
 
 
 def redact_text(text: str, secrets: Iterable[str | None] = ()) -> str:

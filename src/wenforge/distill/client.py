@@ -32,7 +32,7 @@ from typing import Any, Self
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 _SHARD = 8  # connections per httpx pool (see TeacherClient.__init__)
 
-from wenforge.redact import redact_text, redact_url
+from wenforge.redact import redact_text, redact_url, url_secrets
 
 
 class TeacherError(Exception):
@@ -308,7 +308,8 @@ class TeacherClient:
                 raise
             except Exception as e:  # noqa: BLE001 - classified below
                 reason, retryable, retry_after, detail = self._classify(e)
-                detail = redact_text(detail, [self._api_key])  # bodies and errors may echo the key or URL
+                # bodies and errors may echo the key or the URL's credentials
+                detail = redact_text(detail, [self._api_key, *url_secrets(self._base_url)])
                 if not retryable or attempt >= self.max_retries:
                     self.stats.failed[reason] += 1
                     raise TeacherError(reason, detail, attempt + 1) from None

@@ -118,10 +118,10 @@ def generate(g: GenerateConfig, rows: list[dict]) -> list[str]:
                 resp = client.chat.completions.create(model=g.model, messages=[{"role": "user", "content": p}],
                                                       max_tokens=g.max_new_tokens, temperature=g.temperature)
             except OpenAIError as e:  # the message may echo the URL or the key: both are masked
-                from wenforge.redact import redact_text, redact_url
+                from wenforge.redact import redact_text, redact_url, url_secrets
 
                 raise EvalConfigError(f"generation failed at prompt {i + 1} ({redact_url(g.base_url)}): "
-                                      f"{redact_text(str(e), [key])}") from None
+                                      f"{redact_text(str(e), [key, *url_secrets(g.base_url)])}") from None
             out.append(resp.choices[0].message.content or "")
         return out
     from transformers import AutoModelForCausalLM, AutoTokenizer
