@@ -57,6 +57,36 @@ def ngram_lr(texts, labels, C=10.0):
     return lambda ts: (lr, vec.transform([to_simplified(t) for t in ts]))
 
 
+def surface_four_scores(test: list, n: int = 200, tolerance: float = 0.05) -> dict:
+    """Share of test windows whose ai_score, literary_score, ornateness and quality all stay within `tolerance`
+    when the same text is printed with ASCII punctuation, and in traditional characters (issue 12, item 5)."""
+    import random
+
+    from wenforge.eval.detectors.ai import ai_score
+    from wenforge.style.corpus import surface_variant
+
+    rng = random.Random(0)
+    pool = windows([x for x in test if x.source != "thucnews"], 600, per_group=1, seed=3)
+    rng.shuffle(pool)
+
+    def four(t: str) -> tuple[float, ...]:
+        r = score_style(t)
+        return (float(ai_score(t)), r.literary_score, r.ornateness, r.quality)
+
+    out: dict = {"texts": min(n, len(pool))}
+    for kind in ("ascii", "traditional"):
+        kept, worst = 0, [0.0] * 4
+        for x in pool[:n]:
+            a, b = four(x.text), four(surface_variant(x.text, kind, rng))
+            deltas = [abs(p - q) for p, q in zip(a, b)]
+            worst = [max(w, d) for w, d in zip(worst, deltas)]
+            kept += max(deltas) <= tolerance
+        out[kind] = {"all_four_within": round(kept / min(n, len(pool)), 4),
+                     "max_delta": dict(zip(("ai_score", "literary_score", "ornateness", "quality"),
+                                           (round(w, 4) for w in worst)))}
+    return out
+
+
 def main() -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", type=Path)
@@ -176,6 +206,7 @@ def main() -> dict:
         "chars_per_cpu_s": round(n_chars / cpu), "docs_per_wall_s": round(len(sw) / wall, 1),
         "l1_l2_eval_docs_per_cpu_s": round(len(l1_rows) / dt_cpu, 1),
     }
+    out["surface_four_scores"] = surface_four_scores(test)
     if not args.skip_issue12:
         import style_genres
         import style_ornate
