@@ -59,3 +59,27 @@ def test_shuffle_buffer_key_reaches_the_writer(tmp_path):
         orders.append([json.loads(x)["id"] for x in (out / "data" / "mixture.jsonl").read_text().splitlines()])
     assert orders[0] == [str(i) for i in range(50)]  # a buffer of one keeps input order
     assert orders[1] != orders[0] and sorted(orders[1]) == sorted(orders[0])
+
+
+def test_a_mix_that_dies_while_writing_leaves_the_previous_run_intact(tmp_path, monkeypatch):
+    """Issue 14: a killed mix left an empty mixture beside a stats.json claiming completion."""
+    import wenforge.mix.mixture as mixture
+
+    src = _write(tmp_path / "in.jsonl", [{"id": str(i), "text": "文" * 50, "l1": "news"} for i in range(50)])
+    out = tmp_path / "run"
+    build_mixture(src, {"news": 1.0}, output=out)
+    before = {p.name: p.read_bytes() for p in (out / "stats.json", out / "data" / "mixture.jsonl")}
+    calls = {"n": 0}
+    real = mixture._record
+
+    def dying(*a, **kw):
+        calls["n"] += 1
+        if calls["n"] > 20:
+            raise KeyboardInterrupt  # the kill, mid-write
+        return real(*a, **kw)
+
+    monkeypatch.setattr(mixture, "_record", dying)
+    with pytest.raises(KeyboardInterrupt):
+        build_mixture(src, {"news": 1.0}, output=out, shuffle_buffer=5)
+    after = {p.name: p.read_bytes() for p in (out / "stats.json", out / "data" / "mixture.jsonl")}
+    assert after == before

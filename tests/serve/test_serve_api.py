@@ -128,3 +128,13 @@ def test_busy_server_answers_503_with_back_pressure(tmp_path):
     with pytest.raises(RequestError) as e:
         model.complete([{"role": "user", "content": "x"}], GenParams(2, 1.0, 1.0, 1, None, []))
     assert e.value.status == 503
+
+
+def test_port_out_of_range_is_a_clear_error():
+    from typer.testing import CliRunner
+
+    from wenforge.cli import app
+
+    res = CliRunner().invoke(app, ["serve", "some-model", "--port", "99999"])
+    assert res.exit_code == 2
+    assert "65535" in res.output and "--port" in res.output and "Traceback" not in res.output
