@@ -64,7 +64,7 @@ def test_recipe_errors(workdir):
         load_recipe(_recipe(workdir, "bad3", "kind: sft\n" + base), "grpo")
     with pytest.raises(RecipeError, match="unknown reward 'correct'"):
         load_recipe(_recipe(workdir, "bad4", base + "rewards: {correct: 1}\n"), "grpo")
-    with pytest.raises(RecipeError, match="not valid YAML"):
+    with pytest.raises(RecipeError, match=r"bad5.yaml:\d+: invalid YAML"):
         load_recipe(_recipe(workdir, "bad5", "a: [\n"), "sft")
     cfg = load_recipe(_recipe(workdir, "ok", base), "grpo")
     assert cfg.bf16 is False and cfg.model == str((workdir / "tiny").resolve())  # CPU; path resolved
