@@ -1,7 +1,7 @@
 """`wenforge serve` under load (issue 14): every request answered with a status code, and ordinary latency
 while one client keeps sending maximal prompts.
 
-    python bench/serve_load_bench.py [--clients 200] [--requests 4] [--json OUT]
+    python bench/serve_load_bench.py [--clients 200] [--requests 4] [--samples 300] [--json OUT]
 
 A tiny local Llama (built offline) is served on 127.0.0.1. Phases, each measured in the same run:
 1. unloaded: ordinary requests (short prompt, 8 tokens) one at a time -> p50/p99 latency;
@@ -57,6 +57,7 @@ def main() -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=200)
     ap.add_argument("--requests", type=int, default=4, help="requests per client")
+    ap.add_argument("--samples", type=int, default=300, help="ordinary requests per latency phase")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
@@ -67,7 +68,7 @@ def main() -> dict:
     ordinary = json.dumps(ORDINARY).encode()
     for _ in range(3):
         _post(url, ordinary)
-    unloaded = [_post(url, ordinary)[1] for _ in range(60)]
+    unloaded = [_post(url, ordinary)[1] for _ in range(a.samples)]
 
     stop = threading.Event()
     maximal = json.dumps({"messages": [{"role": "user", "content": "长" * 400}], "max_tokens": 64,
@@ -98,7 +99,7 @@ def main() -> dict:
     hog_t = threading.Thread(target=hog, daemon=True)
     hog_t.start()
     time.sleep(0.5)
-    hogged = [_post(url, ordinary)[1] for _ in range(60)]  # one ordinary client beside the hog
+    hogged = [_post(url, ordinary)[1] for _ in range(a.samples)]  # one ordinary client beside the hog
     threads = [threading.Thread(target=client, args=(i,)) for i in range(a.clients)]
     t0 = time.perf_counter()
     for t in threads:
