@@ -3,7 +3,7 @@ while one client keeps sending maximal prompts.
 
     python bench/serve_load_bench.py [--clients 200] [--requests 4] [--samples 300] [--json OUT]
 
-A tiny local Llama (built offline) is served on 127.0.0.1. Phases, each measured in the same run:
+A tiny local Llama (built offline) is served by `wenforge serve` in its own process on 127.0.0.1. Phases, each measured in the same run:
 1. unloaded: ordinary requests (short prompt, 8 tokens) one at a time -> p50/p99 latency;
 2. one ordinary client beside one client that keeps sending maximal prompts (the model's whole context)
    -> p50/p99 and the ratio to unloaded p99 (goal <= 2);
@@ -18,6 +18,8 @@ import json
 import random
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -26,7 +28,6 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from wenforge.serve.server import ChatModel, make_server
 from wenforge.serve.tiny import build_tiny_model
 
 ORDINARY = {"messages": [{"role": "user", "content": "你好，请写一句话。"}], "max_tokens": 8, "temperature": 0}
@@ -61,10 +62,22 @@ def main() -> dict:
     ap.add_argument("--json", type=Path)
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
-    model = ChatModel(build_tiny_model(tmp / "tiny"), threads=1)
-    srv = make_server(model, "127.0.0.1", 0, default_max_tokens=8, max_tokens_cap=64)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{srv.server_address[1]}/v1/chat/completions"
+    model_dir = build_tiny_model(tmp / "tiny")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # the server in its own process, as users run it: the clients' threads do not share its interpreter
+    srv = subprocess.Popen([sys.executable, "-m", "wenforge.cli", "serve", str(model_dir), "--port", str(port),
+                            "--threads", "1", "--max-tokens", "8", "--max-tokens-cap", "64"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
     ordinary = json.dumps(ORDINARY).encode()
     for _ in range(3):
         _post(url, ordinary)
@@ -109,7 +122,8 @@ def main() -> dict:
     wall = time.perf_counter() - t0
     stop.set()
     hog_t.join(timeout=120)
-    srv.shutdown()
+    srv.terminate()
+    srv.wait(timeout=30)
     total = sum(statuses.values())
     out = {
         "clients": a.clients, "requests": total, "answered_with_status": total - statuses.get(-1, 0),
