@@ -138,3 +138,23 @@ def test_port_out_of_range_is_a_clear_error():
     res = CliRunner().invoke(app, ["serve", "some-model", "--port", "99999"])
     assert res.exit_code == 2
     assert "65535" in res.output and "--port" in res.output and "Traceback" not in res.output
+
+
+def test_a_dearer_generation_yields_to_a_cheaper_one():
+    """Issue 14: one maximal prompt must not multiply the latency of short requests beside it."""
+    import time
+
+    from wenforge.serve.server import YIELD_MAX_S, _CheapestFirst
+
+    fair = _CheapestFirst()
+    t0 = time.monotonic()
+    fair.wait_for_cheaper(1000)
+    assert time.monotonic() - t0 < YIELD_MAX_S / 2  # alone: no wait
+    with fair.running(20):
+        t0 = time.monotonic()
+        fair.wait_for_cheaper(1000)  # a dearer one pauses while the cheap one runs
+        assert time.monotonic() - t0 >= YIELD_MAX_S * 0.8
+        t0 = time.monotonic()
+        fair.wait_for_cheaper(10)  # a cheaper one never waits
+        assert time.monotonic() - t0 < YIELD_MAX_S / 2
+    assert not fair.cheaper_running(1000)

@@ -7,7 +7,9 @@
 `seed`, `stop`). Standard library `ThreadingHTTPServer`: connections are handled in threads; up to
 MAX_CONCURRENT generations run at once, MAX_WAITING more wait, and the rest get 503 at once. Requests are
 bounded (body size, prompt length, the model's context, read and generation timeouts); a malformed request is
-a 400 naming the problem. A seed makes sampling reproducible when no other seeded request runs beside it. It is meant for CPU users, for serving
+a 400 naming the problem. A dearer generation (more prompt-plus-new tokens) pauses between decoding steps
+while a cheaper one runs, so a maximal prompt does not hold up short requests. A seed makes sampling
+reproducible when no other seeded request runs beside it. It is meant for CPU users, for serving
 a model wenforge trained, and for tests; at scale use vLLM (`vllm serve MODEL_DIR`), which speaks the
 same protocol, so `wenforge distill` works against either unchanged.
 """
@@ -41,6 +43,9 @@ MAX_CONCURRENT = 4
 QUEUE_TIMEOUT_S = 60.0
 GENERATION_TIMEOUT_S = 60.0
 SEED_MAX = 2**63 - 1  # torch.manual_seed's range
+# A generation pauses between decoding steps while a cheaper request (fewer prompt-plus-new tokens) is running,
+# so one maximal prompt does not multiply everyone else's latency; it waits at most this long per step.
+YIELD_MAX_S = 0.05
 LISTEN_BACKLOG = 256  # the standard library's default of 5 refuses connections under load
 
 
@@ -138,6 +143,49 @@ def _json_depth_ok(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return True
 
 
+class _CheapestFirst:
+    """Token-level fairness between concurrent generations: each registers its cost (prompt plus new tokens),
+    and a dearer one pauses between decoding steps while a cheaper one runs."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._costs: dict[int, int] = {}
+
+    @contextlib.contextmanager
+    def running(self, cost: int):
+        key = threading.get_ident()
+        with self._lock:
+            self._costs[key] = cost
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._costs.pop(key, None)
+
+    def cheaper_running(self, cost: int) -> bool:
+        with self._lock:
+            return any(c < cost for c in self._costs.values())
+
+    def wait_for_cheaper(self, cost: int) -> None:
+        """Sleep (releasing the GIL and the core) while a cheaper generation runs, at most YIELD_MAX_S."""
+        end = time.monotonic() + YIELD_MAX_S
+        while self.cheaper_running(cost) and time.monotonic() < end:
+            time.sleep(0.001)
+
+
+def _yielding_criteria(fair: _CheapestFirst, cost: int):
+    """A transformers StoppingCriteria that never stops a generation, only makes it yield to cheaper ones."""
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class _Yield(StoppingCriteria):
+        def __call__(self, input_ids, scores, **kwargs):
+            fair.wait_for_cheaper(cost)
+            return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+    return StoppingCriteriaList([_Yield()])
+
+
 class ChatModel:
     """A causal LM and its tokenizer, with a chat-completion method."""
 
@@ -160,6 +208,7 @@ class ChatModel:
         self.slots = threading.BoundedSemaphore(MAX_CONCURRENT)
         self.seed_lock = threading.Lock()  # seeding torch's global generator and sampling happen together
         self.waiting = threading.BoundedSemaphore(MAX_WAITING)
+        self.fair = _CheapestFirst()
         self.max_context = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
 
     def _prompt_ids(self, messages: list[dict]):
@@ -193,10 +242,13 @@ class ChatModel:
                 raise RequestError(503, f"server busy: waited {QUEUE_TIMEOUT_S:.0f} s for the model", "server_busy")
             try:
                 seeded = p.seed is not None and p.temperature > 0
-                with self.seed_lock if seeded else contextlib.nullcontext(), torch.inference_mode():
+                cost = int(ids.shape[1]) * p.n + p.max_tokens
+                with self.seed_lock if seeded else contextlib.nullcontext(), torch.inference_mode(), \
+                        self.fair.running(cost):
                     if seeded:
                         torch.manual_seed(p.seed)
-                    out = self.model.generate(ids, attention_mask=torch.ones_like(ids), **kwargs)
+                    out = self.model.generate(ids, attention_mask=torch.ones_like(ids),
+                                              stopping_criteria=_yielding_criteria(self.fair, cost), **kwargs)
             finally:
                 self.slots.release()
         finally:
