@@ -25,7 +25,7 @@ class CleanConfig(BaseModel):
     min_salvage_chars: int = Field(20, ge=0, description="fewer genuine characters than this: nothing remains")
     duplicate_min_chars_clean: int = Field(50, ge=1, description="shortest repeated line dropped on clean pages")
     duplicate_min_chars_spam: int = Field(8, ge=1, description="shortest repeated line dropped on spam pages")
-    use_shared_lexicons: bool = Field(True, description="load ../shared/data/lexicons (else curated patterns only)")
+    use_shared_lexicons: bool = Field(True, description="use the shipped word lists (clean/assets/lexicons; else curated patterns only)")
     lexicon_categories: list[str] = Field(
         default_factory=lambda: ["porn_a", "porn_b", "ads", "weapons", "violence", "illegal_domains"]
     )

@@ -1,7 +1,7 @@
 """A weighted lexicon matcher (Aho-Corasick) for noisy word lists.
 
-Shared word lists (``../shared/data/lexicons``) hold many short common words (网络, 招聘, 淘宝), so a
-single hit means little. ``LexiconMatcher`` weighs each term by its length and script, down-weights terms
+The shipped word lists (``clean/assets/lexicons``, from the shared data) hold many short common words
+(网络, 招聘, 淘宝), so a single hit means little. ``LexiconMatcher`` weighs each term by its length and script, down-weights terms
 that are common in genuine text (``assets/lexicon_common.json``, rebuilt from `dev` rows by
 ``python -m wenforge.clean.lexicon``), lets Latin terms match only at word boundaries, and scores a text
 by the weighted, per-term-capped sum of its hits. The evaluation team's safety detector reuses it.
@@ -159,11 +159,16 @@ class LexiconMatcher:
         return 1.0 - math.exp(-self.score_matches(self.find(text)))
 
 
-def _lexicon_paths(categories: Iterable[str], data_dir: Path | None = None) -> dict[str, Path]:
-    from wenforge.paths import shared_data_dir
+LEXICON_DIR = Path(__file__).with_name("assets") / "lexicons"  # shipped with the package (MIT, see its README)
 
-    folder = (data_dir or shared_data_dir()) / "lexicons"
-    return {c: folder / f"{c}.txt" for c in categories if (folder / f"{c}.txt").exists()}
+
+def _lexicon_paths(categories: Iterable[str]) -> dict[str, Path]:
+    """The shipped lexicon file of each category; a missing one is an error, never an empty matcher."""
+    paths = {c: LEXICON_DIR / f"{c}.txt" for c in categories}
+    missing = sorted(c for c, p in paths.items() if not p.exists())
+    if missing:
+        raise FileNotFoundError(f"lexicon(s) {', '.join(missing)} missing from {LEXICON_DIR} (a broken install?)")
+    return paths
 
 
 def load_common() -> dict[str, float]:
@@ -175,12 +180,8 @@ def load_common() -> dict[str, float]:
 @lru_cache(maxsize=4)
 def shared_matcher(categories: tuple[str, ...] = ("porn_a", "porn_b", "ads", "weapons", "violence",
                                                   "illegal_domains")) -> LexiconMatcher:
-    """The shared lexicons as one matcher (cached); empty if the shared data folder is missing."""
-    try:
-        paths = _lexicon_paths(categories)
-    except FileNotFoundError:
-        return LexiconMatcher({})
-    return LexiconMatcher.from_files(paths, common=load_common())
+    """The shipped lexicons as one matcher (cached): the same from any working directory."""
+    return LexiconMatcher.from_files(_lexicon_paths(categories), common=load_common())
 
 
 def rebuild_common(out: Path = COMMON_FILE, data_dir: Path | None = None) -> dict[str, float]:
@@ -191,7 +192,7 @@ def rebuild_common(out: Path = COMMON_FILE, data_dir: Path | None = None) -> dic
     src = load_sources(data_dir, split="dev")
     text = "\n".join(a.text for a in src.articles).lower()
     n_chars = max(1, len(text))
-    paths = _lexicon_paths(("porn_a", "porn_b", "ads", "weapons", "violence"), data_dir)
+    paths = _lexicon_paths(("porn_a", "porn_b", "ads", "weapons", "violence"))
     m = LexiconMatcher.from_files(paths, weight_fn=lambda t: 1.0)
     counts: dict[str, int] = {}
     for hit in m.find(text):

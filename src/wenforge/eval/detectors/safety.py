@@ -1,5 +1,5 @@
-"""Safety detector: weighted lexicon hits (the cleaner's `LexiconMatcher` over `../shared/data/lexicons`)
-plus patterns for contact bait, gambling and weapon sales that word lists miss.
+"""Safety detector: weighted lexicon hits (the cleaner's `LexiconMatcher` over the shipped word lists in
+`clean/assets/lexicons`, konsheng/Sensitive-lexicon, MIT) plus patterns for contact bait, gambling and weapon sales that word lists miss.
 
 The lexicons are noisy (many short common words), so a text is flagged only when the weighted evidence
 (length- and frequency-weighted, capped per term, as in the cleaner) passes a threshold or a pattern hits.
