@@ -44,13 +44,7 @@ def _register() -> None:
 
     pipeline_commands.register(app)
     for name in ("clean", "style", "mix", "rewards", "train", "forge", "distill", "serve", "eval"):
-        try:
-            module = __import__(f"wenforge.{name}.commands", fromlist=["register"])
-        except ModuleNotFoundError as e:
-            if e.name and e.name.startswith("wenforge."):
-                continue  # capability not present in this build
-            raise
-        module.register(app)
+        __import__(f"wenforge.{name}.commands", fromlist=["register"]).register(app)
 
 
 _register()

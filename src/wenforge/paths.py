@@ -1,11 +1,9 @@
-"""Where wenforge finds the public data sets (`shared/data`) and its packaged assets."""
+"""Where development and training commands find the public data sets (`shared/data`); scoring never does."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-ASSETS = Path(__file__).parent / "assets"
 
 
 def shared_data_dir() -> Path:

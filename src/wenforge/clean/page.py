@@ -116,10 +116,8 @@ def _changed_by(convert) -> re.Pattern:
 @lru_cache(maxsize=1)
 def _traditional_re() -> re.Pattern:
     """Han characters that OpenCC's t2s changes (traditional-only forms), built once per process."""
-    try:
-        from wenforge.text.chars import to_simplified
-    except ImportError:  # OpenCC missing: pages are read as they are
-        return re.compile(r"(?!)")
+    from wenforge.text.chars import to_simplified
+
     return _changed_by(to_simplified)
 
 

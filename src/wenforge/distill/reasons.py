@@ -32,7 +32,3 @@ REASONS: dict[str, str] = {
     # prompt-level outcome
     "no_sample_passed": "every sample of this prompt was rejected",
 }
-
-
-def describe(code: str) -> str:
-    return REASONS.get(code, code)

@@ -106,9 +106,7 @@ def load_config(path: str | Path) -> EvalConfig:
 def generate(g: GenerateConfig, rows: list[dict]) -> list[str]:
     prompts = [str(r.get(g.prompt_field, "")) for r in rows]
     if g.base_url:
-        from openai import OpenAI
-
-        from openai import OpenAIError
+        from openai import OpenAI, OpenAIError
 
         key = os.environ.get(g.api_key_env, "EMPTY")
         client = OpenAI(base_url=g.base_url, api_key=key)

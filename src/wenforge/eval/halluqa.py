@@ -157,12 +157,6 @@ def load_model(path: str | None = None) -> dict:
     return joblib.load(p)
 
 
-def judge_probability(response: str, question: dict) -> float:
-    """Probability that `response` to a HalluQA-style question (with reference answers) is hallucinated."""
-    m = load_model()
-    return float(m["model"].predict_proba([judge_features(response, question)])[0, 1])
-
-
 def judge(response: str, question: dict) -> dict:
     """{'hallucinated': bool, 'probability': p, 'closest': 'best'|'wrong'|'none'}."""
     m = load_model()

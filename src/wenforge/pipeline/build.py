@@ -69,14 +69,6 @@ class RunLayout:
         return self.work / "logs" / stage
 
 
-def _style_available() -> bool:
-    try:
-        import wenforge.style.score  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
     """Steps 2-7 (decode .. style) as datatrove steps, each with its exclusion writer."""
 
@@ -97,19 +89,15 @@ def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
     if cfg.quality.enabled:
         chains = {"zh": chinese_filters(cfg.quality.zh), "en": english_filters(cfg.quality.en)}
         rescue = cfg.quality.rescue_literary
-        threshold = rescue.min_literary_score if rescue.enabled and _style_available() else None
+        threshold = rescue.min_literary_score if rescue.enabled else None
         steps.append(LanguageQuality(excl("quality"), chains=chains, rescue_literary=threshold))
     if cfg.clean.enabled:
-        try:
-            from wenforge.clean.step import AdversarialClean
-        except ImportError as e:
-            raise ConfigError(f"clean.enabled: the adversarial cleaner is not available ({e})") from None
+        from wenforge.clean.step import AdversarialClean
+
         steps.append(AdversarialClean(excl("clean"), config=cfg.clean.options or None))
     if cfg.style.enabled:
-        try:
-            from wenforge.style.step import StyleLabel
-        except ImportError as e:
-            raise ConfigError(f"style.enabled: the style labeller is not available ({e})") from None
+        from wenforge.style.step import StyleLabel
+
         steps.append(StyleLabel(features=cfg.style.features, evidence=cfg.style.evidence))
     return steps
 

@@ -53,7 +53,7 @@ def run_with_progress(cfg, *, executor: str, workers: int | None, out_dir: Path 
 def register(app: typer.Typer) -> None:
     @app.command("run")
     def run(
-        config: Path = typer.Argument(..., help="pipeline YAML (see examples/pipeline.yaml)"),
+        config: Path = typer.Argument(..., help="pipeline YAML (see examples/demo.yaml)"),
         executor: str = typer.Option("local", "--executor", "-e", help="local or ray"),
         workers: int | None = typer.Option(None, "--workers", "-w", help="parallel workers (default: config)"),
         output: Path | None = typer.Option(None, "--output", "-o", help="run folder (default: config output.dir)"),

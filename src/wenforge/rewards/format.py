@@ -5,11 +5,6 @@ from __future__ import annotations
 from wenforge.rewards.outcome import extract_final_answer, split_think
 
 
-def think_block(completion: str) -> tuple[str | None, str]:
-    """(answer part outside the think blocks or None if a block is unclosed, reasoning inside them)."""
-    return split_think(completion)
-
-
 def format_reward(completion: str, fmt: str = "boxed", require_think: bool = True) -> float:
     """1.0 when a closed, non-empty ``<think>`` block is followed by a final answer in ``fmt``; else 0.0.
 

@@ -298,13 +298,3 @@ def surface_variant(text: str, kind: str, rng: random.Random) -> str:
     if kind == "traditional":
         return to_traditional(text)
     raise ValueError(f"unknown surface kind {kind!r}; expected one of {SURFACE_KINDS}")
-
-
-def load_jsonl_texts(path: str | Path) -> list[str]:
-    """Texts of a JSONL file (field `text`), for profiles and quick experiments."""
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                out.append(json.loads(line)["text"])
-    return out
