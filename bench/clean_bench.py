@@ -35,6 +35,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
+
 ROOT = Path(__file__).resolve().parent.parent
 HANDWRITTEN = ROOT / "tests" / "clean" / "data" / "handwritten_pages.jsonl"
 _WS = re.compile(r"\s+")

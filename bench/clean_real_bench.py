@@ -34,6 +34,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from clean_bench import METHODS, evaluate, misses, norm, print_miss
 

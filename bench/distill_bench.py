@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import numpy as np
 
-from wenforge.paths import shared_data_dir
+from wenforge.paths import data_folder
 
 
 def _auc(y, s):
@@ -487,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--retrain", action="store_true", help="rebuild grammar/hallucination/halluqa models from dev rows first")
     ap.add_argument("--json", type=Path, default=None)
     a = ap.parse_args(argv)
-    data = shared_data_dir()
+    data = data_folder()
     parts = [p.strip() for p in a.only.split(",") if p.strip()]
     if a.retrain:
         import importlib

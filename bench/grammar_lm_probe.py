@@ -28,9 +28,10 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import numpy as np
 
-from wenforge.paths import shared_data_dir
+from wenforge.paths import data_folder
 
 OOV = math.log(1e-8)
 
@@ -169,7 +170,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     lm = TrigramLM.from_sunpinyin(_find("lm_sc.t3g"), lexicon(_find("pydict_sc.bin")))
-    with open(shared_data_dir() / "grammar" / "fcgec_valid.jsonl", encoding="utf-8") as f:
+    with open(data_folder() / "grammar" / "fcgec_valid.jsonl", encoding="utf-8") as f:
         rows = [json.loads(x) for x in f if x.strip()]
     split = {sp: [r for r in rows if r["split"] == sp] for sp in ("dev", "test")}
     X = {sp: np.array([features(lm, r["sentence"]) for r in rs]) for sp, rs in split.items()}

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
+
 # the same chat instruction wenforge's recipes use by default (wenforge.train.config.CHAT_INSTRUCTION)
 INSTRUCTION = "{question}\n请一步步推理，把推理过程写在 <think></think> 中，最终答案写在 \\boxed{{}} 中。"
 

@@ -21,6 +21,7 @@ import random
 import time
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import yaml
 
 # next-token training on text (the SFT warm-up and the R1-Zero pretraining share it)

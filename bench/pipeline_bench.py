@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 SHARDS = 16

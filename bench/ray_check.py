@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import pyarrow.parquet as pq
 
 from wenforge.pipeline.config import load_config

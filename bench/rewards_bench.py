@@ -17,7 +17,9 @@ import random
 import statistics
 import time
 
-from wenforge.paths import shared_data_dir
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
+
+from wenforge.paths import data_folder
 from wenforge.rewards import outcome_reward
 from wenforge.rewards.outcome import _parse_gold, fast_number
 
@@ -25,7 +27,7 @@ from wenforge.rewards.outcome import _parse_gold, fast_number
 def _inputs(n: int, seed: int = 0) -> list[tuple[str, str]]:
     golds = []
     for name, key in (("gsm8k_test.jsonl", "final_answer"), ("cmath_test.jsonl", "answer")):
-        for line in (shared_data_dir() / "math" / name).open(encoding="utf-8"):
+        for line in (data_folder() / "math" / name).open(encoding="utf-8"):
             r = json.loads(line)
             if r["split"] == "test" and fast_number(str(r[key])) is not None:
                 golds.append(str(r[key]))

@@ -28,6 +28,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
+
 from wenforge.serve.tiny import build_tiny_model
 
 ORDINARY = {"messages": [{"role": "user", "content": "你好，请写一句话。"}], "max_tokens": 8, "temperature": 0}

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer

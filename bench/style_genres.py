@@ -27,6 +27,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 from sklearn.metrics import f1_score, roc_auc_score
 
 from wenforge.style.corpus import Item, load_items, surface_variant, windows

@@ -22,10 +22,11 @@ import time
 from itertools import combinations
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import numpy as np
 import yaml
 
-from wenforge.paths import shared_data_dir
+from wenforge.paths import data_folder
 from wenforge.style.corpus import load_items
 from wenforge.style.ornate import ASSET_PATH, load_asset, ornateness_of, score_signals, signals
 from wenforge.style.score import literary_score
@@ -56,7 +57,7 @@ OW_TERMS = ("slop_frames", "stock", "cosmic_image", "cosmic_pairs", "closer", "p
 
 
 def _rows(rel: str) -> list[dict]:
-    with open(shared_data_dir() / rel, encoding="utf-8") as f:
+    with open(data_folder() / rel, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 

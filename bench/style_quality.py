@@ -22,6 +22,7 @@ import json
 import time
 from pathlib import Path
 
+import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]

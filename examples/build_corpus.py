@@ -5,7 +5,7 @@ UHGEval news (Apache-2.0), chinese-poetry (MIT), Lu Xun's works (public domain t
 headlines (MIT repo, research use) inside generated SEO pages, GSM8K (MIT) for a few English rows.
 HC3-Chinese human answers (CC-BY-SA-4.0) go to their own file, under that licence. CMATH is not copied.
 
-    python examples/build_corpus.py            # rewrites examples/corpus/
+    python examples/build_corpus.py [DATA_DIR]   # rewrites examples/corpus/ (default: $WENFORGE_DATA or ../shared/data)
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import random
 import shutil
 from pathlib import Path
 
-from wenforge.paths import shared_data_dir
+from wenforge.paths import data_folder
 from wenforge.synth.seopage import generate_clean_page, generate_page, load_sources
 
 OUT = Path(__file__).parent / "corpus"
@@ -48,9 +49,10 @@ def _html_page(title: str, body: str, charset: str) -> str:
     )
 
 
-def main(seed: int = 7) -> None:
+def main(data_dir: str | None = None, seed: int = 7) -> None:
     rng = random.Random(seed)
-    data = shared_data_dir()
+    beside_checkout = Path(__file__).resolve().parents[2] / "shared" / "data"
+    data = data_folder(data_dir or os.environ.get("WENFORGE_DATA") or beside_checkout)
     src = load_sources(data, split="dev")
     if OUT.exists():
         shutil.rmtree(OUT)
@@ -165,4 +167,6 @@ def main(seed: int = 7) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

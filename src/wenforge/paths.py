@@ -1,24 +1,27 @@
-"""Where development and training commands find the public data sets (`shared/data`); scoring never does."""
+"""The data folder that training and development commands read (laid out like the project's shared data:
+literary/, news/, ai_text/ ...). Scoring and every command that serves users read only the package's assets.
+
+There is no search of the working directory: the folder is the argument given (`--data DIR`), else
+$WENFORGE_DATA, else a clear error. The output of a command therefore never depends on where it runs.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+DATA_ENV = "WENFORGE_DATA"
 
-def shared_data_dir() -> Path:
-    """The shared data folder: $WENFORGE_DATA, else the nearest `shared/data` above the working dir or package."""
-    env = os.environ.get("WENFORGE_DATA")
-    if env:
-        return Path(env)
-    for start in (Path.cwd(), Path(__file__).resolve()):
-        for parent in [start, *start.parents]:
-            cand = parent / "shared" / "data"
-            if cand.is_dir():
-                return cand
-            cand = parent.parent / "shared" / "data"
-            if cand.is_dir():
-                return cand
-    raise FileNotFoundError(
-        "shared data folder not found: set WENFORGE_DATA to the folder holding literary/, news/, math/ ..."
-    )
+
+def data_folder(given: str | Path | None = None) -> Path:
+    """The data folder for a training or development command: `given`, else $WENFORGE_DATA; error otherwise."""
+    folder = given or os.environ.get(DATA_ENV)
+    if not folder:
+        raise FileNotFoundError(
+            f"no data folder given: pass --data DIR (or set {DATA_ENV}) pointing at the folder holding "
+            "literary/, news/, ai_text/ ..."
+        )
+    path = Path(folder)
+    if not path.is_dir():
+        raise FileNotFoundError(f"data folder {path} does not exist")
+    return path

@@ -1,6 +1,7 @@
 """One wrong-typed row is excluded with a reason; the rows after it are still scored (issue 14)."""
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -45,3 +46,36 @@ def test_detect_writes_an_error_line_for_a_wrong_typed_field(tmp_path):
     by_id = {r["id"]: r for r in lines}
     assert "must be a string" in by_id["c"]["error"]
     assert "error" not in by_id["a"] and "error" not in by_id["d"]
+
+
+def test_halluqa_ids_need_an_explicit_data_folder(tmp_path):
+    """The package never looks for the shared data: a question_id row is judged only when halluqa_data is set."""
+    import os
+
+    data = os.environ["WENFORGE_DATA"]
+    qid = json.loads((Path(data) / "hallucination" / "HalluQA.json").read_text(encoding="utf-8"))[0]["question_id"]
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps({"id": "q", "question_id": qid, "completion": "我不知道。"}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    cfg = tmp_path / "eval.yaml"
+    cfg.write_text(f"outputs: {out}\noutput_dir: {tmp_path / 'a'}\ndetectors: []\n", encoding="utf-8")
+    res = run_eval(load_config(cfg))
+    assert "halluqa_hallucination_rate" not in res["eval"]["overall"]
+    assert any("halluqa_data" in n for n in res["eval"]["notes"])
+    cfg.write_text(f"outputs: {out}\noutput_dir: {tmp_path / 'b'}\ndetectors: []\nhalluqa_data: {data}\n", encoding="utf-8")
+    res = run_eval(load_config(cfg))
+    assert "halluqa_hallucination_rate" in res["eval"]["overall"] and not res["eval"]["notes"]
+
+
+def test_data_folder_is_explicit(tmp_path, monkeypatch):
+    import pytest
+
+    from wenforge.paths import data_folder
+
+    monkeypatch.delenv("WENFORGE_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="pass --data DIR"):
+        data_folder()
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        data_folder(tmp_path / "nope")
+    assert data_folder(tmp_path) == tmp_path

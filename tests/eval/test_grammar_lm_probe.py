@@ -12,6 +12,10 @@ PROBE = Path(__file__).resolve().parents[2] / "bench" / "grammar_lm_probe.py"
 
 @pytest.fixture(scope="module")
 def probe():
+    import sys
+
+    if str(PROBE.parent) not in sys.path:
+        sys.path.insert(0, str(PROBE.parent))  # as `python bench/grammar_lm_probe.py` has it (its devdata import)
     spec = importlib.util.spec_from_file_location("grammar_lm_probe", PROBE)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -3,12 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from wenforge.paths import shared_data_dir
+from wenforge.paths import data_folder
 
 
 def news_texts(n: int = 32) -> list[str]:
     out = []
-    with open(shared_data_dir() / "hallucination" / "uhgeval_concise.jsonl", encoding="utf-8") as f:
+    with open(data_folder() / "hallucination" / "uhgeval_concise.jsonl", encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
             if r["split"] != "dev":

@@ -95,10 +95,10 @@ def test_quality_routes_by_language(news):
 def test_quality_rescues_literature_the_generic_filters_drop():
     import json
 
-    from wenforge.paths import shared_data_dir
+    from wenforge.paths import data_folder
 
     poems = []
-    with open(shared_data_dir() / "literary" / "classical_poetry.jsonl", encoding="utf-8") as f:
+    with open(data_folder() / "literary" / "classical_poetry.jsonl", encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
             if r["split"] == "dev" and r["genre"] in ("唐诗", "宋词") and len(poems) < 12:

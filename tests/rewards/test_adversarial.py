@@ -4,14 +4,14 @@ import json
 
 import pytest
 
-from wenforge.paths import shared_data_dir
+from wenforge.paths import data_folder
 from wenforge.rewards import composite
 from wenforge.rewards.adversarial import AdversarialStyleReward, Discriminator
 
 
 def _poems(n=80):
     try:
-        path = shared_data_dir() / "literary" / "classical_poetry.jsonl"
+        path = data_folder() / "literary" / "classical_poetry.jsonl"
     except FileNotFoundError:
         pytest.skip("shared data not found")
     rows = [json.loads(x) for x in path.open(encoding="utf-8")]

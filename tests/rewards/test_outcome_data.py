@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from wenforge.paths import shared_data_dir
+from wenforge.paths import data_folder
 from wenforge.rewards import outcome_reward
 from wenforge.rewards.outcome import fast_number
 
 
 def _rows(name: str, key: str) -> list[tuple[str, str]]:
     try:
-        path = shared_data_dir() / "math" / name
+        path = data_folder() / "math" / name
     except FileNotFoundError:
         pytest.skip("shared data not found")
     if not path.exists():

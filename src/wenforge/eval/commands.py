@@ -121,20 +121,19 @@ def detect(
 def detect_train(
     kind: Annotated[str, typer.Argument(help="ai, grammar, hallucination, halluqa, or all")] = "all",
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write assets here, not the package assets")] = None,
-    data_dir: Annotated[Path | None, typer.Option("--data", help="data folder (shared layout); default $WENFORGE_DATA "
-                                                  "or the nearest shared/data")] = None,
+    data_dir: Annotated[Path | None, typer.Option("--data", help="data folder (shared layout; default $WENFORGE_DATA)")] = None,
 ) -> None:
     """Rebuild the shipped detector models from the `dev` rows of the data folder."""
     from rich.console import Console
 
-    from wenforge.paths import shared_data_dir
+    from wenforge.paths import data_folder
 
     console = Console()
     kinds = TRAINABLE if kind == "all" else (kind,)
     if any(k not in TRAINABLE for k in kinds):
         _fail(f"cannot train {kind!r}; trainable: {', '.join(TRAINABLE)}, all")
     try:
-        data = data_dir or shared_data_dir()
+        data = data_folder(data_dir)
     except FileNotFoundError as e:
         _fail(str(e))
     for k in kinds:
@@ -195,6 +194,8 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
     for g, ws in fb.get("next_weights", {}).items():
         console.print(f"next weights by {g}: " + ", ".join(f"{k} {v:.3f}" for k, v in ws.items()), highlight=False)
     console.print(f"distil more for {len(fb['distill'])} failing prompts")
+    for note in ev.get("notes", []):
+        console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     for e in res["excluded"][:5]:
         console.print(f"[yellow]excluded:[/yellow] {escape(e['reason'])}", highlight=False)
     console.print(f"report: {Path(res['out_dir']) / 'report.html'}", markup=False)

@@ -65,6 +65,8 @@ class EvalConfig(BaseModel):
     style_profile: str | None = None
     literary: bool = Field(True, description="record literary_score, ornateness, overwrought and quality per row")
     halluqa: bool = True
+    halluqa_data: str | None = Field(None, description="data folder holding hallucination/HalluQA.json, for rows that "
+                                                        "give only a HalluQA question_id")
     worst_k: int = Field(8, ge=0)
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
 
@@ -82,7 +84,7 @@ def load_config(path: str | Path) -> EvalConfig:
     except ValidationError as e:
         raise EvalConfigError(validation_message(e, text, str(p))) from None
     base = p.parent
-    for name in ("outputs", "facts", "style_profile"):
+    for name in ("outputs", "facts", "style_profile", "halluqa_data"):
         v = getattr(cfg, name)
         if v and not Path(v).is_absolute():
             setattr(cfg, name, str((base / v).resolve()))
@@ -280,14 +282,16 @@ def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None
 
         profile = load_profile(cfg.style_profile)
     questions = None
-    if cfg.halluqa and any(r.get("question_id") is not None for r in rows):
-        try:
+    by_id = [r for r in rows if r.get("question_id") is not None and not (r.get("best_answers") or r.get("wrong_answers"))]
+    notes: list[str] = []
+    if cfg.halluqa and by_id:
+        if cfg.halluqa_data:
             from wenforge.eval.halluqa import load_halluqa
-            from wenforge.paths import shared_data_dir
 
-            questions, _ = load_halluqa(shared_data_dir())
-        except FileNotFoundError:
-            questions = None
+            questions, _ = load_halluqa(Path(cfg.halluqa_data))
+        else:
+            notes.append(f"halluqa: {len(by_id)} rows give only a question_id and no halluqa_data folder was set; "
+                         "they were not judged")
     scored = []
     for i, row in enumerate(rows):
         scored.append(score_row(row, cfg, facts=facts, profile=profile, questions=questions))
@@ -297,7 +301,7 @@ def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None
     result: dict[str, Any] = {
         "overall": _summary(scored),
         "by": {g: {k: _summary(v) for k, v in sorted(_group(scored, g).items())} for g in ("category", "task", "label")},
-        "detectors": cfg.detectors, "n_excluded": len(excluded),
+        "detectors": cfg.detectors, "n_excluded": len(excluded), "notes": notes,
         "seconds": round(time.time() - t0, 2), "config": _public_config(cfg),
     }
     result["by"] = {g: v for g, v in result["by"].items() if v}

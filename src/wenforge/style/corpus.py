@@ -1,5 +1,5 @@
-"""Labelled training/evaluation text built from a data folder laid out like `shared/data` (dev rows to train,
-test rows to report). Every loader takes that folder as an argument; nothing here runs when text is scored.
+"""Labelled training/evaluation text built from a training data folder (literary/, news/, ai_text/ ...):
+dev rows to train, test rows to report. Every loader takes that folder as an argument; nothing here runs when text is scored.
 
 Mapping to the taxonomy (L2; L1 is the L2's parent in taxonomy.yaml):
 - literary/classical_poetry.jsonl: 唐诗, 诗经 -> classical_poetry; 宋词 -> ci; 古文 (古文观止) -> classical_prose.
@@ -26,7 +26,7 @@ Mapping to the taxonomy (L2; L1 is the L2's parent in taxonomy.yaml):
   capped per label (`LLM_SHARE_MAX`) where a human source exists, so that no label means "machine-written".
 - math/cmath_test.jsonl, cn_middle_school_test.jsonl: problems -> exercise.
 - legal, government, advertisement, how_to, review, forum_post and student_composition also get a small
-  template-built seed set (`seeds.py`, clearly synthetic), split dev/test by a hash like the shared data.
+  template-built seed set (`seeds.py`, clearly synthetic), split dev/test by a hash like the data rows.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from wenforge.paths import shared_data_dir
+from wenforge.paths import data_folder
 
 POETRY_L2 = {"唐诗": "classical_poetry", "诗经": "classical_poetry", "宋词": "ci", "古文": "classical_prose"}
 LUXUN_L2 = {
@@ -222,8 +222,9 @@ def _llm_writing(d: Path) -> Iterator[tuple[str, str, str, str, str]]:
 
 
 def load_items(split: str | None = None, *, seeds: bool = True, data_dir: str | Path | None = None) -> list[Item]:
-    """Every labelled text of the data folder (default: `shared_data_dir()`), optionally one split."""
-    d = Path(data_dir) if data_dir else shared_data_dir()
+    """Every labelled text of the data folder (`data_folder(data_dir)`: the argument or $WENFORGE_DATA),
+    optionally one split."""
+    d = data_folder(data_dir)
     items: list[Item] = []
     for gen in (_classical_and_luxun, _modern_human, _news_qa_math, _llm_writing):
         items.extend(Item(t, _l1_of(l2), l2, src, sp, g) for t, l2, src, sp, g in gen(d))

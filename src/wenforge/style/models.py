@@ -8,7 +8,7 @@
 - `LinearClassifier` (L1, L2): multinomial logistic regression over TF-IDF character 1-2-grams plus the
   z-scored style vector.
 
-`train_models()` rebuilds both from the `dev` rows of a data folder laid out like `shared/data`
+`train_models()` rebuilds both from the `dev` rows of a training data folder (literary/, news/, ai_text/ ...)
 (`wenforge style train --data DIR`); scoring never reads that folder.
 """
 
@@ -327,7 +327,7 @@ def train_models(
     out_dir: str | Path | None = None, *, data_dir: str | Path | None = None, seed: int = 0, progress=None
 ) -> dict:
     """Rebuild the literary model and the L1/L2 classifiers from the `dev` rows of `data_dir` (default:
-    `shared_data_dir()`); write them to `out_dir` (default: the package's assets)."""
+    $WENFORGE_DATA); write them to `out_dir` (default: the package's assets)."""
     from wenforge.style.vector import compute
 
     out = Path(out_dir) if out_dir else ASSETS

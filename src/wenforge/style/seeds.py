@@ -1,11 +1,11 @@
-"""A small, honest, template-built seed set for L2 labels with no public human source in `shared/data`:
+"""A small, honest, template-built seed set for L2 labels with no public human source in the training data:
 official/legal, official/government, commercial/advertisement, expository/how_to, and the web genres
 commentary/review (casual reader, viewer and buyer reviews), social/forum_post (threads with replies) and
 literature/student_composition (school narratives).
 
 These texts are synthetic (slot-filled templates written for wenforge): they teach the classifiers the
 surface register of each genre, nothing more. Replace or extend them with real data when available.
-Each text gets `split` dev/test from a hash of its content, like the shared data.
+Each text gets `split` dev/test from a hash of its content, like the training data.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def _composition(rng: random.Random) -> str:
 
 
 def seed_items(n_per_label: int = 200, seed: int = 0) -> list[Item]:
-    """Synthetic seed texts for the labels whose genre has no public human source in shared/data."""
+    """Synthetic seed texts for the labels whose genre has no public human source in the training data folder."""
     rng = random.Random(seed)
     makers = [("official", "legal", _legal), ("official", "government", _gov),
               ("commercial", "advertisement", _ad), ("expository", "how_to", _howto),

@@ -543,11 +543,9 @@ def clean_luxun(text: str, max_chars: int = 3000) -> str:
 def load_sources(data_dir: str | Path | None = None, *, split: str = "dev", max_prose_chars: int = 3000) -> Sources:
     """Genuine articles (UHGEval full news, Lu Xun, classical poetry, HC3 human answers), THUCNews
     headlines and unrelated news snippets, restricted to rows with ``split == split``."""
-    if data_dir is None:
-        from wenforge.paths import shared_data_dir
+    from wenforge.paths import data_folder
 
-        data_dir = shared_data_dir()
-    data_dir = Path(data_dir)
+    data_dir = data_folder(data_dir)
     articles: list[Article] = []
     snippets: list[str] = []
     for row in _read_jsonl(data_dir / "hallucination" / "uhgeval_concise.jsonl"):
