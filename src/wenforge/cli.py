@@ -13,18 +13,13 @@ class _Group(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except OSError as e:
+        except (OSError, OverflowError) as e:  # OverflowError: e.g. a number beyond a socket's range
             from rich.console import Console
             from rich.markup import escape
 
             where = f"{e.filename}: " if getattr(e, "filename", None) else ""
-            Console(stderr=True).print(f"[red]error:[/red] {escape(where + (e.strerror or str(e)))}")
-            raise typer.Exit(2) from None
-        except OverflowError as e:  # e.g. a port number beyond 65535 reaching the socket layer
-            from rich.console import Console
-            from rich.markup import escape
-
-            Console(stderr=True).print(f"[red]error:[/red] {escape(str(e))}")
+            reason = getattr(e, "strerror", None) or str(e)
+            Console(stderr=True).print(f"[red]error:[/red] {escape(where + reason)}")
             raise typer.Exit(2) from None
 
 

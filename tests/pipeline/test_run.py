@@ -95,10 +95,15 @@ def test_huge_document_truncated_or_excluded(tmp_path, write_config, news):
     assert rec["id"] == "big" and len(rec["text"]) == 2000 and rec["metadata"]["original_chars"] == len(big)
 
 
-def test_resume_after_kill_has_no_duplicates(tmp_path, write_jsonl, news):
-    rows = [{"id": f"d{i}-{j}", "text": news[j % len(news)] + f"\n第{i}批第{j}篇。"} for i in range(6) for j in range(40)]
+def _six_shards(tmp_path, write_jsonl, news, per_file: int) -> None:
+    """Six input files of distinct news documents (a run of six tasks, long enough to be killed mid-way)."""
     for i in range(6):
-        write_jsonl(tmp_path / "in" / f"{i}.jsonl", rows[i * 40 : (i + 1) * 40])
+        write_jsonl(tmp_path / "in" / f"{i}.jsonl",
+                    [{"id": f"d{i}-{j}", "text": news[j % len(news)] + f"\n第{i}批第{j}篇。"} for j in range(per_file)])
+
+
+def test_resume_after_kill_has_no_duplicates(tmp_path, write_jsonl, news):
+    _six_shards(tmp_path, write_jsonl, news, 40)
     cfg = tmp_path / "pipeline.yaml"
     cfg.write_text(BASE.format(max_chars=100000, oversize="truncate", tasks=6).replace("minhash: {enabled: true}", "minhash: {enabled: false}"))
     cmd = [sys.executable, "-m", "wenforge.cli", "run", str(cfg)]
@@ -154,16 +159,14 @@ def test_a_failed_start_does_not_poison_the_run_folder(tmp_path, write_jsonl, ne
 
 def test_killing_the_run_leaves_no_worker_behind(tmp_path, write_jsonl, news):
     """Issue 14: SIGKILL of `wenforge run` used to leave datatrove's pool workers and manager running."""
-    rows = [{"id": f"d{i}-{j}", "text": news[j % len(news)] + f"\n第{i}批第{j}篇。"} for i in range(6) for j in range(60)]
-    for i in range(6):
-        write_jsonl(tmp_path / "in" / f"{i}.jsonl", rows[i * 60 : (i + 1) * 60])
+    _six_shards(tmp_path, write_jsonl, news, 60)
     cfg = tmp_path / "pipeline.yaml"
     cfg.write_text(BASE.format(max_chars=100000, oversize="truncate", tasks=6).replace("workers: 1", "workers: 2"))
     proc = subprocess.Popen([sys.executable, "-m", "wenforge.cli", "run", str(cfg)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
 
     def group_alive() -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True).stdout
+        out = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True, check=False).stdout
         return [int(x) for x in out.split()]
 
     deadline = time.time() + 120

@@ -59,16 +59,18 @@ def _fail(console, msg: str) -> None:
 def checked_rows(path: Path, console) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, row, None) for good lines, (line number, partial row or None, reason) for bad ones,
     streamed; a missing, empty, binary or non-UTF-8 file is a clear error before anything is written."""
-    from wenforge.jsonl import InputError, check_text_file, read_jsonl
+    from wenforge.jsonl import InputError, check_text_file
 
     try:
         check_text_file(path)
     except InputError as e:
         _fail(console, str(e))
-    return _rows(path, read_jsonl)
+    return _rows(path)
 
 
-def _rows(path: Path, read_jsonl) -> Iterator[tuple[int, dict | None, str | None]]:
+def _rows(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
+    from wenforge.jsonl import read_jsonl
+
     for line in read_jsonl(path):
         if line.row is None:
             yield line.lineno, None, f"{MALFORMED}: {line.reason}"
