@@ -117,6 +117,15 @@ def read_jsonl(path: str | Path, *, allow_empty: bool = False) -> Iterator[Line]
                 yield Line(i, None, f"{path}:{i}: {reason}", reason, raw)
 
 
+def data_rows(path: str | Path) -> Iterator[dict]:
+    """Every row of a data file that must be whole (training and benchmark sets): a bad line raises
+    `InputError` naming file:line instead of becoming an error record."""
+    for line in read_jsonl(path):
+        if line.row is None:
+            raise InputError(line.error)
+        yield line.row
+
+
 def count_lines(path: Path) -> int:
     """Non-blank lines of a file (a progress total)."""
     with open(path, "rb") as f:

@@ -31,13 +31,13 @@ Mapping to the taxonomy (L2; L1 is the L2's parent in taxonomy.yaml):
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from wenforge.jsonl import data_rows
 from wenforge.paths import data_folder
 
 POETRY_L2 = {"唐诗": "classical_poetry", "诗经": "classical_poetry", "宋词": "ci", "古文": "classical_prose"}
@@ -105,10 +105,7 @@ MACHINE_SOURCES = {"hc3_chatgpt", "ruozhiba_llm", "llm_writing"}
 
 
 def _rows(data_dir: Path, rel: str) -> Iterator[dict]:
-    with open(data_dir / rel, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
+    return data_rows(data_dir / rel)
 
 
 _MD_HEAD = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)

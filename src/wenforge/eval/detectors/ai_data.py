@@ -9,12 +9,13 @@ varied length at sentence ends, so length is not what the model learns.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from wenforge.jsonl import data_rows
 
 MIN_WINDOW, MAX_WINDOW = 100, 1500  # training window lengths (characters), drawn uniformly
 EVAL_WINDOW = 900  # evaluation window: the length of the held-out benchmark texts
@@ -61,12 +62,7 @@ def family(generator: str) -> str:
 
 
 def _rows(path: Path, split: str) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                if r.get("split") == split:
-                    yield r
+    return (r for r in data_rows(path) if r.get("split") == split)
 
 
 def _unwrap(text: str) -> str:
