@@ -24,7 +24,7 @@ from pathlib import Path
 import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import numpy as np
 
-from wenforge.paths import data_folder
+from wenforge.core.paths import data_folder
 
 
 def _auc(y, s):

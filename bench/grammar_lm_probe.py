@@ -31,7 +31,7 @@ from pathlib import Path
 import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 import numpy as np
 
-from wenforge.paths import data_folder
+from wenforge.core.paths import data_folder
 
 OOV = math.log(1e-8)
 

@@ -19,7 +19,7 @@ import time
 
 import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 
-from wenforge.paths import data_folder
+from wenforge.core.paths import data_folder
 from wenforge.rewards import outcome_reward
 from wenforge.rewards.outcome import _parse_gold, fast_number
 

@@ -26,7 +26,7 @@ import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DAT
 import numpy as np
 import yaml
 
-from wenforge.paths import data_folder
+from wenforge.core.paths import data_folder
 from wenforge.style.corpus import load_items
 from wenforge.style.ornate import ASSET_PATH, load_asset, ornateness_of, score_signals, signals
 from wenforge.style.score import literary_score

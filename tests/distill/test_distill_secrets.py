@@ -12,7 +12,7 @@ from distill_helpers import FAST, write_prompts
 
 from wenforge.distill.config import load_config
 from wenforge.distill.run import run_distill
-from wenforge.redact import redact_text, redact_url
+from wenforge.core.redact import redact_text, redact_url
 
 ENV_CANARY = "sk-canaryENV0123456789"
 URL_CANARY = "urlCANARY98765"

@@ -70,7 +70,7 @@ def test_halluqa_ids_need_an_explicit_data_folder(tmp_path):
 def test_data_folder_is_explicit(tmp_path, monkeypatch):
     import pytest
 
-    from wenforge.paths import data_folder
+    from wenforge.core.paths import data_folder
 
     monkeypatch.delenv("WENFORGE_DATA", raising=False)
     monkeypatch.chdir(tmp_path)

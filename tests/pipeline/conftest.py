@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from wenforge.paths import data_folder
+from wenforge.core.paths import data_folder
 
 
 def news_texts(n: int = 32) -> list[str]:

@@ -95,7 +95,7 @@ def test_quality_routes_by_language(news):
 def test_quality_rescues_literature_the_generic_filters_drop():
     import json
 
-    from wenforge.paths import data_folder
+    from wenforge.core.paths import data_folder
 
     poems = []
     with open(data_folder() / "literary" / "classical_poetry.jsonl", encoding="utf-8") as f:

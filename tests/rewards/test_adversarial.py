@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from wenforge.paths import data_folder
+from wenforge.core.paths import data_folder
 from wenforge.rewards import composite
 from wenforge.rewards.adversarial import AdversarialStyleReward, Discriminator
 

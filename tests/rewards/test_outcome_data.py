@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from wenforge.paths import data_folder
+from wenforge.core.paths import data_folder
 from wenforge.rewards import outcome_reward
 from wenforge.rewards.outcome import fast_number
 

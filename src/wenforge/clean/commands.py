@@ -31,9 +31,9 @@ def clean_cmd(
     from wenforge.clean import reasons as R
     from wenforge.clean.config import CleanConfig
     from wenforge.clean.page import clean_page
-    from wenforge.jsonl import InputError, check_text_file, count_lines, read_jsonl
-    from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
-    from wenforge.yamlconf import YamlConfigError, load_yaml
+    from wenforge.core.rows import InputError, check_text_file, count_lines, read_jsonl
+    from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
+    from wenforge.core.config import YamlConfigError, load_yaml
 
     console = Console(stderr=True)
 

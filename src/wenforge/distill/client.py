@@ -32,7 +32,7 @@ from typing import Any, Self
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 _SHARD = 8  # connections per httpx pool (see TeacherClient.__init__)
 
-from wenforge.redact import redact_text, redact_url, url_secrets
+from wenforge.core.redact import redact_text, redact_url, url_secrets
 
 
 class TeacherError(Exception):

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from wenforge.redact import redact_url
-from wenforge.yamlconf import YamlConfigError, load_yaml
+from wenforge.core.redact import redact_url
+from wenforge.core.config import YamlConfigError, load_yaml
 
 
 class ConfigError(ValueError):

@@ -34,7 +34,7 @@ from wenforge.distill.client import TeacherClient, TeacherError, split_reasoning
 from wenforge.distill.config import ConfigError, DistillConfig
 from wenforge.distill.reasons import REASONS
 from wenforge.distill.templates import Template, TemplateError, load_template
-from wenforge.jsonl import InputError, read_jsonl
+from wenforge.core.rows import InputError, read_jsonl
 
 # ------------------------------------------------------------------------------------------------
 # input

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wenforge.yamlconf import YamlConfigError, load_yaml
+from wenforge.core.config import YamlConfigError, load_yaml
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PH_RE = re.compile(r"\{\{|\}\}|\{(\w+)\}")

@@ -46,8 +46,8 @@ def detect(
     from rich.table import Table
 
     from wenforge.eval.kinds import DETECTORS, DetectorError, get_kind, run_detector
-    from wenforge.jsonl import InputError, check_text_file, count_lines, read_jsonl
-    from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
+    from wenforge.core.rows import InputError, check_text_file, count_lines, read_jsonl
+    from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
 
     console = Console()
     try:
@@ -126,7 +126,7 @@ def detect_train(
     """Rebuild the shipped detector models from the `dev` rows of the data folder."""
     from rich.console import Console
 
-    from wenforge.paths import data_folder
+    from wenforge.core.paths import data_folder
 
     console = Console()
     kinds = TRAINABLE if kind == "all" else (kind,)
@@ -171,7 +171,7 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
 
     from wenforge.eval.detectors.facts import FactSheetError
     from wenforge.eval.evaluate import EvalConfigError, load_config, run_eval
-    from wenforge.jsonl import InputError
+    from wenforge.core.rows import InputError
 
     console = Console()
     try:

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wenforge.eval.feedback import FeedbackConfig, build_feedback
 from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR, DETECTORS, DetectorError, run_detector
-from wenforge.jsonl import read_jsonl
+from wenforge.core.rows import read_jsonl
 
 COMPLETION_FIELDS = ("completion", "output", "response", "text")
 # Style-system scores recorded per row and averaged per group when `literary` is on (style/score.py).
@@ -72,7 +72,7 @@ class EvalConfig(BaseModel):
 
 
 def load_config(path: str | Path) -> EvalConfig:
-    from wenforge.yamlconf import YamlConfigError, read_mapping, validation_message
+    from wenforge.core.config import YamlConfigError, read_mapping, validation_message
 
     p = Path(path)
     try:
@@ -118,7 +118,7 @@ def generate(g: GenerateConfig, rows: list[dict]) -> list[str]:
                 resp = client.chat.completions.create(model=g.model, messages=[{"role": "user", "content": p}],
                                                       max_tokens=g.max_new_tokens, temperature=g.temperature)
             except OpenAIError as e:  # the message may echo the URL or the key: both are masked
-                from wenforge.redact import redact_text, redact_url, url_secrets
+                from wenforge.core.redact import redact_text, redact_url, url_secrets
 
                 raise EvalConfigError(f"generation failed at prompt {i + 1} ({redact_url(g.base_url)}): "
                                       f"{redact_text(str(e), [key, *url_secrets(g.base_url)])}") from None
@@ -312,7 +312,7 @@ def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None
 
 def _public_config(cfg: EvalConfig) -> dict:
     """The config as stored in eval.json: a key pasted into `generate.base_url` is masked."""
-    from wenforge.redact import redact_url
+    from wenforge.core.redact import redact_url
 
     d = cfg.model_dump()
     if d.get("generate") and d["generate"].get("base_url"):
@@ -359,7 +359,7 @@ def _evidence(r: dict) -> list[str]:
 
 def _write(out_dir: Path, scored: list[dict], excluded: list[dict], result: dict, fb: dict) -> None:
     """The run folder's files, each written whole or not at all (eval.json last: it marks a finished run)."""
-    from wenforge.outputs import atomic_output
+    from wenforge.core.runs import atomic_output
 
     with atomic_output(out_dir / "rows.jsonl", "w") as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in scored)

@@ -54,7 +54,7 @@ class ForgeConfig(BaseModel):
 
 
 def load_forge_config(path: str | Path, overrides: dict | None = None) -> ForgeConfig:
-    from wenforge.yamlconf import YamlConfigError, read_mapping, validation_message
+    from wenforge.core.config import YamlConfigError, read_mapping, validation_message
 
     path = Path(path)
     try:

@@ -28,8 +28,8 @@ from typing import Any
 
 import xxhash
 
-from wenforge.jsonl import InputError, read_jsonl
-from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
+from wenforge.core.rows import InputError, read_jsonl
+from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
 
 MALFORMED = "malformed_input"
 NO_TEXT = "text_not_a_string"
@@ -188,7 +188,7 @@ def parse_shares(shares: dict[str, float] | list[str] | None) -> dict[str, float
 
 
 def load_config(path: str | Path) -> dict:
-    from wenforge.yamlconf import YamlConfigError, load_yaml
+    from wenforge.core.config import YamlConfigError, load_yaml
 
     path = Path(path)
     try:

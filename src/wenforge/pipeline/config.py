@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from wenforge.yamlconf import YamlConfigError, read_mapping, validation_message
+from wenforge.core.config import YamlConfigError, read_mapping, validation_message
 
 
 class _Strict(BaseModel):

@@ -59,7 +59,7 @@ def _fail(console, msg: str) -> None:
 def checked_rows(path: Path, console) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, row, None) for good lines, (line number, partial row or None, reason) for bad ones,
     streamed; a missing, empty, binary or non-UTF-8 file is a clear error before anything is written."""
-    from wenforge.jsonl import InputError, check_text_file
+    from wenforge.core.rows import InputError, check_text_file
 
     try:
         check_text_file(path)
@@ -69,7 +69,7 @@ def checked_rows(path: Path, console) -> Iterator[tuple[int, dict | None, str | 
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
-    from wenforge.jsonl import read_jsonl
+    from wenforge.core.rows import read_jsonl
 
     for line in read_jsonl(path):
         if line.row is None:
@@ -104,8 +104,8 @@ def label_cmd(
     import orjson
     from rich.table import Table
 
-    from wenforge.jsonl import count_lines
-    from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
+    from wenforge.core.rows import count_lines
+    from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
     from wenforge.style.score import score_style
 
     console = _console()

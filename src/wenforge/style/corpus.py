@@ -37,8 +37,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from wenforge.jsonl import data_rows
-from wenforge.paths import data_folder
+from wenforge.core.rows import data_rows
+from wenforge.core.paths import data_folder
 
 POETRY_L2 = {"唐诗": "classical_poetry", "诗经": "classical_poetry", "宋词": "ci", "古文": "classical_prose"}
 LUXUN_L2 = {

@@ -482,7 +482,7 @@ def fit_calibration(lin: np.ndarray, good: np.ndarray, iters: int = 50) -> tuple
 
 def load_rows(data_dir: Path) -> list[dict]:
     """Responses joined with their expert scores by id (fields of both; `score` is the expert's 0-3)."""
-    from wenforge.jsonl import read_jsonl
+    from wenforge.core.rows import read_jsonl
 
     texts, scores = (Path(data_dir) / "ai_text" / f for f in DATA_FILES)
     by_id = {ln.row["id"]: ln.row for ln in read_jsonl(scores) if ln.row}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from wenforge.yamlconf import YamlConfigError, load_yaml
+from wenforge.core.config import YamlConfigError, load_yaml
 
 TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
 

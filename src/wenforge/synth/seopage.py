@@ -543,7 +543,7 @@ def clean_luxun(text: str, max_chars: int = 3000) -> str:
 def load_sources(data_dir: str | Path | None = None, *, split: str = "dev", max_prose_chars: int = 3000) -> Sources:
     """Genuine articles (UHGEval full news, Lu Xun, classical poetry, HC3 human answers), THUCNews
     headlines and unrelated news snippets, restricted to rows with ``split == split``."""
-    from wenforge.paths import data_folder
+    from wenforge.core.paths import data_folder
 
     data_dir = data_folder(data_dir)
     articles: list[Article] = []

@@ -11,7 +11,7 @@ from typing import Any
 
 from trl import GRPOConfig, SFTConfig
 
-from wenforge.yamlconf import YamlConfigError, load_yaml
+from wenforge.core.config import YamlConfigError, load_yaml
 
 R1_ZERO_TEMPLATE = (
     "A conversation between User and Assistant. The User asks a question, and the Assistant solves it. "

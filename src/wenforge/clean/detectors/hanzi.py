@@ -68,7 +68,7 @@ def stats() -> HanziStats:
 
 def rebuild(data_dir: Path, out: Path = HANZI_FILE) -> tuple[int, int]:
     """Count characters and pairs in `dev` rows of ``SOURCES`` under ``data_dir``; write the asset."""
-    from wenforge.jsonl import read_jsonl
+    from wenforge.core.rows import read_jsonl
 
     uni: Counter = Counter()
     bi: Counter = Counter()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from wenforge.jsonl import data_rows
+from wenforge.core.rows import data_rows
 
 MIN_WINDOW, MAX_WINDOW = 100, 1500  # training window lengths (characters), drawn uniformly
 EVAL_WINDOW = 900  # evaluation window: the length of the held-out benchmark texts

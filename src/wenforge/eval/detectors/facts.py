@@ -137,7 +137,7 @@ def _year(v: Any, key: str, where: str) -> int | None:
 
 def load_facts(source: str | Path | dict) -> FactSheet:
     """Parse a fact sheet from a YAML path or a mapping; clear errors name the file and key."""
-    from wenforge.yamlconf import YamlConfigError, load_yaml
+    from wenforge.core.config import YamlConfigError, load_yaml
 
     where = "fact sheet"
     if isinstance(source, dict):

@@ -6,8 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from wenforge.cli import app
-from wenforge.jsonl import read_jsonl
-from wenforge.outputs import OutputError, atomic_output, refuse_overwrite
+from wenforge.core.rows import read_jsonl
+from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
 
 TEXTS = ["今天下午，我们在河边的小茶馆坐了很久，聊起小时候的事。", "第二段\u2028仍是同一篇文章\u2029的内容\u0085结束。"]
 
@@ -101,7 +101,7 @@ def test_os_errors_are_one_clear_line(tmp_path, cmd):
 
 
 def test_utf16_input_is_named_as_such(tmp_path):
-    from wenforge.jsonl import InputError, check_text_file
+    from wenforge.core.rows import InputError, check_text_file
 
     for enc in ("utf-16", "utf-16-le"):
         p = tmp_path / f"{enc}.jsonl"

@@ -1,11 +1,11 @@
-"""Every YAML-configured command names the file, line and key of a bad setting (wenforge.yamlconf)."""
+"""Every YAML-configured command names the file, line and key of a bad setting (wenforge.core.config)."""
 
 import pytest
 
 from wenforge.eval.evaluate import EvalConfigError
 from wenforge.eval.evaluate import load_config as load_eval
 from wenforge.forge.rounds import ForgeError, load_forge_config
-from wenforge.yamlconf import YamlConfigError, read_mapping
+from wenforge.core.config import YamlConfigError, read_mapping
 
 
 def test_eval_and_forge_configs_point_at_the_line(tmp_path):
@@ -77,7 +77,7 @@ def test_alias_bomb_is_refused_quickly_by_every_loader(tmp_path):
 
 
 def test_ordinary_aliases_still_load(tmp_path):
-    from wenforge.yamlconf import load_yaml
+    from wenforge.core.config import load_yaml
 
     assert load_yaml("base: &b {lr: 0.1}\nrun: *b\n", "x.yaml") == {"base": {"lr": 0.1}, "run": {"lr": 0.1}}
     assert load_yaml("", "x.yaml") is None
