@@ -21,3 +21,30 @@ def baseline_files(paths: list[str], rev: str = BASELINE_REV) -> Path:
         data = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{p}"], capture_output=True, check=True).stdout
         (out / Path(p).name).write_bytes(data)
     return out
+
+
+def stored(folder: Path) -> Path:
+    """Re-save the models of a baseline `folder` (written before the model store: npz files with scalars as
+    one-element arrays, the style models' JSON sidecars) as model-store files in place, so today's loaders read
+    them; returns the folder."""
+    import json
+
+    import numpy as np
+
+    from wenforge.core.store import save_model
+    from wenforge.eval.detectors import linear
+    from wenforge.style import models
+
+    for npz in folder.glob("*.npz"):
+        sidecar = npz.with_suffix(".json")
+        with np.load(npz, allow_pickle=False) as z:
+            a = {k: z[k] for k in z.files}
+        if sidecar.exists():  # a style model: arrays in the npz, the rest in the JSON
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+            kind = models.CLASSIFIER_KIND if "vocab" in meta else models.LITERARY_KIND
+            save_model(npz, kind, a, meta)
+        elif {"vocab", "idf", "coef", "intercept"} <= set(a):  # a TF-IDF + logistic-regression model
+            extra = {k: float(v[0]) for k, v in a.items() if k not in {"vocab", "idf", "coef", "intercept"}}
+            save_model(npz, linear.KIND, {k: a[k] for k in ("vocab", "idf", "coef")},
+                       {"intercept": float(a["intercept"][0]), "extra": extra})
+    return folder

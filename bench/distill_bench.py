@@ -2,7 +2,7 @@
 
     python bench/distill_bench.py [--requests 512] [--concurrency 64] [--delay 0.2] [--repeats 3]
 
-The teacher is `wenforge.distill.mockserver` in its own process (so its CPU is not counted). Measured in
+The teacher is `tests/distill/mockserver.py` in its own process (so its CPU is not counted). Measured in
 the same command:
   * baseline: the raw `openai.AsyncOpenAI` client, 64 requests in flight (no cache, no retry layer)
   * wenforge: a full `wenforge distill` run (config, input file, request cache with fsync, retry layer,
@@ -30,6 +30,9 @@ from pathlib import Path
 
 import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 
+# the scripted teacher the distill tests use, run as a script
+MOCKSERVER = Path(__file__).resolve().parents[1] / "tests" / "distill" / "mockserver.py"
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -38,7 +41,7 @@ def free_port() -> int:
 
 
 def start_server(port: int, delay: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "wenforge.distill.mockserver", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, str(MOCKSERVER), "--port", str(port),
                              "--delay", str(delay)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     end = time.time() + 20
     while time.time() < end:

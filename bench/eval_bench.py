@@ -77,10 +77,10 @@ def bench_ai(data: Path, *, lofo: bool = True, ablations: bool = True) -> dict:
         for s in rz if s.label == 1]
 
     # scorers: the shipped model (per text, as `wenforge detect ai` runs it), the old model, a char baseline
-    from baseline import BASELINE_REV, baseline_files
+    from baseline import BASELINE_REV, baseline_files, stored
 
-    old_path = baseline_files(["src/wenforge/eval/assets/ai.npz"]) / "ai.npz"
-    old = load_linear(old_path, "old AI-likeness", f"git show {BASELINE_REV}:src/wenforge/eval/assets/ai.npz")
+    old_path = stored(baseline_files(["src/wenforge/eval/assets/ai.npz"])) / "ai.npz"
+    old = load_linear(old_path, f"git show {BASELINE_REV}:src/wenforge/eval/assets/ai.npz")
 
     def old_score(texts):
         def grams(t):
@@ -498,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         from wenforge.eval.detectors import grammar as G
         from wenforge.eval.detectors import hallucination as H
 
-        G.ASSET, H.ASSET, Q.ASSET = tmp / "grammar.npz", tmp / "hallucination.npz", tmp / "halluqa.joblib"
+        G.ASSET, H.ASSET, Q.ASSET = tmp / "grammar.npz", tmp / "hallucination.npz", tmp / "halluqa.npz"
         G.train(data)
         H.train([r for r in _jsonl(data / "hallucination" / "uhgeval_concise.jsonl") if r["split"] == "dev"])
         qs, ans = Q.load_halluqa(data)

@@ -48,8 +48,8 @@ def grpo_keys(a) -> dict:
 
 def prepare(a) -> tuple[Path, Path]:
     from wenforge.forge.tasks import arithmetic_rows
+    from wenforge.lm.tiny import TinySpec, build_tiny_model
     from wenforge.train.config import CHAT_INSTRUCTION
-    from wenforge.train.tiny import TinySpec, build_tiny_model
 
     a.out.mkdir(parents=True, exist_ok=True)
     data = a.out / "train.jsonl"

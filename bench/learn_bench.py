@@ -68,12 +68,19 @@ def gain(recs: list[dict]) -> dict:
 
 
 def heldout_accuracy(model_dir: Path, cfg, rows: list[dict], max_new_tokens: int) -> dict:
-    from wenforge.forge.evaluate import generate, score
+    """Greedy answers to held-out rows: accuracy, format rate and mean outcome reward."""
+    from wenforge.lm.generate import generate
+    from wenforge.rewards import format_reward
+    from wenforge.rewards.outcome import outcome_detail
     from wenforge.train.data import grpo_prompt
 
-    comps = generate(str(model_dir), [grpo_prompt(cfg, r["question"]) for r in rows], max_new_tokens, 64)
-    o = score(rows, comps)["overall"]
-    return {k: round(o[k], 3) for k in ("accuracy", "format_rate", "mean_outcome")}
+    comps = generate(str(model_dir), [grpo_prompt(cfg, r["question"]) for r in rows],
+                     max_new_tokens=max_new_tokens, batch_size=64)
+    rewards = [outcome_detail(c, str(r["answer"]))["reward"] for r, c in zip(rows, comps, strict=True)]
+    n = len(rows) or 1
+    return {"accuracy": round(sum(x == 1.0 for x in rewards) / n, 3),
+            "format_rate": round(sum(format_reward(c) for c in comps) / n, 3),
+            "mean_outcome": round(sum(rewards) / n, 3)}
 
 
 def warmup_rows(rows: list[dict], share: float, seed: int) -> list[dict]:
@@ -91,9 +98,9 @@ def run_seed(seed: int, out: Path, a) -> dict:
     import torch
 
     from wenforge.forge.tasks import arithmetic_rows
+    from wenforge.lm.tiny import TinySpec, build_tiny_model
     from wenforge.train.config import CHAT_INSTRUCTION, R1_ZERO_TEMPLATE, load_recipe
     from wenforge.train.run import run_grpo, run_sft
-    from wenforge.train.tiny import TinySpec, build_tiny_model
 
     torch.set_num_threads(a.threads)
     d = out / f"seed{seed}"

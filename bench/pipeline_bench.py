@@ -36,7 +36,8 @@ SHARDS = 16
 
 def generate(n: int, folder: Path, seed: int = 0) -> int:
     """n documents of 2-5 KB (UTF-8) in SHARDS gzip JSONL files; returns total bytes of text."""
-    from wenforge.synth.seopage import generate_clean_page, generate_page, load_sources
+    from wenforge.synth.seopage import generate_clean_page, generate_page
+    from wenforge.text.sources import load_sources
 
     if folder.with_name(folder.name + ".done").exists():
         return int(folder.with_name(folder.name + ".done").read_text())

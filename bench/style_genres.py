@@ -177,12 +177,12 @@ def run(old: str | None = None, new: str | None = None, data_dir: str | None = N
     """Every figure above, for the current models and the earlier ones (`old`, default: the shipped models at
     bench/baseline.py's BASELINE_REV, taken from git)."""
     if old is None:
-        from baseline import baseline_files
+        from baseline import baseline_files, stored
 
-        old = str(baseline_files(OLD_ASSETS))
+        old = str(stored(baseline_files(OLD_ASSETS)))
     t0 = time.perf_counter()
     models = {"current": load_models(new)}
-    if old and Path(old, "l2.json").exists():
+    if old and Path(old, "l2.npz").exists():
         models = {"baseline_old": load_models(old), **models}
     ex = test_examples(data_dir)
     prepared = _prepared([x.text for x in ex])

@@ -51,11 +51,10 @@ def examples_dir() -> Path:
 
 
 def _available(module: str) -> bool:
-    try:
-        __import__(module)
-        return True
-    except ImportError:
-        return False
+    """Whether an optional third-party library (an extra) is installed; found, not imported."""
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 def _act(
@@ -110,13 +109,13 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
     acts.append(_act("pipeline", console, pipeline))
 
     def mix():
-        from wenforge.mix.mixture import build_mixture
+        from wenforge.mix.mixture import MixConfig, build_mixture
 
-        res = build_mixture([out / "pipeline" / "data"], MIX_SHARES, budget=300_000, seed=0, max_repeat=2, output=out / "mix", chat=False)
+        res = build_mixture([out / "pipeline" / "data"], MixConfig(shares=MIX_SHARES, budget=300_000, max_repeat=2), out / "mix")
         labels = {k: {"target": v["target_share"], "achieved": v["achieved_share"]} for k, v in res.stats["labels"].items()}
         return {"labels": labels, "max_abs_share_error": res.stats.get("max_abs_share_error")}, str(res.report)
 
-    acts.append(_act("mix", console, mix, needs=["wenforge.mix.mixture"]))
+    acts.append(_act("mix", console, mix))
 
     def forge():
         from wenforge.forge.demo import run_forge_demo
@@ -124,12 +123,12 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
         res = run_forge_demo(out / "forge")
         return res, res["report"]
 
-    acts.append(_act("forge", console, forge, needs=["torch", "trl", "wenforge.forge.demo"], log=out / "forge.log"))
+    acts.append(_act("forge", console, forge, needs=["torch", "trl"], log=out / "forge.log"))
 
     def evaluate():
         from wenforge.eval.evaluate import EvalConfig, run_eval
 
-        rounds = sorted((out / "forge").glob("round_*/eval_details.jsonl"))
+        rounds = sorted((out / "forge").glob("round_*/outputs.jsonl"))
         if not rounds:
             raise FileNotFoundError("no forge round outputs to evaluate")
         weights = json.loads((out / "forge" / "state.json").read_text())["rounds"][-1]["next_weights"]
@@ -144,7 +143,7 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
         res = run_eval(cfg)
         return {"round": rounds[-1].parent.name, "eval": res["eval"], "feedback": res["feedback"]}, str(out / "eval" / "report.html")
 
-    acts.append(_act("eval", console, evaluate, needs=["wenforge.eval.evaluate"], log=out / "eval.log"))
+    acts.append(_act("eval", console, evaluate, log=out / "eval.log"))
 
     def distill():
         from wenforge.distill.demo import run_distill_demo
@@ -152,7 +151,7 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
         res = run_distill_demo(out / "distill")
         return res["stats"], res["report"]
 
-    acts.append(_act("distill", console, distill, needs=["torch", "transformers", "wenforge.distill.demo"], log=out / "distill.log"))
+    acts.append(_act("distill", console, distill, needs=["torch", "transformers"], log=out / "distill.log"))
     write_demo_report(out, acts)
     Console().print(f"\n[bold green]report:[/bold green] {out / 'report.html'}")
     return out

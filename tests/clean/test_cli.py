@@ -26,7 +26,7 @@ def test_clean_command_with_explain_and_malformed_line(tmp_path):
     assert a["spam"] and "昨日一场暴雨" in a["text"] and "TOP1" not in a["text"]
     assert {"hotlist", "bait"} <= set(a["reasons"])
     assert all({"start", "end", "reason", "text"} <= set(s) for s in a["removed"])
-    assert rows[1]["reasons"] == ["malformed_input"] and rows[3]["reasons"] == ["malformed_input"]
+    assert rows[1]["reasons"] == ["malformed_json"] and rows[3]["reasons"] == ["missing_text_field"]
     assert not rows[2]["spam"] and rows[2]["text"].startswith("今天天气很好")
     assert "in.jsonl:2" in res.output and "malformed" in res.output
 
@@ -40,3 +40,27 @@ def test_clean_command_rejects_empty_and_binary(tmp_path):
     binf.write_bytes(b"\x00\x01\x02PK\x03\x04")
     res = CliRunner().invoke(app, ["clean", str(binf), "-o", str(tmp_path / "o.jsonl")])
     assert res.exit_code == 2 and "binary" in res.output
+
+
+def test_clean_command_passes_config_keys_to_clean_page(tmp_path):
+    hot_page = ("新华社北京5月10日电 全国政协10日在京召开双周协商座谈会，围绕推进乡村振兴建言资政。与会委员认为，要加快补齐农村基础设施短板。\n"
+                "TOP1热点:某地暴雨致城区内涝\nTOP2热点:明星离婚案今日开庭")
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"id": "a", "text": hot_page}, ensure_ascii=False) + "\n", encoding="utf-8")
+    runs = {}
+    for name, yaml_text in (("default", None), ("tuned", "hotlist_line_weight: 0.0\nmin_salvage_chars: 5\n")):
+        args = ["clean", str(inp), "-o", str(tmp_path / f"{name}.jsonl")]
+        if yaml_text is not None:
+            (tmp_path / "clean.yaml").write_text(yaml_text, encoding="utf-8")
+            args += ["--config", str(tmp_path / "clean.yaml")]
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0, res.output
+        runs[name] = json.loads((tmp_path / f"{name}.jsonl").read_text(encoding="utf-8"))
+    assert runs["default"]["spam"] and "TOP1" not in runs["default"]["text"]
+    assert not runs["tuned"]["spam"] and runs["tuned"]["text"] == hot_page  # the hot list weighs nothing now
+
+    (tmp_path / "bad.yaml").write_text("spam_threshold: 0.5\nhotlist_line_weigth: 0.1\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["clean", str(inp), "-o", str(tmp_path / "bad.jsonl"), "--config",
+                                   str(tmp_path / "bad.yaml")])
+    out = "".join(res.output.split())  # rich wraps long paths
+    assert res.exit_code == 2 and "hotlist_line_weigth" in out and "bad.yaml" in out

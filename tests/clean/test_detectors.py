@@ -1,6 +1,6 @@
 """Behaviour of each detector on its own."""
 
-from wenforge.clean import reasons as R
+from wenforge.clean import CleanConfig
 from wenforge.clean.detectors import (
     boilerplate,
     duplicates,
@@ -13,6 +13,10 @@ from wenforge.clean.detectors import (
 from wenforge.clean.detectors.bait import BaitDetector
 from wenforge.clean.detectors.common import alien_score, split_lines
 from wenforge.clean.lexicon import LexiconMatcher, shared_matcher
+from wenforge.core import reasons as R
+
+CFG = CleanConfig()
+STITCHED = {"max_containment": CFG.stitched_containment, "max_unigram": CFG.stitched_unigram}
 
 
 def test_alien_tokens_vs_ordinary_latin():
@@ -45,9 +49,11 @@ def test_gibberish_line_and_inline_token():
 
 
 def test_hotlist_explicit_vs_numbered():
-    f = hotlist.detect(split_lines("TOP1热点:某地暴雨\n热榜2：明星离婚\n1. 国务院常务会议部署稳就业\n2、第二项"))
+    f = hotlist.detect(split_lines("TOP1热点:某地暴雨\n热榜2：明星离婚\n1. 国务院常务会议部署稳就业\n2、第二项"),
+                       explicit_weight=0.4)
     kinds = [x.detail for x in f]
     assert kinds[:2] == ["explicit", "explicit"] and kinds[2] == "numbered"
+    assert [x.weight for x in f[:2]] == [0.4, 0.4]
     assert all(x.weight == 0 for x in f if x.detail == "numbered")
 
 
@@ -79,7 +85,7 @@ def test_residue_boilerplate_duplicates():
     assert {x.reason for x in residue.detect(lines)} == {R.HTML_RESIDUE}
     assert len(residue.detect(lines)) == 3
     assert {x.line for x in boilerplate.detect(lines)} == {1, 2}
-    assert [x.line for x in duplicates.detect(lines)] == [4]
+    assert [x.line for x in duplicates.detect(lines, min_chars=8)] == [4]
     assert boilerplate.detect(split_lines("声明还说，俱乐部将很快宣布新任主教练。")) == []
 
 
@@ -89,14 +95,14 @@ def test_stitched_peels_unrelated_paragraph_and_keeps_article():
            "声明还说，曼联俱乐部将很快宣布新任主教练的人选，穆里尼奥上任其实只是个形式问题。"]
     snippet = "武汉市住房和城乡建设局近日发布通知，首套住房商业性个人住房贷款最低首付款比例调整为25%，自11月2日起执行。"
     lines = split_lines("\n".join([snippet, *art]))
-    f, main = stitched.detect(lines, set())
+    f, main = stitched.detect(lines, set(), **STITCHED)
     assert [x.line for x in f] == [0]
     assert main == (1, 3)
 
 
 def test_stitched_keeps_verse():
     poem = "明月几时有，把酒问青天。\n不知天上宫阙，今夕是何年。\n我欲乘风归去，又恐琼楼玉宇，高处不胜寒。\n起舞弄清影，何似在人间。"
-    f, _ = stitched.detect(split_lines(poem), set())
+    f, _ = stitched.detect(split_lines(poem), set(), **STITCHED)
     assert f == []
 
 

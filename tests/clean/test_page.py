@@ -8,7 +8,7 @@ from datatrove.data import Document
 from pydantic import ValidationError
 
 from wenforge.clean import AdversarialClean, CleanConfig, clean_page
-from wenforge.clean import reasons as R
+from wenforge.core import reasons as R
 from wenforge.synth import build_corpus, generate_clean_page, generate_page, load_sources
 
 _WS = re.compile(r"\s+")

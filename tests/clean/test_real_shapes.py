@@ -8,11 +8,11 @@ import json
 import pytest
 
 from wenforge.clean import clean_page
-from wenforge.clean import reasons as R
 from wenforge.clean.config import CleanConfig
 from wenforge.clean.detectors import brand, mirror
 from wenforge.clean.detectors.common import split_lines
 from wenforge.clean.detectors.hanzi import HANZI_FILE, stats
+from wenforge.core import reasons as R
 
 NEWS = ("市交通运输局昨日发布消息，今年全市将新开和优化公交线路三十条，重点解决新建小区和产业园区的出行难题。"
         "据介绍，新开线路将优先覆盖地铁站周边一公里范围内的居住区，实现地铁与公交的无缝衔接。")

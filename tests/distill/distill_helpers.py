@@ -1,4 +1,4 @@
-"""Helpers for the distill tests: a real local HTTP teacher (wenforge.distill.mockserver in a subprocess, 127.0.0.1 only) that can misbehave,
+"""Helpers for the distill tests: a real local HTTP teacher (tests/distill/mockserver.py in a subprocess, 127.0.0.1 only) that can misbehave,
 be killed and restarted; it logs every request so tests count what was paid for."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+MOCKSERVER = Path(__file__).with_name("mockserver.py")  # the scripted teacher, run as a script
 
 
 def free_port() -> int:
@@ -47,7 +49,7 @@ class Teacher:
     def start(self) -> None:
         env = dict(os.environ, **(self.env or {}))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "wenforge.distill.mockserver", "--port", str(self.port), "--log", str(self.log),
+            [sys.executable, str(MOCKSERVER), "--port", str(self.port), "--log", str(self.log),
              *self.args],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
         )

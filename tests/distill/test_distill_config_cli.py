@@ -11,8 +11,9 @@ import typer
 from distill_helpers import read_jsonl, write_prompts
 from typer.testing import CliRunner
 
+from wenforge.core.config import ConfigError
 from wenforge.distill.commands import register
-from wenforge.distill.config import ConfigError, DistillConfig, load_config
+from wenforge.distill.config import DistillConfig, load_config
 from wenforge.distill.run import run_distill
 
 
@@ -38,10 +39,10 @@ def test_yaml_keys_and_flags_are_the_same_keys(tmp_path):
 
 def test_config_errors_name_file_and_key(tmp_path):
     (tmp_path / "c.yaml").write_text("input: p.jsonl\noutput: o.jsonl\nconcurency: 4\n")
-    with pytest.raises(ConfigError, match=r"c\.yaml: key 'concurency': unknown key"):
+    with pytest.raises(ConfigError, match=r"c\.yaml:3: concurency: unknown key; did you mean 'concurrency'"):
         load_config(tmp_path / "c.yaml")
     (tmp_path / "d.yaml").write_text("input: p.jsonl\noutput: o.jsonl\nn: 0\n")
-    with pytest.raises(ConfigError, match=r"d\.yaml: key 'n'"):
+    with pytest.raises(ConfigError, match=r"d\.yaml:3: n: Input should be greater than or equal to 1"):
         load_config(tmp_path / "d.yaml")
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "missing.yaml")
@@ -104,7 +105,7 @@ def test_wrong_key_is_recorded_not_retried(tmp_path, teacher, monkeypatch):
     cfg = load_config(None, {"input": str(tmp_path / "p.jsonl"), "prompt_field": "question",
                                  "output": str(tmp_path / "o.jsonl"), "base_url": t.url, "api_key_env": "WF_BAD"})
     s = run_distill(cfg, warn=lambda m: None)
-    assert s.stats["prompts_excluded"] == {"auth_error": 3}
+    assert s.stats["excluded"] == {"auth_error": 3}
     assert len(t.records()) == 3
     assert "wrong-key-123" not in (tmp_path / "o.jsonl.run" / "excluded" / "prompts.jsonl").read_text()
 
@@ -120,6 +121,6 @@ def test_bad_input_rows_get_reasons(tmp_path, teacher):
     out = read_jsonl(tmp_path / "o.jsonl")
     excl = {r["id"]: (r["reason"], r["detail"]) for r in read_jsonl(tmp_path / "o.jsonl.run/excluded/prompts.jsonl")}
     assert [r["id"] for r in out] == ["a", "row:4"]
-    assert excl["row:1"][0] == "bad_input" and "p.jsonl:2" in excl["row:1"][1]
+    assert excl["row:1"][0] == "malformed_json" and "p.jsonl:2" in excl["row:1"][1]
     assert excl["a"][0] == "duplicate_id"
-    assert excl["c"][0] == "bad_input" and "question" in excl["c"][1]
+    assert excl["c"][0] == "missing_text_field" and "question" in excl["c"][1]

@@ -16,7 +16,7 @@ def test_distill_demo_shows_reasons(tmp_path):
     r = run_distill_demo(tmp_path, n=2, max_tokens=8)
     s = r["stats"]
     assert s["counts"]["prompts"] == len(DEMO_PROMPTS)
-    assert s["prompts_excluded"].get("bad_input") == 1
+    assert s["excluded"].get("missing_text_field") == 1
     assert s["counts"]["samples"] == 2 * (len(DEMO_PROMPTS) - 1)
     html = Path(r["report"]).read_text(encoding="utf-8")
     for reason in s["samples_rejected_by_reason"]:

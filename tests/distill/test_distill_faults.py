@@ -4,8 +4,8 @@ reason, and nothing already paid for is requested again after a resume."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import os
+import sqlite3
 import subprocess
 import sys
 import threading

@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from distill_helpers import FAST, write_prompts
 
+from wenforge.core.redact import redact_text, redact_url
 from wenforge.distill.config import load_config
 from wenforge.distill.run import run_distill
-from wenforge.core.redact import redact_text, redact_url
 
 ENV_CANARY = "sk-canaryENV0123456789"
 URL_CANARY = "urlCANARY98765"
@@ -23,7 +23,7 @@ class _Echo(BaseHTTPRequestHandler):
 
     status = 500
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         self.rfile.read(int(self.headers.get("content-length") or 0))
         body = json.dumps({"error": {"message": f"bad request to {self.path}; you sent {dict(self.headers)}"}})
         data = body.encode()

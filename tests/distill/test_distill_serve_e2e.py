@@ -16,7 +16,7 @@ pytest.importorskip("transformers")
 def test_distill_against_wenforge_serve(tmp_path):
     from wenforge.distill.config import load_config
     from wenforge.distill.run import run_distill
-    from wenforge.serve.tiny import build_tiny_model
+    from wenforge.lm.tiny import build_tiny_model
 
     model_dir = build_tiny_model(tmp_path / "tiny")
     port = free_port()

@@ -61,7 +61,7 @@ def test_detect_facts_and_hallucination(app, tmp_path, facts_dict):
 def test_detect_clear_errors(app, tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
-    said = lambda r: " ".join(r.output.split())  # noqa: E731 - rich wraps long temporary paths
+    said = lambda r: " ".join(r.output.split())
     res = runner.invoke(app, ["detect", "ai", str(empty), "-o", str(tmp_path / "o.jsonl")])
     assert res.exit_code == 2 and "empty file" in said(res)
     binary = tmp_path / "bin.jsonl"

@@ -1,4 +1,4 @@
-"""Forge rounds on a tiny model: train -> held-out evaluation -> weights, saved per round, resumed after a stop."""
+"""Forge rounds on a tiny model: mix -> train -> held-out evaluation -> targets, saved per round, resumed after a stop."""
 
 from __future__ import annotations
 
@@ -8,44 +8,59 @@ from pathlib import Path
 
 import pytest
 
+from wenforge.core.config import ConfigError
 from wenforge.forge.rounds import (
     ForgeConfig,
     ForgeError,
+    _share_tolerance,
     load_forge_config,
-    independent_eval,
-    sample_round,
+    next_weights,
+    round_mix,
 )
+from wenforge.forge.tasks import arithmetic_rows
 
 HEAVY = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "trl", "peft", "datasets"))
 
 
-def test_next_weights_come_from_the_evaluation_feedback(tmp_path):
-    rows = [{"category": c, "completion": "\\boxed{1}", "reward": r}
-            for c, rs in (("add", [1.0] * 4), ("sub", [1.0, 1.0, -0.5, -0.5]), ("mul", [-0.5] * 4)) for r in rs]
-    (tmp_path / "eval_details.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    cfg = ForgeConfig(output_dir=str(tmp_path))
-    w = {"add": 1 / 3, "sub": 1 / 3, "mul": 1 / 3}
-    new = independent_eval(cfg, tmp_path, w)
-    assert new["mul"] > new["sub"] > new["add"] > 0  # more of what fails
+def test_next_targets_are_the_feedback_weights_as_shares():
+    feedback = {"next_weights": {"category": {"add": 0.2, "sub": 0.3, "mul": 0.9}}}
+    new = next_weights(feedback, {"add": 0.3, "sub": 0.3, "mul": 0.3, "div": 0.1})
+    assert new["mul"] > new["sub"] > new["add"] > 0
+    assert new["div"] == pytest.approx(0.1 / 1.5, abs=1e-4)  # not in the held-out rows: keeps its weight
     assert sum(new.values()) == pytest.approx(1.0, abs=1e-3)
-    fb = json.loads((tmp_path / "eval" / "feedback.json").read_text())
-    assert fb["next_weights"]["category"]["mul"] > fb["next_weights"]["category"]["add"]
-    assert (tmp_path / "eval" / "eval.json").exists()
 
 
-def test_sample_round_follows_weights():
-    pools = {"a": [{"q": 1}], "b": [{"q": 2}]}
-    rows = sample_round(pools, {"a": 0.9, "b": 0.1}, 1000, seed=0)
-    assert 850 < sum(r["q"] == 1 for r in rows) < 950
+def test_round_mix_meets_the_targets_by_category(tmp_path):
+    cfg = ForgeConfig(output_dir=str(tmp_path))
+    pool = arithmetic_rows(600, seed=1)
+    targets = {"add": 0.6, "sub": 0.3, "mul": 0.1}
+    mixed = round_mix(cfg, pool, targets, 128, seed=5)
+    assert 120 <= len(mixed.rows) <= 136
+    got = {c: sum(r["category"] == c for r in mixed.rows) / len(mixed.rows) for c in targets}
+    for c, t in targets.items():
+        assert abs(got[c] - t) <= _share_tolerance(128)
+        assert mixed.stats["labels"][c]["target_share"] == pytest.approx(t)
+        assert mixed.shares[c] == pytest.approx(got[c], abs=1e-6)  # the evidence matches the rows
+    assert all(any(r is p for p in pool) for r in mixed.rows[:5])  # the pool's own rows, not copies
+    again = round_mix(cfg, pool, targets, 128, seed=5)
+    other = round_mix(cfg, pool, targets, 128, seed=6)
+    assert [r["question"] for r in again.rows] == [r["question"] for r in mixed.rows]
+    assert {r["question"] for r in other.rows} != {r["question"] for r in mixed.rows}
+
+
+def test_round_mix_refuses_a_category_with_no_rows(tmp_path):
+    cfg = ForgeConfig(output_dir=str(tmp_path))
+    with pytest.raises(ForgeError, match="no documents labelled div"):
+        round_mix(cfg, arithmetic_rows(30, seed=1), {"add": 0.5, "div": 0.5}, 8, seed=0)
 
 
 def test_config_errors(tmp_path):
     p = tmp_path / "f.yaml"
     p.write_text("output_dir: out\nroundz: 2\n", encoding="utf-8")
-    with pytest.raises(ForgeError, match="roundz"):
+    with pytest.raises(ConfigError, match=r"f.yaml:2: roundz: unknown key; did you mean 'rounds'"):
         load_forge_config(p)
     p.write_text("output_dir: out\nrounds: 0\n", encoding="utf-8")
-    with pytest.raises(ForgeError, match="rounds"):
+    with pytest.raises(ConfigError, match=r"f.yaml:2: rounds: "):
         load_forge_config(p)
 
 
@@ -88,12 +103,17 @@ def test_rounds_run_save_and_resume(tmp_path, monkeypatch):
     assert [r["round"] for r in state["rounds"]] == [0, 1]
     out = tmp_path / "forge"
     for k in (0, 1):
-        ev = json.loads((out / f"round_{k:02d}" / "eval.json").read_text())
-        assert set(ev["by_category"]) == {"add", "sub", "mul"} and ev["overall"]["n"] == 6
-        assert (out / f"round_{k:02d}" / "eval.html").exists()
+        ev = json.loads((out / f"round_{k:02d}" / "eval" / "eval.json").read_text())
+        assert set(ev["by"]["category"]) == {"add", "sub", "mul"} and ev["overall"]["n"] == 6
+        assert (out / f"round_{k:02d}" / "eval" / "report.html").exists()
+        assert len((out / f"round_{k:02d}" / "train.jsonl").read_text().splitlines()) == sum(
+            m["rows"] for m in state["rounds"][k]["mix"].values()
+        )
     assert state["rounds"][1]["weights"] == state["rounds"][0]["next_weights"]
-    # round 1 starts from round 0's model
-    assert (out / "round_01" / "grpo.yaml").read_text().count(str(out / "round_00" / "grpo" / "final")) == 1
+    # round 1 starts from round 0's model (the recipe, built in memory, is recorded in the run's stats.json)
+    recipe = json.loads((out / "round_01" / "grpo" / "stats.json").read_text())["config"]
+    assert recipe["model"] == str(out / "round_00" / "grpo" / "final")
+    assert not list(out.rglob("*.yaml"))  # no config written to be read back
     assert "<svg" in (out / "report.html").read_text()
 
     # a rerun resumes: nothing is trained again
@@ -138,7 +158,7 @@ def test_run_forge_demo_summary(tmp_path, monkeypatch):
     for p in [s["report"], s["warmup_report"], *s["round_reports"], *s["round_evals"]]:
         assert Path(p).exists(), p
     html = Path(s["report"]).read_text(encoding="utf-8")
-    assert html.count("<svg") >= 2 and "round_01/eval.html" in html
+    assert html.count("<svg") >= 2 and "round_01/eval/report.html" in html
     assert (
         s["weights"][1]
         == json.loads((tmp_path / "fd" / "state.json").read_text())["rounds"][0]["next_weights"]

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wenforge.cli import app
-from wenforge.mix import MixError, build_mixture
+from wenforge.mix import MixConfig, MixError, build_mixture
 
 
 def _write(path, rows):
@@ -24,7 +24,7 @@ def test_shares_that_document_sizes_cannot_meet_are_refused_not_written(tmp_path
     src = _huge_and_small(tmp_path)
     out = tmp_path / "run"
     with pytest.raises(MixError, match="cannot be met"):
-        build_mixture(src, {"news": 0.5, "literature": 0.5}, budget=30_000, output=out)
+        build_mixture(src, MixConfig(shares={"news": 0.5, "literature": 0.5}, budget=30_000), out)
     assert not (out / "stats.json").exists()
     assert not (out / "data" / "mixture.jsonl").exists()
 
@@ -44,7 +44,7 @@ def test_output_inside_the_input_folder_is_refused(tmp_path):
     folder.mkdir()
     _write(folder / "a.jsonl", [{"id": str(i), "text": "文" * 50, "l1": "news"} for i in range(20)])
     with pytest.raises(MixError, match="inside the input folder"):
-        build_mixture(folder, {"news": 1.0}, output=folder / "mix")
+        build_mixture(folder, MixConfig(shares={"news": 1.0}), folder / "mix")
 
 
 def test_shuffle_buffer_key_reaches_the_writer(tmp_path):
@@ -63,11 +63,11 @@ def test_shuffle_buffer_key_reaches_the_writer(tmp_path):
 
 def test_a_mix_that_dies_while_writing_leaves_the_previous_run_intact(tmp_path, monkeypatch):
     """Issue 14: a killed mix left an empty mixture beside a stats.json claiming completion."""
-    import wenforge.mix.mixture as mixture
+    from wenforge.mix import mixture
 
     src = _write(tmp_path / "in.jsonl", [{"id": str(i), "text": "文" * 50, "l1": "news"} for i in range(50)])
     out = tmp_path / "run"
-    build_mixture(src, {"news": 1.0}, output=out)
+    build_mixture(src, MixConfig(shares={"news": 1.0}), out)
     before = {p.name: p.read_bytes() for p in (out / "stats.json", out / "data" / "mixture.jsonl")}
     calls = {"n": 0}
     real = mixture._record
@@ -80,6 +80,6 @@ def test_a_mix_that_dies_while_writing_leaves_the_previous_run_intact(tmp_path, 
 
     monkeypatch.setattr(mixture, "_record", dying)
     with pytest.raises(KeyboardInterrupt):
-        build_mixture(src, {"news": 1.0}, output=out, shuffle_buffer=5)
+        build_mixture(src, MixConfig(shares={"news": 1.0}, shuffle_buffer=5), out)
     after = {p.name: p.read_bytes() for p in (out / "stats.json", out / "data" / "mixture.jsonl")}
     assert after == before

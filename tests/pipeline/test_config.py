@@ -1,6 +1,7 @@
 import pytest
 
-from wenforge.pipeline.config import ConfigError, load_config
+from wenforge.core.config import ConfigError
+from wenforge.pipeline.config import load_config
 
 
 def test_unknown_key_names_key_and_line(tmp_path, write_config):
@@ -29,9 +30,9 @@ def test_missing_required_and_bad_yaml(tmp_path, write_config):
 
 def test_defaults_are_fineweb2_cmn_hani(tmp_path, write_config):
     cfg = load_config(write_config(tmp_path, "input:\n  paths: a.jsonl\n"))
-    assert cfg.input.paths == ["a.jsonl"]
+    assert cfg.input.paths == [str(tmp_path / "a.jsonl")]  # relative to the config file
     assert cfg.quality.zh.dup_line_frac == 0.287 and cfg.quality.zh.line_punct_thr == 0.106
-    assert cfg.resolve("a.jsonl") == tmp_path / "a.jsonl"
+    assert cfg.output.dir == str(tmp_path / "wenforge-out")
 
 
 def test_numeric_keys_out_of_range_are_refused():

@@ -60,7 +60,8 @@ def test_conservation_dedup_and_report(corpus, write_config):
     assert res.read == 30 + 4 + 1 + 1 + 1  # rows + malformed line + empty file + html page
     assert res.conserved and res.kept + res.excluded == res.read
     stats = json.loads((corpus / "out" / "stats.json").read_text())
-    assert stats["conservation"] == "ok"
+    assert stats["conserved"] and stats["rows"]["read"] == res.read and stats["schema"] == "wenforge.stats/1"
+    assert sum(stats["excluded"].values()) == res.excluded
     # every exclusion in stats has a record with step and reason, and the other way round
     counts = exclusion_counts(corpus / "out")
     assert sum(counts.values()) == res.excluded
@@ -121,7 +122,7 @@ def test_resume_after_kill_has_no_duplicates(tmp_path, write_jsonl, news):
     ids = [r["id"] for r in kept_rows(tmp_path / "out")]
     assert len(ids) == len(set(ids))
     stats = json.loads((tmp_path / "out" / "stats.json").read_text())
-    assert stats["documents"]["read"] == 240 and stats["conservation"] == "ok"
+    assert stats["rows"]["read"] == 240 and stats["conserved"]
     assert Counter(i.split("-")[0] for i in ids).keys() <= {f"d{i}" for i in range(6)}
 
 
@@ -142,7 +143,7 @@ def test_cli_errors_are_clear(tmp_path):
 def test_a_failed_start_does_not_poison_the_run_folder(tmp_path, write_jsonl, news):
     """Issue 14: a run folder whose earlier attempt finished no task is reused after the config is fixed;
     one with finished tasks of another config is still refused."""
-    from wenforge.pipeline.config import ConfigError
+    from wenforge.core.config import ConfigError
 
     write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": f"n{i}", "text": t} for i, t in enumerate(news[:4])])
     cfg_path = tmp_path / "pipeline.yaml"

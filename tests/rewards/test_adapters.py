@@ -97,7 +97,8 @@ def test_cli_score(tmp_path: Path):
     )
     assert res.exit_code == 0, res.output
     stats = json.loads((tmp_path / "run" / "stats.json").read_text())
-    assert stats["scored"] == 2 and stats["excluded"] == {"no_answer": 1, "bad_json": 1}
+    assert stats["rows"] == {"read": 4, "kept": 2, "excluded": 2} and stats["conserved"]
+    assert stats["excluded"] == {"no_gold_answer": 1, "malformed_json": 1} and stats["schema"] == "wenforge.stats/1"
     assert stats["means"]["outcome"] == pytest.approx(0.25)
     scored = [json.loads(x) for x in (tmp_path / "run" / "data" / "scored.jsonl").read_text().splitlines()]
     assert scored[0]["reward"] == 1.5 and scored[0]["outcome_evidence"]["pred"] == "7"

@@ -15,10 +15,10 @@ pytest.importorskip("transformers")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    from wenforge.lm.tiny import build_tiny_model
     from wenforge.serve.server import ChatModel, make_server
-    from wenforge.serve.tiny import build_tiny_model
 
-    path = build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+    path = build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-model")
     model = ChatModel(path, threads=1)
     srv = make_server(model, "127.0.0.1", 0, default_max_tokens=8, max_tokens_cap=64)
     th = threading.Thread(target=srv.serve_forever, daemon=True)
@@ -41,8 +41,8 @@ def _post(url, body, raw=None):
 def test_models_and_completion_shape(server):
     with urllib.request.urlopen(server + "/v1/models", timeout=10) as r:
         data = json.loads(r.read())
-    assert data["data"][0]["id"] == "tiny-llama"
-    status, out = _post(server, {"model": "tiny-llama", "messages": [{"role": "user", "content": "你好"}],
+    assert data["data"][0]["id"] == "tiny-model"
+    status, out = _post(server, {"model": "tiny-model", "messages": [{"role": "user", "content": "你好"}],
                                  "max_tokens": 5, "n": 2, "seed": 3})
     assert status == 200 and out["object"] == "chat.completion" and len(out["choices"]) == 2
     ch = out["choices"][0]
@@ -87,9 +87,9 @@ def test_bad_requests_are_400_with_a_message(server, body, raw, msg):
 def test_openai_client_against_it(server):
     openai = pytest.importorskip("openai")
     client = openai.OpenAI(base_url=server + "/v1", api_key="EMPTY", max_retries=0)
-    r = client.chat.completions.create(model="tiny-llama", messages=[{"role": "user", "content": "hi"}], max_tokens=4)
+    r = client.chat.completions.create(model="tiny-model", messages=[{"role": "user", "content": "hi"}], max_tokens=4)
     assert r.choices[0].message.role == "assistant"
-    assert [m.id for m in client.models.list().data] == ["tiny-llama"]
+    assert [m.id for m in client.models.list().data] == ["tiny-model"]
     with pytest.raises(openai.NotFoundError):
         client.post("/nope", cast_to=object, body={})
 
@@ -109,7 +109,7 @@ def test_stalled_body_gets_no_thread_forever_and_others_are_served(server, monke
         s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
         stalled.append(s)
     t0 = time.time()
-    status, out = _post(server, {"messages": [{"role": "user", "content": "你好"}], "max_tokens": 2})
+    status, _ = _post(server, {"messages": [{"role": "user", "content": "你好"}], "max_tokens": 2})
     assert status == 200 and time.time() - t0 < srv.READ_TIMEOUT_S
     s = stalled[0]
     s.settimeout(srv.READ_TIMEOUT_S + 10)
@@ -119,8 +119,8 @@ def test_stalled_body_gets_no_thread_forever_and_others_are_served(server, monke
 
 
 def test_busy_server_answers_503_with_back_pressure(tmp_path):
+    from wenforge.lm.tiny import build_tiny_model
     from wenforge.serve.server import MAX_WAITING, ChatModel, GenParams, RequestError
-    from wenforge.serve.tiny import build_tiny_model
 
     model = ChatModel(build_tiny_model(tmp_path / "tiny"), threads=1)
     for _ in range(MAX_WAITING):

@@ -5,7 +5,7 @@ import pytest
 
 from wenforge.style import score_style
 from wenforge.style.taxonomy import load_taxonomy
-from wenforge.synth.shapes import to_traditional
+from wenforge.text.chars import to_traditional
 
 FILM_REVIEW = (
     "周末去电影院看了《雾港》，说说观感。前四十分钟铺垫得太慢，我旁边的人都开始玩手机了，好在中段那场码头追逐戏拍得很带劲，"

@@ -74,7 +74,7 @@ def test_cli_label_profile_and_bad_input(tmp_path):
     assert r.exit_code == 0, r.output
     recs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert len(recs) == len(rows)  # malformed lines are emitted with a reason, not dropped
-    assert recs[2]["error"].startswith("malformed_input") and recs[2]["line"] == 3
+    assert recs[2]["error"].startswith("malformed_json") and recs[2]["line"] == 3
     good = recs[0]
     assert set(good) >= {"id", "literary_score", "taxonomy", "features", "evidence"}
     assert set(good["taxonomy"]) == {"l1", "l2", "l3"} and good["evidence"][0]["span"]

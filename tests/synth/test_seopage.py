@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from wenforge.clean.reasons import REASONS
+from wenforge.core.reasons import REASONS
 from wenforge.synth import build_corpus, generate_clean_page, generate_page, load_sources
 
 ARTICLE = (

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from wenforge.clean.reasons import INJECTION_CODES, REASONS
+from wenforge.core.reasons import INJECTION_CODES, REASONS
 from wenforge.synth import CLEAN_SHAPES, SPAM_SHAPES, brand_name, build_corpus, generate_shape, load_sources
 from wenforge.synth.shapes import (
     ADULT_MARKS,

@@ -1,7 +1,7 @@
 """Adversarial cleaning of Chinese web pages: find what was injected, keep what is genuine, say why.
 
 ``clean_page(text) -> CleanResult`` is the one implementation; ``AdversarialClean`` (datatrove step) and
-``wenforge clean`` (CLI) call it. Imports are lazy so ``wenforge.clean.reasons`` stays cheap.
+``wenforge clean`` (CLI) call it. Its reason codes are `wenforge.core.reasons`.
 """
 
 from __future__ import annotations

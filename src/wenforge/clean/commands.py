@@ -22,18 +22,17 @@ def clean_cmd(
     from collections import Counter
 
     import orjson
-    from pydantic import ValidationError
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from wenforge.clean import reasons as R
-    from wenforge.clean.config import CleanConfig
+    from wenforge.clean.config import CleanConfig, load_clean_config
     from wenforge.clean.page import clean_page
-    from wenforge.core.rows import InputError, check_text_file, count_lines, read_jsonl
+    from wenforge.core import reasons as R
+    from wenforge.core.config import ConfigError
+    from wenforge.core.rows import InputError, check_text_file, count_rows, read_jsonl
     from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
-    from wenforge.core.config import YamlConfigError, load_yaml
 
     console = Console(stderr=True)
 
@@ -49,9 +48,9 @@ def clean_cmd(
     cfg = CleanConfig()
     if config is not None:
         try:
-            cfg = CleanConfig(**(load_yaml(config.read_text(encoding="utf-8"), str(config)) or {}))
-        except (OSError, UnicodeDecodeError, YamlConfigError, ValidationError, TypeError) as e:
-            fail(f"{config}: invalid clean config: {e}")
+            cfg = load_clean_config(config)
+        except ConfigError as e:
+            fail(str(e))
 
     counts: Counter = Counter()
     n_in = n_spam = n_salvaged = n_empty = n_bad = 0
@@ -61,21 +60,21 @@ def clean_cmd(
             TextColumn("cleaning"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
             console=console, transient=True,
         ) as progress:
-            task = progress.add_task("clean", total=count_lines(input))
+            task = progress.add_task("clean", total=count_rows(input))
             for line in read_jsonl(input):
                 progress.advance(task)
                 n_in += 1
-                row, reason = line.row, line.reason
+                row, reason, code = line.row, line.reason, R.MALFORMED_JSON
                 if row is not None and not isinstance(row.get("text"), str):
-                    reason = "expected a JSON object with a string `text`"
+                    reason, code = "expected a JSON object with a string `text`", R.MISSING_TEXT
                 if reason:
                     n_bad += 1
-                    counts[R.MALFORMED_INPUT] += 1
+                    counts[code] += 1
                     console.print(f"{escape(str(input))}:{line.lineno}: malformed input line ({escape(reason)}); "
-                                  f"written with reason {R.MALFORMED_INPUT}", style="yellow")
+                                  f"written with reason {code}", style="yellow")
                     rid = row.get("id") if row is not None else None
                     rec = {"id": rid if rid is not None else f"{input.name}:{line.lineno}", "text": "", "spam": False,
-                           "spam_score": 0.0, "reasons": [R.MALFORMED_INPUT], "line": line.lineno}
+                           "spam_score": 0.0, "reasons": [code], "line": line.lineno}
                     if explain:
                         rec["raw"] = (line.raw or orjson.dumps(row)).decode("utf-8", "replace")[:2000]
                     out.write(orjson.dumps(rec) + b"\n")

@@ -187,7 +187,7 @@ def shared_matcher(categories: tuple[str, ...] = ("porn_a", "porn_b", "ads", "we
 def rebuild_common(out: Path = COMMON_FILE, data_dir: Path | None = None) -> dict[str, float]:
     """Count each shared lexicon term in genuine `dev` text (news, prose, poetry, Q&A answers) and store
     its rate per million characters: the terms that genuine writing uses are weak evidence."""
-    from wenforge.synth.seopage import load_sources
+    from wenforge.text.sources import load_sources
 
     src = load_sources(data_dir, split="dev")
     text = "\n".join(a.text for a in src.articles).lower()

@@ -6,6 +6,11 @@ conservative on clean pages (only HTML residue and long repeated paragraphs go, 
 and adversarial on spam pages (injected lines, stitched paragraphs outside the main article, alien tokens
 and bait inside kept lines).
 
+The steps, each a function here: ``gather`` (every detector over the page), ``decide`` (evidence per kind, the
+page score, spam), ``salvage`` (the lines that go whole and the spans cut inside the others), ``assemble``
+(the salvaged text and the removed spans) and ``page_reasons``. The weights a user may tune are ``CleanConfig``
+fields, read here from the config; the module constants below are how the evidence is read.
+
 Offsets in ``removed`` index the input text, or for an HTML document the text extracted from it
 (``CleanResult.source_text``).
 """
@@ -18,7 +23,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wenforge.clean import reasons as R
 from wenforge.clean.config import CleanConfig
 from wenforge.clean.detectors import (
     artifacts,
@@ -38,6 +42,7 @@ from wenforge.clean.detectors import (
 )
 from wenforge.clean.detectors.bait import BaitDetector
 from wenforge.clean.detectors.common import Finding, Line, cjk_count, split_lines
+from wenforge.core import reasons as R
 
 
 @dataclass
@@ -53,6 +58,8 @@ class RemovedSpan:
 
 @dataclass
 class CleanResult:
+    """What ``clean_page`` made of a page: the salvaged text, the decision, and why."""
+
     text: str
     spam: bool
     spam_score: float
@@ -82,8 +89,13 @@ _BLOCK_TAG_RE = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|art
                            r"blockquote|dd|dt|body|html)\b[^>]*>", re.IGNORECASE)
 
 
+HTML_SNIFF_CHARS = 20000  # a document shows its block tags early; scanning further only costs time
+HTML_MIN_TAGS = 3  # text that mentions a tag or two is not markup; a document has many
+
+
 def looks_like_html(text: str) -> bool:
-    return len(_HTML_DOC_RE.findall(text[:20000])) >= 3
+    """Whether the input is an HTML document (block tags near its start), not text quoting a tag."""
+    return len(_HTML_DOC_RE.findall(text[:HTML_SNIFF_CHARS])) >= HTML_MIN_TAGS
 
 
 def html_to_text(text: str) -> str:
@@ -137,11 +149,12 @@ def _convertible_re() -> re.Pattern:
 
 
 TRADITIONAL_MIN = 10  # traditional-only characters on a page written in traditional script
+TRADITIONAL_SNIFF_CHARS = 5000  # the page's opening shows its script
 
 
 def _is_traditional(work: str) -> bool:
     """Whether the page is written in traditional characters (a few in a simplified page are names)."""
-    return len(_traditional_re().findall(work, 0, 5000)) >= TRADITIONAL_MIN
+    return len(_traditional_re().findall(work, 0, TRADITIONAL_SNIFF_CHARS)) >= TRADITIONAL_MIN
 
 
 def detection_view(work: str) -> str:
@@ -164,43 +177,109 @@ def detection_view(work: str) -> str:
     return view
 
 
+# --------------------------------------------------------------------------------------------- constants
+# (the weights a user may tune are ``CleanConfig`` fields; these are how the evidence is read)
+
+EVIDENCE_CAP = 0.9  # no kind of evidence reaches certainty alone, however many findings it has
+ALIEN_MIN = 0.5  # an alien score this high is an injected token (a model number or a unit scores lower)
+GIB_TOKEN_SHARE = 0.3  # an alien token inside a kept line is weak evidence: a page may quote one code
+GIB_TOKEN_MAX = 4  # only the strongest tokens count: one noisy line must not flag a page alone
+HOTLIST_MAX_LINES = 3  # a hot list longer than three lines is no more certain than three
+HOTLIST_BAIT_MIN = 0.4  # bait on a numbered headline at which the headline is a hot-list line
+TOPICAL_LINE_CHARS = 40  # a sentence line this long is the article's prose
+DATELINE_HINTS = ("日电", "日讯", "日消息")  # a page with none of these has no dateline (one cheap scan)
+DATELINE_PREFIX_CHARS = 80  # a dateline opens its story's first line
+TWO_STORIES = 2  # datelines of distinct stories on one page: a stitched page, or a digest
+BRAND_STRONG = 0.5  # a shape this strong counts without a trade (a handle glued after the title: |xyxy777)
+BRAND_LINE_REST = 6  # a title line with fewer Han characters than this beside its brand shapes goes whole
+BAIT_LINE_SHORT = 100  # a bait line up to this long is a headline or a lure list, not an article paragraph
+BAIT_LINE_HEAVY = 1.5  # bait this heavy on one line: the line goes whatever its length or punctuation
+ALIEN_LINE_SHORT = 80  # an unpunctuated line this short with an alien token is a hot headline or a title copy
+TITLE_ZONE_PARTS = 3  # the first third of the page is where title copies stand; below it hot lists
+RESPACED_REPAIR_WEIGHT = 0.5  # the weight of a re-spaced mark's repair (no evidence: the score reads respaced_weight)
+TOPICAL_PAIRS_MIN = 2  # a lure needs two character pairs before a partial match with the prose says anything
+TOPICAL_PAIR_SHARE = 0.5  # of the lure's pairs the prose uses for the article to be about it (赌场 … 博彩业)
+SIGNAL_EXAMPLES = 5  # examples of a page-level signal shown by --explain
+_HOT_LINE_CODES = (R.HOTLIST, R.BAIT, R.GIBBERISH)  # removed lines that mark where a template's hot zone starts
+_SEP_HEAD_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+")
+_SEP_TAIL_RE = re.compile(r"[\s\-_|｜:：,，、·>]+$")
+_FULLWIDTH_MARK = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+Drops = dict[int, tuple[str, Finding | None]]  # line index -> (reason, the finding) for the lines that go whole
+
+
 # --------------------------------------------------------------------------------------------- detectors
 
 
 @lru_cache(maxsize=8)
 def _bait_detector(use_shared: bool, categories: tuple[str, ...]) -> BaitDetector:
+    """The bait detector for a lexicon choice (built once per process and choice)."""
     return BaitDetector.default(use_shared, categories)
 
 
 def _noisy_or(values) -> float:
+    """1 - prod(1 - v): independent pieces of evidence, each clipped to [0, 1]."""
     p = 1.0
     for v in values:
         p *= 1.0 - max(0.0, min(1.0, v))
     return 1.0 - p
 
 
-def _strength(findings, cap: float = 0.9) -> float:
+def _strength(findings, cap: float = EVIDENCE_CAP) -> float:
     """Noisy-OR of finding weights, capped: many weak findings add up, none reaches certainty alone."""
     return min(cap, _noisy_or(f.weight for f in findings))
 
 
-def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
-    """Find what was injected into a page, keep what is genuine, and say why."""
-    cfg = config or CleanConfig()
-    if not isinstance(text, str):
-        raise TypeError(f"clean_page expects str, got {type(text).__name__}")
-    work = html_to_text(text) if "<" in text and looks_like_html(text) else text
-    view = detection_view(work)
-    lines = split_lines(view)  # detectors read the view; what is kept or removed is cut from ``work``
-    if not lines:
-        return CleanResult("", False, 0.0, [R.NO_CONTENT], [], work)
+@dataclass
+class Found:
+    """What the detectors found on one page (read through the detection view), split the way the decision uses it."""
 
+    residue: list[Finding]
+    boilerplate: list[Finding]
+    duplicates: list[Finding]
+    gibberish: list[Finding]
+    titles: list[Finding]
+    hotlist: list[Finding]
+    bait: list[Finding]
+    brand: list[Finding]
+    artifacts: list[Finding]
+    respaced: int  # re-spaced ASCII marks on the page
+    stuffing: list[Finding]
+    headline: list[Finding]  # headline injection, without the spliced lures
+    spliced: list[Finding]  # lures spliced into the headline
+    separators: list[Finding]
+    stray: list[Finding]
+    mirror: mirror.MirrorEvidence
+    farm: farm.FarmEvidence
+    jammer: list[Finding] = field(init=False)  # forum jammer lines
+    gib_lines: list[Finding] = field(init=False)  # whole gibberish lines (jammers apart)
+    explicit_hot: list[Finding] = field(init=False)  # TOP1热点 …
+    numbered: list[Finding] = field(init=False)  # numbered headline candidates
+    bait_by_line: dict[int, float] = field(init=False)  # summed bait weight per line
+    alien_lines: set[int] = field(init=False)  # lines with a strong alien token
+    baity_numbered: list[Finding] = field(init=False)  # numbered headlines carrying bait or alien tokens
+
+    def __post_init__(self) -> None:
+        self.jammer = [f for f in self.gibberish if f.detail == "jammer"]
+        self.gib_lines = [f for f in self.gibberish if f.whole_line and f.detail != "jammer"]
+        self.explicit_hot = [f for f in self.hotlist if f.detail == "explicit"]
+        self.numbered = [f for f in self.hotlist if f.detail == "numbered"]
+        self.bait_by_line = {}
+        for f in self.bait:
+            self.bait_by_line[f.line] = self.bait_by_line.get(f.line, 0.0) + f.weight
+        self.alien_lines = {f.line for f in self.gibberish if f.weight >= ALIEN_MIN}
+        self.baity_numbered = [f for f in self.numbered if self.bait_by_line.get(f.line, 0) >= HOTLIST_BAIT_MIN
+                               or f.line in self.alien_lines]
+
+
+def gather(lines: list[Line], view: str, work: str, cfg: CleanConfig) -> Found:
+    """Run every detector over the page's lines (``view``: what they read; ``work``: the page as written)."""
     f_res = residue.detect(lines) if cfg.drop_html_residue else []
     f_boil = boilerplate.detect(lines)
     f_dup = duplicates.detect(lines, min_chars=min(cfg.duplicate_min_chars_spam, cfg.duplicate_min_chars_clean))
     f_gib = gibberish.detect(lines)
     f_title = title_injection.detect(lines)
-    f_hot = hotlist.detect(lines)
+    f_hot = hotlist.detect(lines, explicit_weight=cfg.hotlist_line_weight)
     f_bait = _bait_detector(cfg.use_shared_lexicons, tuple(cfg.lexicon_categories)).detect(lines)
     f_brand = brand.detect(lines)
     f_art, respaced = artifacts.detect(lines)
@@ -213,199 +292,289 @@ def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
     if view is not work and not traditional:
         ev_mirror.variants += mirror.sprinkled(lines, work, _traditional_re(), _simplified_re(), view)
     ev_farm = farm.detect(lines, view)
+    return Found(residue=f_res, boilerplate=f_boil, duplicates=f_dup, gibberish=f_gib, titles=f_title, hotlist=f_hot,
+                 bait=f_bait, brand=f_brand, artifacts=f_art, respaced=respaced, stuffing=f_stuff,
+                 headline=[f for f in f_head if f.detail != "spliced"],
+                 spliced=[f for f in f_head if f.detail == "spliced"], separators=f_sep, stray=f_stray,
+                 mirror=ev_mirror, farm=ev_farm)
 
-    # ------------------------------------------------------------------ evidence per kind
-    ev: dict[str, float] = {}
-    f_splice = [f for f in f_head if f.detail == "spliced"]
-    f_head = [f for f in f_head if f.detail != "spliced"]
-    ev[R.TITLE_INJECTION] = min(0.9, sum(f.weight for f in f_title + f_head))
-    jammer = [f for f in f_gib if f.detail == "jammer"]
-    gib_lines = [f for f in f_gib if f.whole_line and f.detail != "jammer"]
-    gib_tokens = sorted((f.weight for f in f_gib if not f.whole_line), reverse=True)
-    ev[R.GIBBERISH] = _noisy_or([f.weight for f in gib_lines] + [0.3 * w for w in gib_tokens[:4] if w >= 0.5]
-                                + [_strength(jammer, cap=JAMMER_CAP)])
-    bait_by_line: dict[int, float] = {}
-    for f in f_bait:
-        bait_by_line[f.line] = bait_by_line.get(f.line, 0.0) + f.weight
-    # page evidence counts each distinct lure once (its strongest context): a news story that repeats
-    # 外挂 five times is about cheats; an injected page carries many different lures
-    # and a lure the article itself discusses in its sentences (澳门赌场 in casino news) weighs little
-    prose = "\n".join(ln.text for ln in lines if ln.sentence_like and ln.length >= TOPICAL_LINE_CHARS)
-    bait_terms: dict[str, float] = {}
-    for f in f_bait:
-        w = f.weight * (TOPICAL_DISCOUNT if _topical(view[f.start : f.end], prose) else 1.0)
-        bait_terms[f.detail] = max(bait_terms.get(f.detail, 0.0), w)
-    bait_total = sum(bait_terms.values())
-    ev[R.BAIT] = _noisy_or([1.0 - math.exp(-max(0.0, bait_total - 0.4) / 1.2), _strength(f_splice)])
-    explicit_hot = [f for f in f_hot if f.detail == "explicit"]
-    numbered = [f for f in f_hot if f.detail == "numbered"]
-    alien_lines = {f.line for f in f_gib if f.weight >= 0.5}
-    baity_numbered = [f for f in numbered if bait_by_line.get(f.line, 0) >= 0.4 or f.line in alien_lines]
-    ev[R.HOTLIST] = _noisy_or([0.4] * min(3, len(explicit_hot)) + [0.2] * min(3, len(baity_numbered)))
-    datelines = {m.group() for ln in lines for m in [stitched.DATELINE_RE.search(ln.text[:80])] if m} \
-        if ("日电" in view or "日讯" in view or "日消息" in view) else set()
-    two_stories = len(datelines) >= 2
-    ev[R.STITCHED] = _noisy_or([0.2 if two_stories else 0.0, SEAM_WITH_DATELINES if f_sep and two_stories else 0.0,
-                                _strength(f_sep, cap=SEAM_ALONE), _strength(f_stray)])
-    ev[R.BOILERPLATE] = max((f.weight for f in f_boil), default=0.0)
-    shapes = {f.detail: f for f in f_brand}.values()
-    grey = [f for f in shapes if brand.GREY_RE.search(f.detail) or f.weight >= BRAND_STRONG]
-    # shapes without a grey trade (立即注册本站会员, 分享网址:) are site chrome as often as injection
-    ev[R.BRAND_INJECTION] = max(_strength(grey), _strength([f for f in shapes if f not in grey], cap=BRAND_PLAIN_CAP))
-    ev[R.TEMPLATE_ARTIFACT] = _noisy_or([_strength(f_art), ARTIFACT_RESPACED if respaced >= artifacts.RESPACED_MIN
-                                         else 0.0])
-    ev[R.KEYWORD_STUFFING] = _strength(f_stuff)
-    ev[R.MIRROR_REPAIRED] = max(ev_mirror.gloss_weight, ev_mirror.variant_weight, ev_mirror.leftover_weight)
-    ev[R.SPUN_TEXT] = ev_mirror.spun_weight
-    ev[R.CONTENT_FARM] = ev_farm.weight
+
+# --------------------------------------------------------------------------------------------- decision
+
+
+def evidence(found: Found, lines: list[Line], view: str, cfg: CleanConfig) -> dict[str, float]:
+    """The page's evidence per injection kind, each in [0, 1]; the page score is their noisy-OR."""
+    m = found.mirror
+    return {
+        R.TITLE_INJECTION: min(EVIDENCE_CAP, sum(f.weight for f in found.titles + found.headline)),
+        R.GIBBERISH: _gibberish_evidence(found, cfg),
+        R.BAIT: _noisy_or([_bait_evidence(found, lines, view, cfg), _strength(found.spliced)]),
+        R.HOTLIST: _hotlist_evidence(found, cfg),
+        R.STITCHED: _stitched_evidence(found, lines, view, cfg),
+        R.BOILERPLATE: max((f.weight for f in found.boilerplate), default=0.0),
+        R.BRAND_INJECTION: _brand_evidence(found, cfg),
+        R.TEMPLATE_ARTIFACT: _noisy_or([_strength(found.artifacts),
+                                        cfg.respaced_weight if found.respaced >= artifacts.RESPACED_MIN else 0.0]),
+        R.KEYWORD_STUFFING: _strength(found.stuffing),
+        R.MIRROR_REPAIRED: max(m.gloss_weight, m.variant_weight, m.leftover_weight),
+        R.SPUN_TEXT: m.spun_weight,
+        R.CONTENT_FARM: found.farm.weight,
+    }
+
+
+def decide(found: Found, lines: list[Line], view: str, cfg: CleanConfig) -> tuple[dict[str, float], float, bool]:
+    """(evidence per kind, page score, spam); a page with only one kind of weak evidence stays below the threshold
+    by construction."""
+    ev = evidence(found, lines, view, cfg)
     score = _noisy_or(ev.values())
-    # a page with only one kind of weak evidence stays below the threshold by construction
-    spam = score >= cfg.spam_threshold
+    return ev, score, score >= cfg.spam_threshold
 
-    # ------------------------------------------------------------------ salvage
-    drop_line: dict[int, tuple[str, Finding | None]] = {}
-    inline: list[Finding] = list(f_res)
 
-    def mark(f: Finding, reason: str | None = None) -> None:
-        if f.line is not None and f.line not in drop_line:
-            drop_line[f.line] = (reason or f.reason, f)
+def _gibberish_evidence(found: Found, cfg: CleanConfig) -> float:
+    """Whole gibberish lines, the strongest alien tokens inside lines (weakly), and jammer lines (capped)."""
+    tokens = sorted((f.weight for f in found.gibberish if not f.whole_line), reverse=True)
+    return _noisy_or([f.weight for f in found.gib_lines]
+                     + [GIB_TOKEN_SHARE * w for w in tokens[:GIB_TOKEN_MAX] if w >= ALIEN_MIN]
+                     + [_strength(found.jammer, cap=cfg.jammer_cap)])
 
-    for f in f_dup:
-        min_chars = cfg.duplicate_min_chars_spam if spam else cfg.duplicate_min_chars_clean
+
+def _bait_evidence(found: Found, lines: list[Line], view: str, cfg: CleanConfig) -> float:
+    """Each distinct lure counts once (its strongest context): a news story that repeats 外挂 five times is about
+    cheats, an injected page carries many different lures; a lure the article itself discusses in its
+    sentences (澳门赌场 in casino news) weighs little. The first ``bait_allowance`` is free."""
+    prose = "\n".join(ln.text for ln in lines if ln.sentence_like and ln.length >= TOPICAL_LINE_CHARS)
+    terms: dict[str, float] = {}
+    for f in found.bait:
+        w = f.weight * (cfg.topical_bait_discount if _topical(view[f.start : f.end], prose) else 1.0)
+        terms[f.detail] = max(terms.get(f.detail, 0.0), w)
+    total = sum(terms.values())
+    return 1.0 - math.exp(-max(0.0, total - cfg.bait_allowance) / cfg.bait_saturation)
+
+
+def _hotlist_evidence(found: Found, cfg: CleanConfig) -> float:
+    """Explicit hot-list lines, and numbered headlines that carry bait or alien tokens (the first few of each)."""
+    return _noisy_or([f.weight for f in found.explicit_hot[:HOTLIST_MAX_LINES]]
+                     + [cfg.hotlist_bait_line_weight] * min(HOTLIST_MAX_LINES, len(found.baity_numbered)))
+
+
+def _datelines(lines: list[Line], view: str) -> set[str]:
+    """The distinct datelines (新华社北京5月10日电) opening the page's lines."""
+    if not any(h in view for h in DATELINE_HINTS):
+        return set()
+    return {m.group() for ln in lines for m in [stitched.DATELINE_RE.search(ln.text[:DATELINE_PREFIX_CHARS])] if m}
+
+
+def _stitched_evidence(found: Found, lines: list[Line], view: str, cfg: CleanConfig) -> float:
+    """Two datelined stories, separator runs (strong between two stories) and fragments glued above a news lead."""
+    two_stories = len(_datelines(lines, view)) >= TWO_STORIES
+    return _noisy_or([cfg.two_stories_weight if two_stories else 0.0,
+                      cfg.separator_dateline_weight if found.separators and two_stories else 0.0,
+                      _strength(found.separators, cap=cfg.separator_cap), _strength(found.stray)])
+
+
+def _brand_evidence(found: Found, cfg: CleanConfig) -> float:
+    """Brand shapes (each distinct one once); shapes without a grey trade (立即注册本站会员, 分享网址:) are site
+    chrome as often as injection, so they are capped."""
+    shapes = {f.detail: f for f in found.brand}.values()
+    grey = [f for f in shapes if brand.GREY_RE.search(f.detail) or f.weight >= BRAND_STRONG]
+    return max(_strength(grey), _strength([f for f in shapes if f not in grey], cap=cfg.brand_plain_cap))
+
+
+def page_exclusion(ev: dict[str, float], spam: bool, cfg: CleanConfig) -> str:
+    """The reason when nothing on a spam page is genuine (a generated or spun page), else ``""``."""
+    if spam and ev[R.CONTENT_FARM] >= cfg.content_farm_exclude:
+        return R.CONTENT_FARM
+    if spam and ev[R.SPUN_TEXT] >= cfg.spun_text_exclude and cfg.spun_text == "exclude":
+        return R.SPUN_TEXT
+    return ""
+
+
+# --------------------------------------------------------------------------------------------- salvage
+
+
+def _mark(drops: Drops, f: Finding, reason: str | None = None) -> None:
+    """The finding's line goes whole (the first reason given for a line stays)."""
+    if f.line is not None and f.line not in drops:
+        drops[f.line] = (reason or f.reason, f)
+
+
+def salvage(found: Found, lines: list[Line], spam: bool, cfg: CleanConfig) -> tuple[Drops, list[Finding]]:
+    """The lines that go whole and the spans cut from the lines that stay: on any page HTML residue, jammer
+    lines, repeated lines (long ones on clean pages) and boilerplate by config; on spam pages the injection."""
+    drops: Drops = {}
+    min_chars = cfg.duplicate_min_chars_spam if spam else cfg.duplicate_min_chars_clean
+    for f in found.duplicates:
         if f.end - f.start >= min_chars:
-            mark(f)
-    for f in jammer:  # noise on any page, like HTML residue
-        mark(f)
+            _mark(drops, f)
+    for f in found.jammer:  # noise on any page, like HTML residue
+        _mark(drops, f)
     if cfg.boilerplate == "drop" or (cfg.boilerplate == "drop_on_spam" and spam):
-        for f in f_boil:
-            mark(f)
-    exclude_page = ""  # a reason when nothing on the page is genuine
-    if spam and ev[R.CONTENT_FARM] >= FARM_EXCLUDE:
-        exclude_page = R.CONTENT_FARM
-    elif spam and ev[R.SPUN_TEXT] >= SPUN_EXCLUDE and cfg.spun_text == "exclude":
-        exclude_page = R.SPUN_TEXT
+        for f in found.boilerplate:
+            _mark(drops, f)
+    inline = list(found.residue)
     if spam:
-        # a title copy decorated only by brand shapes keeps its headline: the shapes are cut
-        brand_lines = _brand_lines(lines, f_brand) if f_brand else []
-        kept_titles = {f.line for f in f_brand if f.weight >= BRAND_CUT} - {f.line for f in brand_lines}
-        for f in f_title:
-            if f.line not in kept_titles:
-                mark(f)
-        for f in gib_lines:
-            mark(f)
-        for f in explicit_hot:
-            mark(f)
-        for f in baity_numbered:
-            mark(f, R.HOTLIST)
-        for f in f_stuff + [f for f in f_stray + f_sep if f.whole_line]:
-            mark(f)
-        for f in f_art:
-            if f.whole_line:
-                mark(f)
-        for f in brand_lines:
-            mark(f)
-        baits_of, brands_of = _by_line(f_bait), _by_line(f_brand)
-        for ln in lines:
-            b = bait_by_line.get(ln.index, 0.0)
-            if ln.index in drop_line or (ln.index in kept_titles and _inside(baits_of.get(ln.index, ()),
-                                                                             brands_of.get(ln.index, ()))):
-                continue
-            if (b >= 0.5 and (ln.length <= 100 or not ln.sentence_like)) or b >= 1.5:
-                drop_line[ln.index] = (R.BAIT, None)
-            elif ln.index in alien_lines and ln.n_cjk == 0:
-                drop_line[ln.index] = (R.GIBBERISH, None)
-            elif ln.index in alien_lines and ln.length <= 80 and not ln.sentence_like:
-                drop_line[ln.index] = (R.HOTLIST if ln.index > len(lines) // 3 else R.TITLE_INJECTION, None)
-        hot_idx = {i for i, (code, _) in drop_line.items() if code in (R.HOTLIST, R.BAIT, R.GIBBERISH)}
-        injected = {i for i, (code, _) in drop_line.items() if code in R.INJECTION_CODES}
-        f_st, _main = stitched.detect(lines, injected, hot_lines=hot_idx, ignore=set(drop_line) - injected,
-                                      max_containment=cfg.stitched_containment,
-                                      max_unigram=cfg.stitched_unigram,
-                                      keep_names={f.detail for f in f_title if f.detail != "single"})
-        for f in f_st:
-            mark(f)
-        # numbered headline candidates between removed hot-list lines are part of the list
-        for f in numbered:
-            if f.line not in drop_line and (f.line - 1 in drop_line or f.line + 1 in drop_line) and \
-                    _main is not None and not (_main[0] <= f.line <= _main[1]):
-                mark(f, R.HOTLIST)
-        inline += [f for f in f_gib if not f.whole_line and f.weight >= 0.5]
-        inline += [f for f in f_bait if f.weight >= 0.5]
-        inline += [f for f in f_brand if f.weight >= BRAND_CUT]
-        inline += [f for f in f_art if not f.whole_line]
-        inline += [f for f in f_sep + f_stray if not f.whole_line]
-        inline += f_head + f_splice
-        inline += ev_mirror.glosses
-        inline += ev_mirror.variants
-        if respaced >= artifacts.RESPACED_MIN:
-            inline += _respaced(lines)
+        _drop_injected_lines(found, lines, drops, cfg)
+        _drop_stitched(found, lines, drops, cfg)
+        inline += _inline_cuts(found, lines, cfg)
+    return drops, inline
 
-    # ------------------------------------------------------------------ assemble
-    removed: list[RemovedSpan] = []
-    kept_parts: list[str] = []
-    by_line = _by_line([f for f in inline if f.line is not None and f.line not in drop_line])
+
+def _drop_injected_lines(found: Found, lines: list[Line], drops: Drops, cfg: CleanConfig) -> None:
+    """On a spam page: title copies, gibberish and hot-list lines, stuffing, seams, artifact and brand lines, and
+    lines that are mostly lures or alien tokens. A title copy decorated only by brand shapes keeps its
+    headline: the shapes are cut from it."""
+    brand_lines = _brand_lines(lines, found.brand) if found.brand else []
+    kept_titles = {f.line for f in found.brand if f.weight >= cfg.brand_cut} - {f.line for f in brand_lines}
+    for f in found.titles:
+        if f.line not in kept_titles:
+            _mark(drops, f)
+    for f in found.gib_lines + found.explicit_hot:
+        _mark(drops, f)
+    for f in found.baity_numbered:
+        _mark(drops, f, R.HOTLIST)
+    for f in found.stuffing + [f for f in found.stray + found.separators if f.whole_line]:
+        _mark(drops, f)
+    for f in found.artifacts:
+        if f.whole_line:
+            _mark(drops, f)
+    for f in brand_lines:
+        _mark(drops, f)
+    baits_of, brands_of = _by_line(found.bait), _by_line(found.brand)
     for ln in lines:
-        if ln.index in drop_line:
-            reason = drop_line[ln.index][0]
-            removed.append(RemovedSpan(ln.start, ln.end, reason, work[ln.start : ln.end]))
+        if ln.index in drops or (ln.index in kept_titles and _inside(baits_of.get(ln.index, ()),
+                                                                     brands_of.get(ln.index, ()))):
             continue
-        spans = sorted(by_line.get(ln.index, ()), key=lambda f: (f.start, -f.end))
+        reason = _lure_line_reason(ln, found, len(lines), cfg)
+        if reason:
+            drops[ln.index] = (reason, None)
+
+
+def _lure_line_reason(ln: Line, found: Found, n_lines: int, cfg: CleanConfig) -> str:
+    """Why a line no detector removed whole goes on a spam page (``""``: it stays): a short or headline-like line
+    with bait, or a line with an alien token and no Chinese, or short and unpunctuated (a title copy near the top,
+    a hot headline below)."""
+    b = found.bait_by_line.get(ln.index, 0.0)
+    if (b >= cfg.bait_cut and (ln.length <= BAIT_LINE_SHORT or not ln.sentence_like)) or b >= BAIT_LINE_HEAVY:
+        return R.BAIT
+    if ln.index in found.alien_lines and ln.n_cjk == 0:
+        return R.GIBBERISH
+    if ln.index in found.alien_lines and ln.length <= ALIEN_LINE_SHORT and not ln.sentence_like:
+        return R.HOTLIST if ln.index > n_lines // TITLE_ZONE_PARTS else R.TITLE_INJECTION
+    return ""
+
+
+def _drop_stitched(found: Found, lines: list[Line], drops: Drops, cfg: CleanConfig) -> None:
+    """Paragraphs outside the main article that are about something else, and numbered headlines between removed
+    hot-list lines (part of the list)."""
+    hot_idx = {i for i, (code, _) in drops.items() if code in _HOT_LINE_CODES}
+    injected = {i for i, (code, _) in drops.items() if code in R.INJECTION_CODES}
+    f_st, main = stitched.detect(lines, injected, hot_lines=hot_idx, ignore=set(drops) - injected,
+                                 max_containment=cfg.stitched_containment, max_unigram=cfg.stitched_unigram,
+                                 keep_names={f.detail for f in found.titles if f.detail != "single"})
+    for f in f_st:
+        _mark(drops, f)
+    for f in found.numbered:
+        if f.line not in drops and (f.line - 1 in drops or f.line + 1 in drops) and \
+                main is not None and not (main[0] <= f.line <= main[1]):
+            _mark(drops, f, R.HOTLIST)
+
+
+def _inline_cuts(found: Found, lines: list[Line], cfg: CleanConfig) -> list[Finding]:
+    """Spans cut (or repaired) inside the lines that stay on a spam page."""
+    m = found.mirror
+    return ([f for f in found.gibberish if not f.whole_line and f.weight >= ALIEN_MIN]
+            + [f for f in found.bait if f.weight >= cfg.bait_cut]
+            + [f for f in found.brand if f.weight >= cfg.brand_cut]
+            + [f for f in found.artifacts if not f.whole_line]
+            + [f for f in found.separators + found.stray if not f.whole_line]
+            + found.headline + found.spliced + m.glosses + m.variants
+            + (_respaced(lines) if found.respaced >= artifacts.RESPACED_MIN else []))
+
+
+# --------------------------------------------------------------------------------------------- assemble
+
+
+def assemble(lines: list[Line], work: str, drops: Drops, inline: list[Finding]) -> tuple[str, list[RemovedSpan]]:
+    """The salvaged text (lines that stay, with their spans cut or repaired) and every removed span, in page order."""
+    removed: list[RemovedSpan] = []
+    kept: list[str] = []
+    by_line = _by_line([f for f in inline if f.line is not None and f.line not in drops])
+    for ln in lines:
+        if ln.index in drops:
+            removed.append(RemovedSpan(ln.start, ln.end, drops[ln.index][0], work[ln.start : ln.end]))
+            continue
+        spans = by_line.get(ln.index)
         if not spans:
-            kept_parts.append(work[ln.start : ln.end])
+            kept.append(work[ln.start : ln.end])
             continue
-        pos = ln.start
-        buf = []
-        for f in spans:
-            if f.start < pos:
-                continue
-            buf.append(work[pos : f.start])
-            repl = _replacement(f, work)
-            buf.append(repl)
-            removed.append(RemovedSpan(f.start, f.end, f.reason, work[f.start : f.end], repl))
-            pos = f.end
-        buf.append(work[pos : ln.end])
-        t = "".join(buf).strip()
-        cuts = [f for f in spans if not _replacement(f, work)]
-        # the separators that tied a cut shape to the line go with it, at the end where it was cut
-        if any(f.start == ln.start for f in cuts):
-            t = _SEP_HEAD_RE.sub("", t)
-        if any(f.end == ln.end for f in cuts):
-            t = _SEP_TAIL_RE.sub("", t)
+        t = _cut_line(ln, sorted(spans, key=lambda f: (f.start, -f.end)), work, removed)
         if t:
-            kept_parts.append(t)
-    out_text = "\n".join(kept_parts)
+            kept.append(t)
+    removed.sort(key=lambda r: r.start)
+    return "\n".join(kept), removed
+
+
+def _cut_line(ln: Line, spans: list[Finding], work: str, removed: list[RemovedSpan]) -> str:
+    """The line with its spans cut or replaced (recorded in ``removed``); the separators that tied a cut shape to
+    the line go with it, at the end where it was cut."""
+    pos = ln.start
+    buf = []
+    for f in spans:
+        if f.start < pos:
+            continue
+        buf.append(work[pos : f.start])
+        repl = _replacement(f)
+        buf.append(repl)
+        removed.append(RemovedSpan(f.start, f.end, f.reason, work[f.start : f.end], repl))
+        pos = f.end
+    buf.append(work[pos : ln.end])
+    t = "".join(buf).strip()
+    cuts = [f for f in spans if not _replacement(f)]
+    if any(f.start == ln.start for f in cuts):
+        t = _SEP_HEAD_RE.sub("", t)
+    if any(f.end == ln.end for f in cuts):
+        t = _SEP_TAIL_RE.sub("", t)
+    return t
+
+
+def page_reasons(out_text: str, removed: list[RemovedSpan], ev: dict[str, float], spam: bool, exclude: str,
+                 cfg: CleanConfig) -> tuple[str, list[str]]:
+    """The final text and reason codes: what was removed (registry order), the page exclusion first, no_content
+    when too little genuine text is left, and on spam pages the injection kinds whose evidence fired."""
     reasons = sorted({r.reason for r in removed}, key=list(R.REASONS).index)
-    if exclude_page:
+    if exclude:
         out_text = ""
-        reasons = [exclude_page, *(r for r in reasons if r != exclude_page)]
+        reasons = [exclude, *(r for r in reasons if r != exclude)]
     n_genuine = len("".join(out_text.split()))
     if n_genuine < cfg.min_salvage_chars and (spam or not out_text.strip()):
         out_text = ""
         reasons.append(R.NO_CONTENT)
     if spam:
-        for code, v in ev.items():
-            if v >= 0.2 and code in R.INJECTION_CODES and code not in reasons:
-                reasons.append(code)
-    removed.sort(key=lambda r: r.start)
+        reasons += [code for code, v in ev.items()
+                    if v >= cfg.reason_min_evidence and code in R.INJECTION_CODES and code not in reasons]
+    return out_text, reasons
+
+
+def clean_page(text: str, config: CleanConfig | None = None) -> CleanResult:
+    """Find what was injected into a page, keep what is genuine, and say why."""
+    cfg = config or CleanConfig()
+    if not isinstance(text, str):
+        raise TypeError(f"clean_page expects str, got {type(text).__name__}")
+    work = html_to_text(text) if "<" in text and looks_like_html(text) else text
+    view = detection_view(work)
+    lines = split_lines(view)  # detectors read the view; what is kept or removed is cut from ``work``
+    if not lines:
+        return CleanResult("", False, 0.0, [R.NO_CONTENT], [], work)
+    found = gather(lines, view, work, cfg)
+    ev, score, spam = decide(found, lines, view, cfg)
+    drops, inline = salvage(found, lines, spam, cfg)
+    out_text, removed = assemble(lines, work, drops, inline)
+    out_text, reasons = page_reasons(out_text, removed, ev, spam, page_exclusion(ev, spam, cfg), cfg)
     return CleanResult(out_text, spam, round(score, 4), reasons, removed, work, ev,
-                       _signals(ev_farm, ev_mirror, respaced))
+                       _signals(found.farm, found.mirror, found.respaced))
 
 
-SEAM_WITH_DATELINES = 0.5  # separator runs between two datelined stories: a stitched page
-SEAM_ALONE = 0.3  # a divider alone: some sites draw them
-JAMMER_CAP = 0.3  # forum jammer lines alone never make a page spam
-TOPICAL_LINE_CHARS = 40  # a sentence line this long is the article's prose
-TOPICAL_DISCOUNT = 0.3
-ARTIFACT_RESPACED = 0.3  # re-spaced marks: a scraper's copy, or a careless typist; needs a second sign
-FARM_EXCLUDE = 0.45  # template evidence this strong: the page is generated, nothing on it is an article
-SPUN_EXCLUDE = 0.5
-BRAND_PLAIN_CAP = 0.3
-BRAND_STRONG = 0.5  # a shape this strong counts without a trade (a handle glued after the title: |xyxy777)
-BRAND_CUT = 0.3  # brand shapes at least this strong are cut from the lines that stay
-BRAND_LINE_REST = 6  # a title line with fewer Han characters than this beside its brand shapes goes whole
-_SEP_HEAD_RE = re.compile(r"^[\s\-_|｜:：,，、·>]+")
-_SEP_TAIL_RE = re.compile(r"[\s\-_|｜:：,，、·>]+$")
-_FULLWIDTH_MARK = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
+# --------------------------------------------------------------------------------------------- helpers
 
 
 def _signals(ev_farm: farm.FarmEvidence, ev_mirror: mirror.MirrorEvidence, respaced: int) -> list[dict]:
@@ -418,9 +587,9 @@ def _signals(ev_farm: farm.FarmEvidence, ev_mirror: mirror.MirrorEvidence, respa
     if ev_farm.stub:
         add(R.CONTENT_FARM, "stub", "the page is one label or question phrase")
     if ev_farm.placeholders:
-        add(R.CONTENT_FARM, "placeholders", [t for _, _, t in ev_farm.placeholders[:5]])
+        add(R.CONTENT_FARM, "placeholders", [t for _, _, t in ev_farm.placeholders[:SIGNAL_EXAMPLES]])
     if ev_farm.leftovers:
-        add(R.CONTENT_FARM, "model_leftovers", [t for _, _, t in ev_farm.leftovers[:5]])
+        add(R.CONTENT_FARM, "model_leftovers", [t for _, _, t in ev_farm.leftovers[:SIGNAL_EXAMPLES]])
     if ev_farm.stock_phrases:
         add(R.CONTENT_FARM, "stock_phrases", {"distinct": ev_farm.stock_phrases, "sourced": ev_farm.sourced})
     if ev_farm.outline:
@@ -443,7 +612,7 @@ def _topical(term: str, prose: str) -> bool:
     if term in prose:
         return True
     pairs = {term[i : i + 2] for i in range(len(term) - 1)}
-    return len(pairs) >= 2 and sum(p in prose for p in pairs) * 2 >= len(pairs)
+    return len(pairs) >= TOPICAL_PAIRS_MIN and sum(p in prose for p in pairs) >= TOPICAL_PAIR_SHARE * len(pairs)
 
 
 def _brand_lines(lines: list[Line], f_brand: list[Finding]) -> list[Finding]:
@@ -477,12 +646,12 @@ def _inside(baits, shapes) -> bool:
 
 def _respaced(lines: list[Line]) -> list[Finding]:
     """Repairs for re-spaced ASCII marks: ` , ` between Chinese characters becomes `，`."""
-    return [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.5, ln.index,
+    return [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, RESPACED_REPAIR_WEIGHT, ln.index,
                     detail=_FULLWIDTH_MARK[m.group().strip()])
             for ln in lines if " " in ln.text for m in artifacts.RESPACED_RE.finditer(ln.text)]
 
 
-def _replacement(f: Finding, work: str) -> str:
+def _replacement(f: Finding) -> str:
     """What a repaired span becomes: a variant character its standard form (in the page's script), a
     re-spaced mark its full-width form; everything else is cut."""
     if f.reason == R.MIRROR_REPAIRED and f.end - f.start == 1:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
-from wenforge.clean import reasons as R
 from wenforge.clean.config import CleanConfig
 from wenforge.clean.page import clean_page
+from wenforge.core import reasons as R
 
 
 class AdversarialClean(BaseFilter):

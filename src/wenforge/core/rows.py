@@ -1,13 +1,15 @@
-"""JSONL reading with evidence, shared by every command that reads JSONL rows.
+"""Reading rows with evidence, shared by every command that reads JSONL or Parquet rows.
 
 What: `check_text_file` refuses a file that cannot be JSONL at all (missing, a folder, empty, binary, not
 UTF-8) with an `InputError` naming it; `parse_line` turns one line into a dict row or a reason; `read_jsonl`
 yields every non-blank line as a `Line` (a row, or an error naming file:line and the reason), streaming;
-`count_lines` gives a progress total in one cheap pass.
+`read_parquet` streams a Parquet file's rows as `Line`s in bounded batches; `read_rows` reads either by suffix;
+`data_files` lists the row files of a file, a folder or a run folder's `data/`; `data_rows` reads rows that
+must be whole (training and benchmark sets); `count_rows` gives a progress total in one cheap pass.
 
-Why: eval, mix, style, distill and clean each hand-wrote this reader with small differences in what they
-refused and how they named bad lines. One implementation keeps those checks and messages the same
-everywhere. Light on purpose (stdlib + orjson): the data side imports it.
+Why: eval, mix, style, distill, train and clean each hand-wrote these readers with small differences in what
+they refused, how they named bad lines and how many Parquet rows they held at once. One implementation keeps
+those checks and messages the same everywhere. Light on purpose (stdlib, orjson, pyarrow on demand).
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ import orjson
 _BOM = b"\xef\xbb\xbf"
 # In BOM-less UTF-16 of JSONL, ASCII (braces, quotes, keys) puts a NUL on every other byte: at least this share.
 UTF16_NUL_SHARE = 0.2
+
+
+# Parquet rows held at once: a few MB of 2-5 KB documents, so memory does not grow with the file.
+PARQUET_BATCH_ROWS = 1024
+ROW_SUFFIXES = (".jsonl", ".parquet")
 
 
 class InputError(ValueError):
@@ -117,16 +124,64 @@ def read_jsonl(path: str | Path, *, allow_empty: bool = False) -> Iterator[Line]
                 yield Line(i, None, f"{path}:{i}: {reason}", reason, raw)
 
 
-def data_rows(path: str | Path) -> Iterator[dict]:
-    """Every row of a data file that must be whole (training and benchmark sets): a bad line raises
+def read_parquet(path: str | Path, columns: list[str] | None = None) -> Iterator[Line]:
+    """Every row of a Parquet file as a `Line` (row number from 1), `PARQUET_BATCH_ROWS` at a time; a file
+    pyarrow cannot open raises `InputError` naming it."""
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as e:  # noqa: BLE001 - pyarrow raises several types (ArrowInvalid, OSError, ...) for bad files
+        raise InputError(f"{path}: not a readable Parquet file ({e})") from None
+    n = 0
+    for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns):
+        for row in batch.to_pylist():
+            n += 1
+            yield Line(n, row)
+
+
+def read_rows(path: str | Path, *, allow_empty: bool = False) -> Iterator[Line]:
+    """Every row of a JSONL or Parquet file (by suffix) as a `Line`: a row, or the reason its line is bad."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        return read_parquet(path)
+    return read_jsonl(path, allow_empty=allow_empty)
+
+
+def data_files(source: str | Path, suffixes: tuple[str, ...] = ROW_SUFFIXES) -> list[Path]:
+    """The row files of `source`: the file itself, or the files with `suffixes` in a folder (a run folder's
+    `data/` when it has one), sorted; `InputError` when there are none."""
+    p = Path(source)
+    if p.is_file():
+        return [p]
+    if not p.is_dir():
+        raise InputError(f"{p}: no such data file or folder")
+    base = p / "data" if (p / "data").is_dir() else p
+    files = sorted(f for f in base.iterdir() if f.is_file() and f.suffix in suffixes)
+    if not files:
+        raise InputError(f"{p}: no {'/'.join(suffixes)} files in it (or in its data/)")
+    return files
+
+
+def data_rows(source: str | Path) -> Iterator[dict]:
+    """Every row of a data file or folder that must be whole (training and benchmark sets): a bad line raises
     `InputError` naming file:line instead of becoming an error record."""
-    for line in read_jsonl(path):
-        if line.row is None:
-            raise InputError(line.error)
-        yield line.row
+    for path in data_files(source):
+        for line in read_rows(path):
+            if line.row is None:
+                raise InputError(line.error)
+            yield line.row
 
 
-def count_lines(path: Path) -> int:
-    """Non-blank lines of a file (a progress total)."""
+def count_rows(path: str | Path) -> int:
+    """Rows of a JSONL file (non-blank lines) or of a Parquet file (its metadata): a progress total."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
     with open(path, "rb") as f:
         return sum(1 for raw in f if raw.strip())

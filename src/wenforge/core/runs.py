@@ -1,4 +1,4 @@
-"""Writing command outputs safely: never onto an input, never half-written.
+"""Writing command outputs safely (never onto an input, never half-written) and the one stats.json record.
 
 What: `refuse_overwrite` raises `OutputError` when an output path is one of the inputs or lies inside an input
 folder; `atomic_output` writes to a temporary file beside the target and renames it into place only when
@@ -15,7 +15,7 @@ import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 class OutputError(ValueError):
@@ -55,3 +55,55 @@ def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO]:
         f.close()
         tmp.unlink(missing_ok=True)
         raise
+
+
+# stats.json: one schema for every command that writes a run folder. The shared keys come first; a command adds
+# its own details after them (the mixture's labels, the trainer's losses, the teacher client's retries).
+STATS_SCHEMA = "wenforge.stats/1"
+
+
+def versions(*packages: str) -> dict[str, str]:
+    """Python's version and the installed versions of wenforge and `packages` (for the record of a run)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("wenforge", *packages):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def run_stats(command: str, *, read: int, kept: int, excluded: dict[str, int], seconds: float,
+              config: dict[str, Any], packages: tuple[str, ...] = (), **details: Any) -> dict[str, Any]:
+    """The stats.json record of a run: rows read, kept and excluded (with each reason's count and meaning),
+    whether nothing was lost (read == kept + excluded), time, versions and the resolved config, then `details`."""
+    from wenforge.core.reasons import describe
+
+    n_excluded = sum(excluded.values())
+    return {
+        "schema": STATS_SCHEMA,
+        "command": command,
+        "rows": {"read": read, "kept": kept, "excluded": n_excluded},
+        "conserved": read == kept + n_excluded,
+        "excluded": dict(sorted(excluded.items())),
+        "reasons": {code: describe(code) for code in sorted(excluded)},
+        "seconds": round(seconds, 3),
+        "versions": versions(*packages),
+        "config": config,
+        **details,
+    }
+
+
+def write_stats(run_dir: str | Path, stats: dict[str, Any]) -> Path:
+    """Write `stats` (from `run_stats`) to RUN_DIR/stats.json atomically; refuses a record of another schema."""
+    if stats.get("schema") != STATS_SCHEMA:
+        raise ValueError(f"stats for {run_dir} were not built by run_stats (schema {stats.get('schema')!r})")
+    import json
+
+    path = Path(run_dir) / "stats.json"
+    with atomic_output(path, "w") as f:
+        f.write(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
+    return path

@@ -5,16 +5,13 @@ out as an SFT dataset in chat `messages` format. See docs/distill.md.
 """
 
 from wenforge.distill.checks import CHECKS, CheckContext, CheckResult, Sample, run_checks
-from wenforge.distill.config import ConfigError, DistillConfig, load_config
+from wenforge.distill.config import DistillConfig, load_config
 from wenforge.distill.preserve import check_preservation, extract_facts
-from wenforge.distill.reasons import REASONS
 
 __all__ = [
     "CHECKS",
-    "REASONS",
     "CheckContext",
     "CheckResult",
-    "ConfigError",
     "DistillConfig",
     "Sample",
     "check_preservation",

@@ -1,8 +1,9 @@
 """Verifiers for rejection sampling: a registry of named checks, each returning (passed, reason).
 
-Checks call wenforge's own verifiers (rewards, style, clean), imported lazily: a check whose module is
-missing from this build is reported as unavailable with a clear message, and the run either skips it
-(default) or stops (`strict_checks`). Reason codes come from `wenforge.distill.reasons.REASONS`.
+Checks call wenforge's own verifiers (rewards, style, clean). A check that cannot run under a config (unknown,
+or missing a key it needs, like `outcome` without `answer_field`) is a config error when the config is
+validated (`check_problem`), never a silent skip; a verifier that raises on a sample gives that sample
+`check_error`. Reason codes come from `wenforge.core.reasons`.
 """
 
 from __future__ import annotations
@@ -51,41 +52,42 @@ class CheckResult:
 CheckFn = Callable[[Sample, CheckContext], CheckResult]
 
 
+TASKS = ("generate", "style_transfer")
+
+
 @dataclass
 class Check:
     name: str
     fn: CheckFn
     description: str
-    needs: tuple[str, ...] = ()  # wenforge modules this check imports
+    requires: tuple[str, ...] = ()  # config keys that must be set for the check to judge anything
     weight: float = 1.0  # weight of its score when ranking samples
+    tasks: tuple[str, ...] = TASKS  # the tasks whose samples it can judge
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def register(name: str, description: str, needs: tuple[str, ...] = (), weight: float = 1.0):
+def register(name: str, description: str, requires: tuple[str, ...] = (), weight: float = 1.0,
+             tasks: tuple[str, ...] = TASKS):
     def deco(fn: CheckFn) -> CheckFn:
-        CHECKS[name] = Check(name, fn, description, needs, weight)
+        CHECKS[name] = Check(name, fn, description, requires, weight, tasks)
         return fn
 
     return deco
 
 
-class CheckUnavailable(RuntimeError):
-    pass
-
-
-def availability(name: str) -> str | None:
-    """None when the check can run, else a message saying what is missing."""
-    if name not in CHECKS:
+def check_problem(name: str, config: Any) -> str | None:
+    """None when the check can run under `config` (a DistillConfig), else why not (unknown, or a key unset)."""
+    check = CHECKS.get(name)
+    if check is None:
         return f"unknown check '{name}' (known: {', '.join(sorted(CHECKS))})"
-    import importlib
-
-    for mod in CHECKS[name].needs:
-        try:
-            importlib.import_module(mod)
-        except ImportError as e:
-            return f"check '{name}' needs {mod}, which is not available in this build ({e})"
+    task = getattr(config, "task", "generate")
+    if task not in check.tasks:
+        return f"check '{name}' judges only {' and '.join(check.tasks)} samples (task is {task})"
+    unset = [key for key in check.requires if getattr(config, key, None) in (None, "")]
+    if unset:
+        return f"check '{name}' needs `{'`, `'.join(unset)}` in the config"
     return None
 
 
@@ -113,7 +115,7 @@ def _nonempty(s: Sample, ctx: CheckContext) -> CheckResult:
     return CheckResult(True)
 
 
-@register("outcome", "outcome reward is 1.0 (final answer matches the reference)", ("wenforge.rewards",), 10.0)
+@register("outcome", "outcome reward is 1.0 (final answer matches the reference)", ("answer_field",), 10.0)
 def _outcome(s: Sample, ctx: CheckContext) -> CheckResult:
     from wenforge.rewards import outcome_reward
 
@@ -128,7 +130,7 @@ def _outcome(s: Sample, ctx: CheckContext) -> CheckResult:
     return CheckResult(False, "no_answer", f"reward {r:g} (format {fmt})", score=r)
 
 
-@register("clean", "the adversarial cleaner does not flag the answer as spam", ("wenforge.clean",))
+@register("clean", "the adversarial cleaner does not flag the answer as spam")
 def _clean(s: Sample, ctx: CheckContext) -> CheckResult:
     from wenforge.clean import clean_page
 
@@ -191,12 +193,12 @@ def _style_match(text: str, ctx: CheckContext) -> float:
     from wenforge.style import style_match
 
     profile = _profile(ctx)
-    if profile is None:
-        raise CheckUnavailable("style_match needs `style_profile` in the config")
+    if profile is None:  # a config without one is refused when validated; here: a context built by hand
+        raise ValueError("style_match needs `style_profile` in the config")
     return _number(style_match(text, profile))
 
 
-@register("style_match", "a rewrite's style_match against the profile beats the source's", ("wenforge.style",), 2.0)
+@register("style_match", "a rewrite's style_match against the profile beats the source's", ("style_profile",), 2.0)
 def _style(s: Sample, ctx: CheckContext) -> CheckResult:
     base_text = ctx.source
     gain = getattr(ctx.config, "style_min_gain", 0.0)
@@ -211,7 +213,7 @@ def _style(s: Sample, ctx: CheckContext) -> CheckResult:
     return CheckResult(False, "style_not_raised", f"source {base:.3f}, rewrite {score:.3f}", score=score - base)
 
 
-@register("literary", "literary_score of the answer is at least `literary_min`", ("wenforge.style",), 1.0)
+@register("literary", "literary_score of the answer is at least `literary_min` (unset: scored, for ranking)")
 def _literary(s: Sample, ctx: CheckContext) -> CheckResult:
     from wenforge.style import literary_score
 
@@ -222,7 +224,8 @@ def _literary(s: Sample, ctx: CheckContext) -> CheckResult:
     return CheckResult(True, score=score)
 
 
-@register("content", "a rewrite keeps the source's numbers, names, dates, key terms and similarity floor")
+@register("content", "a rewrite keeps the source's numbers, names, dates, key terms and similarity floor",
+          tasks=("style_transfer",))
 def _content(s: Sample, ctx: CheckContext) -> CheckResult:
     from wenforge.distill.preserve import check_preservation
 
@@ -261,9 +264,6 @@ def run_checks(names: list[str], sample: Sample, ctx: CheckContext) -> Verdict:
         check = CHECKS[name]
         try:
             r = check.fn(sample, ctx)
-        except CheckUnavailable as e:
-            details[name] = f"skipped: {e}"
-            continue
         except Exception as e:  # noqa: BLE001 - a verifier bug must not kill a long run
             reasons.append("check_error")
             details[name] = f"{type(e).__name__}: {e}"[:300]

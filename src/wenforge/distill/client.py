@@ -22,7 +22,6 @@ import contextlib
 import email.utils
 import json
 import random
-import re
 import ssl
 import time
 from collections import Counter
@@ -36,7 +35,7 @@ from wenforge.core.redact import redact_text, redact_url, url_secrets
 
 
 class TeacherError(Exception):
-    """A request that failed for good: `reason` is a code from wenforge.distill.reasons."""
+    """A request that failed for good: `reason` is a code from wenforge.core.reasons."""
 
     def __init__(self, reason: str, detail: str, attempts: int):
         super().__init__(f"{reason}: {detail}")
@@ -134,38 +133,6 @@ def validate_completion(data: Any) -> str | None:
         if msg.get("content") is not None and not isinstance(msg.get("content"), str):
             return f"choices[{i}].message.content is not a string"
     return None
-
-
-_THINK_RE = re.compile(r"<think>(.*?)</think>", re.DOTALL)
-
-
-def split_reasoning(message: dict[str, Any]) -> tuple[str, str]:
-    """(answer, chain of thought) from a chat message.
-
-    The chain of thought is taken from `reasoning_content` (DeepSeek, vLLM/SGLang reasoning parsers),
-    `reasoning` (newer vLLM), or `<think>...</think>` blocks in the content; a content with a closing
-    `</think>` but no opening tag (R1-style templates open the block in the prompt) counts too.
-    """
-    content = message.get("content") or ""
-    parts: list[str] = []
-    for key in ("reasoning_content", "reasoning"):
-        v = message.get(key)
-        if isinstance(v, str) and v.strip():
-            parts.append(v.strip())
-            break
-    if "</think>" in content:
-        if "<think>" not in content.split("</think>", 1)[0]:
-            head, content = content.split("</think>", 1)
-            if head.strip():
-                parts.append(head.strip())
-        found = _THINK_RE.findall(content)
-        parts.extend(f.strip() for f in found if f.strip())
-        content = _THINK_RE.sub("", content)
-    elif "<think>" in content:  # opened and never closed: all of it is thinking, no answer
-        head, tail = content.split("<think>", 1)
-        parts.append(tail.strip())
-        content = head
-    return content.strip(), "\n\n".join(parts)
 
 
 class TeacherClient:

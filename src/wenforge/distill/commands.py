@@ -74,7 +74,8 @@ def _build_command():
 def _run(kwargs: dict[str, Any]) -> None:
     from rich.console import Console
 
-    from wenforge.distill.config import ConfigError, load_config
+    from wenforge.core.config import ConfigError
+    from wenforge.distill.config import load_config
     from wenforge.distill.templates import TemplateError
 
     console = Console(stderr=True)
@@ -138,13 +139,11 @@ def print_summary(stats: dict[str, Any], output: Path, run_dir: Path) -> None:
     t.add_row("requests sent / cache hits", f"{c.get('requests_sent', 0)} / {c.get('cache_hits', 0)}")
     cl = stats["client"]
     t.add_row("retries", json.dumps(cl["retries"]) if cl["retries"] else "0")
-    for k, v in sorted(stats["prompts_excluded"].items(), key=lambda kv: -kv[1]):
+    for k, v in sorted(stats["excluded"].items(), key=lambda kv: -kv[1]):
         t.add_row(f"  excluded: {k}", str(v))
     for k, v in sorted(stats["samples_rejected_by_reason"].items(), key=lambda kv: -kv[1]):
         t.add_row(f"  rejected sample: {k}", str(v))
-    for k in stats["checks_unavailable"]:
-        t.add_row(f"  check skipped: {k}", "module missing")
-    t.add_row("wall", f"{stats['timings']['wall_s']:.1f} s")
+    t.add_row("wall", f"{stats['seconds']:.1f} s")
     t.add_row("output", str(output))
     t.add_row("report", str(run_dir / "report.html"))
     console.print(t)

@@ -8,23 +8,25 @@ The API key itself is never part of the config: only the *name* of the environme
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wenforge.core.config import ConfigPath, ModelPath, Relative, parse_config, problem_at
+from wenforge.core.config import load_config as load_yaml_config
 from wenforge.core.redact import redact_url
-from wenforge.core.config import YamlConfigError, load_yaml
+from wenforge.distill.checks import check_problem
+from wenforge.rewards import ANSWER_FORMATS
 
-
-class ConfigError(ValueError):
-    """A config problem, with a message naming the file and key."""
+# a style_transfer run checks these unless `checks` says otherwise
+STYLE_TRANSFER_CHECKS = ["nonempty", "content", "style_match", "clean", "language"]
 
 
 class DistillConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     # --- input -------------------------------------------------------------------------------
-    input: Path = Field(description="prompts: a JSONL or Parquet file (a wenforge mix, math problems, ...)")
+    input: Annotated[Path, Relative()] = Field(description="prompts: a JSONL or Parquet file (a wenforge mix, math problems, ...)")
     prompt_field: str = Field("prompt", description="column holding the prompt (or the passage to restyle)")
     id_field: str = Field("id", description="column holding the row id (copied into every output row)")
     answer_field: str | None = Field(None, description="column with the reference answer (enables 'outcome')")
@@ -33,14 +35,14 @@ class DistillConfig(BaseModel):
 
     # --- task --------------------------------------------------------------------------------
     task: Literal["generate", "style_transfer"] = Field("generate", description="generate or style_transfer")
-    template: str | None = Field(
+    template: ModelPath | None = Field(
         None, description="prompt template: a name in distill/templates or a YAML path (style_transfer default)"
     )
 
     # --- output ------------------------------------------------------------------------------
-    output: Path = Field(description="SFT dataset to write (JSONL, chat `messages` rows)")
-    run_dir: Path | None = Field(None, description="run folder for stats.json, report.html, excluded/ (default: OUTPUT.run)")
-    cache_dir: Path | None = Field(None, description="persistent request cache folder (default: RUN_DIR/cache)")
+    output: Annotated[Path, Relative()] = Field(description="SFT dataset to write (JSONL, chat `messages` rows)")
+    run_dir: Annotated[Path, Relative()] | None = Field(None, description="run folder for stats.json, report.html, excluded/ (default: OUTPUT.run)")
+    cache_dir: Annotated[Path, Relative()] | None = Field(None, description="persistent request cache folder (default: RUN_DIR/cache)")
     reasoning_format: Literal["think_tags", "field", "drop"] = Field(
         "think_tags", description="how the chain of thought goes into the SFT row"
     )
@@ -74,13 +76,14 @@ class DistillConfig(BaseModel):
     checks: list[str] | None = Field(
         None, description="verifiers to run on every sample (default depends on task; see docs/distill.md)"
     )
-    strict_checks: bool = Field(False, description="fail when a check's module is missing (default: skip it)")
     keep: Literal["best", "all"] = Field("best", description="keep the best passing sample or all of them")
-    answer_format: str = Field("boxed", description="answer format for the outcome reward")
+    answer_format: Literal[ANSWER_FORMATS] = Field(  # type: ignore[valid-type]  # the rewards' registry
+        "boxed", description="answer format for the outcome reward"
+    )
     language: str = Field("auto", description="expected output language for 'language' (auto: the prompt's)")
 
     # --- style -------------------------------------------------------------------------------
-    style_profile: str | None = Field(None, description="style profile name or path (wenforge.style.load_profile)")
+    style_profile: ConfigPath | None = Field(None, description="style profile JSON (wenforge.style.load_profile)")
     style_labels: list[str] = Field(default_factory=list, description="taxonomy labels of the target style")
     style_description: str | None = Field(None, description="free-text description of the target style")
     style_min_gain: float = Field(0.0, description="a rewrite's style_match must exceed the source's by this")
@@ -119,12 +122,18 @@ class DistillConfig(BaseModel):
     def _defaults(self) -> DistillConfig:
         if self.checks is None:
             if self.task == "style_transfer":
-                default = ["nonempty", "content", "style_match", "clean", "language"]
+                if not self.style_profile:
+                    raise problem_at("style_profile", "task style_transfer checks style_match by default: give "
+                                                      "`style_profile` (a profile JSON) or `checks` without style_match")
+                default = list(STYLE_TRANSFER_CHECKS)
             else:
                 default = ["nonempty", "clean", "language"]
                 if self.answer_field:
                     default.insert(1, "outcome")
             object.__setattr__(self, "checks", default)
+        for i, name in enumerate(self.checks):
+            if problem := check_problem(name, self):
+                raise problem_at(("checks", i), problem)
         return self
 
     # --- derived paths -----------------------------------------------------------------------
@@ -145,45 +154,11 @@ class DistillConfig(BaseModel):
         return d
 
 
-def _format_errors(e: ValidationError, source: str) -> str:
-    lines = []
-    for err in e.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(root)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (see `wenforge distill --help` for the keys)"
-        lines.append(f"{source}: key '{key}': {msg}")
-    return "\n".join(lines)
-
-
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> DistillConfig:
-    """Read a YAML config (optional) and apply overrides (CLI flags); raise ConfigError with file/key names."""
-    data: dict[str, Any] = {}
-    source = "command line"
-    if path is not None:
-        path = Path(path)
-        source = str(path)
-        try:
-            loaded = load_yaml(path.read_text(encoding="utf-8"), str(path))
-        except FileNotFoundError as e:
-            raise ConfigError(f"{path}: config file not found") from e
-        except YamlConfigError as e:
-            raise ConfigError(str(e)) from None
-        if loaded is None:
-            loaded = {}
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: top level must be a mapping of keys to values")
-        data.update(loaded)
-        # relative paths in a config file are relative to the file
-        for key in ("input", "output", "run_dir", "cache_dir"):
-            if isinstance(data.get(key), str) and not Path(data[key]).is_absolute():
-                data[key] = str(path.parent / data[key])
-    for k, v in (overrides or {}).items():
-        if v is not None:
-            data[k] = v
-    if path is not None and overrides:
-        source = f"{source} (+ command-line flags)"
-    try:
-        return DistillConfig(**data)
-    except ValidationError as e:
-        raise ConfigError(_format_errors(e, source)) from None
+    """A YAML config (optional) with flags (`overrides`, None: not given) over it; ConfigError: file:line: key: message.
+
+    Relative paths in the file are relative to the file; in flags, to the working folder."""
+    flags = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if path is None:
+        return parse_config({}, DistillConfig, source="command line", overrides=flags)
+    return load_yaml_config(path, DistillConfig, overrides=flags)

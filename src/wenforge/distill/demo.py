@@ -18,16 +18,15 @@ DEMO_PROMPTS = [
     {"id": "demo-3", "question": "用一句话描写秋天的月亮。", "final_answer": ""},
     {"id": "demo-4", "question": "What is 6 times 7?", "final_answer": "42"},
     {"id": "demo-5", "question": "把“今天天气很好”改写得更有文采。", "final_answer": ""},
-    {"id": "demo-6", "question": "", "final_answer": ""},  # an unusable row: recorded as bad_input
+    {"id": "demo-6", "question": "", "final_answer": ""},  # an unusable row: recorded as missing_text_field
 ]
 
 
 def run_distill_demo(out_dir: str | Path, *, n: int = 2, max_tokens: int = 16) -> dict[str, Any]:
-    from wenforge.distill.checks import availability
     from wenforge.distill.config import load_config
     from wenforge.distill.run import run_distill
+    from wenforge.lm.tiny import build_tiny_model
     from wenforge.serve.server import ChatModel, make_server
-    from wenforge.serve.tiny import build_tiny_model
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,12 +39,11 @@ def run_distill_demo(out_dir: str | Path, *, n: int = 2, max_tokens: int = 16) -
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        checks = [c for c in ("nonempty", "outcome", "clean", "language") if availability(c) is None]
         cfg = load_config(None, {
             "input": str(out / "prompts.jsonl"), "prompt_field": "question", "answer_field": "final_answer",
             "output": str(out / "sft.jsonl"), "base_url": f"http://127.0.0.1:{server.server_address[1]}/v1",
             "model": "tiny-model", "n": n, "max_tokens": max_tokens, "seed": 0, "concurrency": 2, "timeout": 120,
-            "checks": checks, "keep": "all"})
+            "checks": ["nonempty", "outcome", "clean", "language"], "keep": "all"})
         summary = run_distill(cfg, warn=lambda m: None)
     finally:
         server.shutdown()

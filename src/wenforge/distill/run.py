@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import sys
 import time
 from collections import Counter
@@ -28,13 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wenforge.core import reasons as R
+from wenforge.core.config import ConfigError
+from wenforge.core.reasons import describe
+from wenforge.core.rows import InputError, count_rows, read_rows
+from wenforge.core.runs import run_stats, write_stats
 from wenforge.distill.cache import ResponseCache, request_key
-from wenforge.distill.checks import CHECKS, CheckContext, Sample, Verdict, availability, run_checks
-from wenforge.distill.client import TeacherClient, TeacherError, split_reasoning
-from wenforge.distill.config import ConfigError, DistillConfig
-from wenforge.distill.reasons import REASONS
+from wenforge.distill.checks import CheckContext, Sample, Verdict, run_checks
+from wenforge.distill.client import TeacherClient, TeacherError
+from wenforge.distill.config import DistillConfig
 from wenforge.distill.templates import Template, TemplateError, load_template
-from wenforge.core.rows import InputError, read_jsonl
+from wenforge.text.think import split_message
 
 # ------------------------------------------------------------------------------------------------
 # input
@@ -55,38 +58,20 @@ def iter_rows(path: Path, limit: int | None = None) -> Iterator[tuple[int, dict 
     """(index, row, problem) for a JSONL or Parquet file; row None and a problem naming the line if bad."""
     if not path.exists():
         raise ConfigError(f"input: file not found: {path}")
-    n = 0
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        pf = pq.ParquetFile(path)
-        for batch in pf.iter_batches(batch_size=1024):
-            for row in batch.to_pylist():
-                if limit is not None and n >= limit:
-                    return
-                yield n, row, ""
-                n += 1
-        return
     try:
-        for line in read_jsonl(path, allow_empty=True):
+        for n, line in enumerate(read_rows(path, allow_empty=True)):
             if limit is not None and n >= limit:
                 return
             yield n, line.row, line.error or ""
-            n += 1
     except InputError as e:
         raise ConfigError(f"input: {e}") from None
 
 
-def count_rows(path: Path, limit: int | None) -> int | None:
+def progress_total(path: Path, limit: int | None) -> int | None:
+    """Rows the run will read (for the progress bar), or None when the file cannot be counted."""
     try:
-        if path.suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            total = pq.ParquetFile(path).metadata.num_rows
-        else:
-            with open(path, "rb") as f:
-                total = sum(1 for line in f if line.strip())
-    except OSError:
+        total = count_rows(path)
+    except (OSError, ValueError):  # unreadable or corrupt (pyarrow's ArrowInvalid is a ValueError)
         return None
     return min(total, limit) if limit else total
 
@@ -115,17 +100,17 @@ def build_jobs(cfg: DistillConfig, template: Template, shared: dict[str, Any]) -
     style = style_values(cfg, shared) if cfg.task == "style_transfer" else {}
     for index, row, problem in iter_rows(cfg.input, cfg.limit):
         if row is None:
-            yield PromptJob(index, f"row:{index}", error=("bad_input", problem))
+            yield PromptJob(index, f"row:{index}", error=(R.MALFORMED_JSON, problem))
             continue
         rid = row.get(cfg.id_field)
         rid = str(rid) if rid is not None and str(rid) != "" else f"row:{index}"
         if rid in seen:
-            yield PromptJob(index, rid, error=("duplicate_id", f"id {rid!r} at row {index} seen before"))
+            yield PromptJob(index, rid, error=(R.DUPLICATE_ID, f"id {rid!r} at row {index} seen before"))
             continue
         seen.add(rid)
         text = row.get(cfg.prompt_field)
         if not isinstance(text, str) or not text.strip():
-            yield PromptJob(index, rid, error=("bad_input", f"row {index}: field '{cfg.prompt_field}' missing or empty"))
+            yield PromptJob(index, rid, error=(R.MISSING_TEXT, f"row {index}: field '{cfg.prompt_field}' missing or empty"))
             continue
         answer = row.get(cfg.answer_field) if cfg.answer_field else None
         values = {k: v for k, v in row.items() if isinstance(v, (str, int, float, list))}
@@ -135,7 +120,7 @@ def build_jobs(cfg: DistillConfig, template: Template, shared: dict[str, Any]) -
         try:
             messages = template.render(values)
         except TemplateError as e:
-            yield PromptJob(index, rid, error=("bad_input", str(e)))
+            yield PromptJob(index, rid, error=(R.TEMPLATE_ERROR, str(e)))
             continue
         if cfg.system_prompt:
             messages = [{"role": "system", "content": cfg.system_prompt}] + [m for m in messages if m["role"] != "system"]
@@ -221,23 +206,8 @@ class Distiller:
         self.progress = progress or (lambda event, info: None)
         self.warn = warn or (lambda msg: print(f"warning: {msg}", file=sys.stderr))
         self.shared: dict[str, Any] = {}
-        self.checks: list[str] = []
-        self.unavailable: dict[str, str] = {}
+        self.checks: list[str] = list(cfg.checks or [])  # validated against the registry and the config
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="distill-checks")
-
-    # -- setup --------------------------------------------------------------------------------
-    def resolve_checks(self) -> None:
-        for name in self.cfg.checks or []:
-            if name not in CHECKS:
-                raise ConfigError(f"checks: unknown check '{name}' (known: {', '.join(sorted(CHECKS))})")
-            problem = availability(name)
-            if problem:
-                if self.cfg.strict_checks:
-                    raise ConfigError(f"checks: {problem} (strict_checks is on)")
-                self.unavailable[name] = problem
-                self.warn(f"{problem}; skipping it")
-            else:
-                self.checks.append(name)
 
     def api_key(self) -> str:
         key = os.environ.get(self.cfg.api_key_env)
@@ -275,8 +245,8 @@ class Distiller:
             if isinstance(out, BaseException):
                 raise out
             for ch in out["choices"]:
-                content, reasoning = split_reasoning(ch["message"])
-                samples.append(Sample(content, reasoning, ch.get("finish_reason"), len(samples)))
+                reasoning, content = split_message(ch["message"])
+                samples.append(Sample(content, reasoning or "", ch.get("finish_reason"), len(samples)))
         if not samples:
             reason, detail = res.request_failures[0] if res.request_failures else ("empty_output", "no choices")
             res.failure = (reason, detail)
@@ -305,12 +275,11 @@ class Distiller:
     async def arun(self) -> RunSummary:
         cfg = self.cfg
         t0 = time.perf_counter()
-        self.resolve_checks()
         template = load_template(cfg.template or ("style_transfer" if cfg.task == "style_transfer" else "generate"))
         run_dir = cfg.resolved_run_dir
         (run_dir / "excluded").mkdir(parents=True, exist_ok=True)
         cfg.output.parent.mkdir(parents=True, exist_ok=True)
-        total = count_rows(cfg.input, cfg.limit)
+        total = progress_total(cfg.input, cfg.limit)
         self.progress("start", {"total": total})
 
         counts: Counter = Counter()
@@ -445,25 +414,21 @@ class Distiller:
         os.replace(run_dir / "excluded" / "samples.jsonl.partial", run_dir / "excluded" / "samples.jsonl")
 
         wall = time.perf_counter() - t0
-        stats = {
-            "command": "distill",
-            "counts": dict(counts),
-            "prompts_excluded": dict(excluded),
-            "samples_rejected_by_reason": dict(rejected),
-            "reasons": {k: REASONS[k] for k in sorted(set(excluded) | set(rejected)) if k in REASONS},
-            "checks": self.checks,
-            "checks_unavailable": self.unavailable,
-            "client": client.stats.as_dict(),
-            "cache": {"entries_before": cached_before, "entries_after": cached_before + cache.writes,
-                      "commits": cache.commits},
-            "reasoning_chars_median": sorted(reasoning_chars)[len(reasoning_chars) // 2] if reasoning_chars else 0,
-            "timings": {"wall_s": round(wall, 3)},
-            "versions": versions(),
-            "config": cfg.public_dict(),
-        }
+        stats = run_stats(
+            "distill", read=counts["prompts"], kept=counts["prompts_with_output"], excluded=dict(excluded),
+            seconds=wall, config=cfg.public_dict(), packages=("openai",),
+            counts=dict(counts),
+            samples_rejected_by_reason=dict(rejected),
+            rejection_reasons={k: describe(k) for k in sorted(rejected)},
+            checks=self.checks,
+            client=client.stats.as_dict(),
+            cache={"entries_before": cached_before, "entries_after": cached_before + cache.writes,
+                   "commits": cache.commits},
+            reasoning_chars_median=sorted(reasoning_chars)[len(reasoning_chars) // 2] if reasoning_chars else 0,
+        )
         if "profile_error" in self.shared:
             stats["style_profile_error"] = self.shared["profile_error"]
-        (run_dir / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_stats(run_dir, stats)
         write_report(run_dir / "report.html", stats, examples_ok, examples_bad)
         self.progress("done", stats)
         return RunSummary(cfg.output, run_dir, stats)
@@ -486,18 +451,6 @@ def _open_writers(paths: list[Path]) -> _Writers:
     return _Writers(stack, [stack.enter_context(open(p, "w", encoding="utf-8")) for p in paths])
 
 
-def versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for pkg in ("wenforge", "openai"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
 def write_report(path: Path, stats: dict[str, Any], ok: list[dict], bad: list[dict]) -> Path:
     from wenforge.report import Page
 
@@ -509,22 +462,19 @@ def write_report(path: Path, stats: dict[str, Any], ok: list[dict], bad: list[di
              "excluded": c.get("prompts_excluded", 0), "samples": c.get("samples", 0),
              "samples rejected": c.get("samples_rejected", 0), "rows written": c.get("rows_written", 0),
              "requests sent": c.get("requests_sent", 0), "cache hits": c.get("cache_hits", 0),
-             "wall s": stats["timings"]["wall_s"]}
+             "wall s": stats["seconds"]}
         ]
     )
     cfgd = stats["config"]
     page.paragraph(f"teacher {cfgd['model']} at {cfgd['base_url']}; task {cfgd['task']}; "
                    f"checks: {', '.join(stats['checks']) or '(none)'}; keep {cfgd['keep']}; n {cfgd['n']}")
-    if stats["checks_unavailable"]:
-        page.heading("Checks skipped (module missing)")
-        page.table([{"check": k, "why": v} for k, v in stats["checks_unavailable"].items()])
     page.heading("Why samples were rejected")
     page.bar_chart("rejected samples by reason", stats["samples_rejected_by_reason"])
-    page.table([{"reason": k, "samples": v, "meaning": REASONS.get(k, "")}
+    page.table([{"reason": k, "samples": v, "meaning": describe(k)}
                 for k, v in sorted(stats["samples_rejected_by_reason"].items(), key=lambda kv: -kv[1])])
     page.heading("Why prompts ended without output")
-    page.table([{"reason": k, "prompts": v, "meaning": REASONS.get(k, "")}
-                for k, v in sorted(stats["prompts_excluded"].items(), key=lambda kv: -kv[1])])
+    page.table([{"reason": k, "prompts": v, "meaning": describe(k)}
+                for k, v in sorted(stats["excluded"].items(), key=lambda kv: -kv[1])])
     page.heading("Client")
     cl = stats["client"]
     page.table([{"attempts": cl["attempts"], "succeeded": cl["succeeded"], "retries": json.dumps(cl["retries"]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wenforge.core.config import YamlConfigError, load_yaml
+from wenforge.core.config import ConfigError, load_yaml
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _PH_RE = re.compile(r"\{\{|\}\}|\{(\w+)\}")
@@ -78,7 +78,7 @@ def load_template(name_or_path: str | Path) -> Template:
         data = load_yaml(p.read_text(encoding="utf-8"), str(p))
     except FileNotFoundError:
         raise TemplateError(f"{p}: template file not found") from None
-    except YamlConfigError as e:
+    except ConfigError as e:
         raise TemplateError(str(e)) from None
     if not isinstance(data, dict):
         raise TemplateError(f"{p}: a template is a mapping with `user` (and optional `system`)")

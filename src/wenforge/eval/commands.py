@@ -45,9 +45,9 @@ def detect(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from wenforge.eval.kinds import DETECTORS, DetectorError, get_kind, run_detector
-    from wenforge.core.rows import InputError, check_text_file, count_lines, read_jsonl
+    from wenforge.core.rows import InputError, check_text_file, count_rows, read_jsonl
     from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
+    from wenforge.eval.kinds import DETECTORS, DetectorError, get_kind, run_detector
 
     console = Console()
     try:
@@ -70,7 +70,7 @@ def detect(
     except (InputError, OutputError) as e:
         _fail(str(e))
     try:
-        total = count_lines(input)
+        total = count_rows(input)
         lines = read_jsonl(input)
         n_ok, n_err, n_fail, chars = 0, 0, 0, 0
         errors: list[str] = []
@@ -158,7 +158,7 @@ def detect_train(
                 from wenforge.eval import halluqa
 
                 qs, ans = halluqa.load_halluqa(data)
-                info = halluqa.train(qs, [a for a in ans if a["split"] == "dev"], out_dir / "halluqa.joblib" if out_dir else None)
+                info = halluqa.train(qs, [a for a in ans if a["split"] == "dev"], out_dir / "halluqa.npz" if out_dir else None)
         console.print(f"[green]{k}[/green]: {info}", highlight=False)
 
 
@@ -169,21 +169,22 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from wenforge.eval.detectors.facts import FactSheetError
-    from wenforge.eval.evaluate import EvalConfigError, load_config, run_eval
+    from wenforge.core.config import ConfigError
     from wenforge.core.rows import InputError
+    from wenforge.eval.detectors.facts import FactSheetError
+    from wenforge.eval.evaluate import load_config, run_eval
 
     console = Console()
     try:
         cfg = load_config(config)
-    except EvalConfigError as e:
+    except ConfigError as e:
         _fail(str(e))
     try:
         with Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=True) as prog:
             task = prog.add_task("rows", total=None)
             res = run_eval(cfg, progress=lambda i, n: prog.update(task, completed=i, total=n))
-    except (InputError, FactSheetError, FileNotFoundError, EvalConfigError) as e:
+    except (InputError, FactSheetError, FileNotFoundError, ConfigError) as e:
         _fail(str(e))
     ev, fb = res["eval"], res["feedback"]
     t = Table(title="wenforge eval", show_header=False)

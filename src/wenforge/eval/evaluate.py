@@ -25,28 +25,29 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from wenforge.core.config import ConfigError, ConfigPath, ModelPath, problem_at
+from wenforge.core.config import load_config as load_yaml_config
+from wenforge.core.rows import read_jsonl
 from wenforge.eval.feedback import FeedbackConfig, build_feedback
 from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR, DETECTORS, DetectorError, run_detector
-from wenforge.core.rows import read_jsonl
+from wenforge.rewards import ANSWER_FORMATS
 
 COMPLETION_FIELDS = ("completion", "output", "response", "text")
 # Style-system scores recorded per row and averaged per group when `literary` is on (style/score.py).
 STYLE_SCORES = ("literary_score", "ornateness", "overwrought", "quality")
-
-
-class EvalConfigError(ValueError):
-    """A config that cannot be used; the message names the file and key."""
+# Prompts a local model continues at once: enough to keep a CPU busy, small enough for a GPU's memory at 7B.
+GENERATE_BATCH = 16
 
 
 class GenerateConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    prompts: str = Field(..., description="JSONL of prompts")
+    prompts: ConfigPath = Field(..., description="JSONL of prompts")
     prompt_field: str = "prompt"
-    model: str = Field(..., description="local model path, or the model name at base_url")
+    model: ModelPath = Field(..., description="local model path, or the model name at base_url")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint; absent = load `model` locally")
     api_key_env: str = Field("OPENAI_API_KEY", description="environment variable holding the API key")
     max_new_tokens: int = Field(256, ge=1)
@@ -55,86 +56,66 @@ class GenerateConfig(BaseModel):
 
 class EvalConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    outputs: str | None = Field(None, description="JSONL of model outputs (or use generate)")
+    outputs: ConfigPath | None = Field(None, description="JSONL of model outputs (or use generate)")
     generate: GenerateConfig | None = None
-    output_dir: str = "eval-out"
-    answer_format: str = "boxed"
+    output_dir: ConfigPath = "eval-out"
+    answer_format: Literal[ANSWER_FORMATS] = "boxed"  # type: ignore[valid-type]  # the rewards' registry
     detectors: list[str] = Field(default_factory=lambda: ["ai", "grammar", "hallucination", "safety"])
-    facts: str | None = Field(None, description="fact sheet YAML for the facts detector")
+    facts: ConfigPath | None = Field(None, description="fact sheet YAML for the facts detector")
     grammar_prior: float = Field(DEFAULT_GRAMMAR_PRIOR, gt=0, lt=1, description="expected share of ungrammatical sentences")
-    style_profile: str | None = None
+    style_profile: ConfigPath | None = None
     literary: bool = Field(True, description="record literary_score, ornateness, overwrought and quality per row")
     halluqa: bool = True
-    halluqa_data: str | None = Field(None, description="data folder holding hallucination/HalluQA.json, for rows that "
-                                                        "give only a HalluQA question_id")
+    halluqa_data: ConfigPath | None = Field(None, description="data folder holding hallucination/HalluQA.json, for "
+                                                              "rows that give only a HalluQA question_id")
     worst_k: int = Field(8, ge=0)
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
 
+    @model_validator(mode="after")
+    def _consistent(self) -> EvalConfig:
+        for i, d in enumerate(self.detectors):
+            if d not in DETECTORS:
+                raise problem_at(("detectors", i), f"unknown kind {d!r}; kinds: {', '.join(DETECTORS)}")
+        if not self.outputs and not self.generate:
+            raise problem_at("outputs", "give `outputs` (a JSONL of outputs) or `generate`")
+        if "facts" in self.detectors and not self.facts:
+            raise problem_at("facts", "the 'facts' detector needs `facts: FACTS.yaml`")
+        return self
+
 
 def load_config(path: str | Path) -> EvalConfig:
-    from wenforge.core.config import YamlConfigError, read_mapping, validation_message
-
-    p = Path(path)
-    try:
-        data, text = read_mapping(p)
-    except YamlConfigError as e:
-        raise EvalConfigError(str(e)) from None
-    try:
-        cfg = EvalConfig.model_validate(data)
-    except ValidationError as e:
-        raise EvalConfigError(validation_message(e, text, str(p))) from None
-    base = p.parent
-    for name in ("outputs", "facts", "style_profile", "halluqa_data"):
-        v = getattr(cfg, name)
-        if v and not Path(v).is_absolute():
-            setattr(cfg, name, str((base / v).resolve()))
-    if cfg.generate and not Path(cfg.generate.prompts).is_absolute():
-        cfg.generate.prompts = str((base / cfg.generate.prompts).resolve())
-    if not Path(cfg.output_dir).is_absolute():
-        cfg.output_dir = str((base / cfg.output_dir).resolve())
-    bad = [d for d in cfg.detectors if d not in DETECTORS]
-    if bad:
-        raise EvalConfigError(f"{p}: detectors: unknown kind {bad[0]!r}; kinds: {', '.join(DETECTORS)}")
-    if not cfg.outputs and not cfg.generate:
-        raise EvalConfigError(f"{p}: give `outputs` (a JSONL of outputs) or `generate`")
-    if "facts" in cfg.detectors and not cfg.facts:
-        raise EvalConfigError(f"{p}: detectors: 'facts' needs `facts: FACTS.yaml`")
-    return cfg
+    """An evaluation config file; ConfigError with `file:line: key: message`."""
+    return load_yaml_config(path, EvalConfig)
 
 
 # ---- generation ------------------------------------------------------------------------------------------
 
 
 def generate(g: GenerateConfig, rows: list[dict]) -> list[str]:
-    prompts = [str(r.get(g.prompt_field, "")) for r in rows]
+    """Completions of each row's prompt, sent as one user message: through the endpoint's chat API, or the local
+    model's chat template in batches of GENERATE_BATCH (wenforge.lm.generate), so both backends see the same chat."""
+    chats = [[{"role": "user", "content": str(r.get(g.prompt_field, ""))}] for r in rows]
     if g.base_url:
         from openai import OpenAI, OpenAIError
 
         key = os.environ.get(g.api_key_env, "EMPTY")
         client = OpenAI(base_url=g.base_url, api_key=key)
         out = []
-        for i, p in enumerate(prompts):
+        for i, messages in enumerate(chats):
             try:
-                resp = client.chat.completions.create(model=g.model, messages=[{"role": "user", "content": p}],
+                resp = client.chat.completions.create(model=g.model, messages=messages,
                                                       max_tokens=g.max_new_tokens, temperature=g.temperature)
             except OpenAIError as e:  # the message may echo the URL or the key: both are masked
                 from wenforge.core.redact import redact_text, redact_url, url_secrets
 
-                raise EvalConfigError(f"generation failed at prompt {i + 1} ({redact_url(g.base_url)}): "
-                                      f"{redact_text(str(e), [key, *url_secrets(g.base_url)])}") from None
+                raise ConfigError(f"generation failed at prompt {i + 1} ({redact_url(g.base_url)}): "
+                                  f"{redact_text(str(e), [key, *url_secrets(g.base_url)])}") from None
             out.append(resp.choices[0].message.content or "")
         return out
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from wenforge.lm.generate import generate as lm_generate
 
-    tok = AutoTokenizer.from_pretrained(g.model)
-    model = AutoModelForCausalLM.from_pretrained(g.model)
-    out = []
-    for p in prompts:
-        enc = tok(p, return_tensors="pt")
-        gen = model.generate(**enc, max_new_tokens=g.max_new_tokens, do_sample=g.temperature > 0,
-                             pad_token_id=tok.pad_token_id or tok.eos_token_id)
-        out.append(tok.decode(gen[0][enc["input_ids"].shape[1]:], skip_special_tokens=True))
-    return out
+    return lm_generate(g.model, chats, max_new_tokens=g.max_new_tokens, batch_size=GENERATE_BATCH,
+                       temperature=g.temperature)
 
 
 # ---- scoring ---------------------------------------------------------------------------------------------

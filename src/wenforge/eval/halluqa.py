@@ -4,9 +4,10 @@ Features: character-bigram and character overlap with the closest best and wrong
 margin, rarity-weighted word overlap with them (jieba dictionary IDF), whether the answer's opening
 yes/no agrees with the best or the wrong answer's, overlap with the evidence (`Source`), refusal and
 hedging markers, the numbers the answer shares with best vs wrong answers, length (also against the
-best answer's) and the question category. A logistic model trained on dev
-rows of the GPT-4-judged answers (`wenforge detect-train halluqa`): gradient-boosted trees (they beat a
-logistic model on grouped dev cross-validation, 0.83 vs 0.80), shipped as a small joblib file.
+best answer's) and the question category. A model trained on dev rows of the GPT-4-judged answers
+(`wenforge detect-train halluqa`): gradient-boosted trees (they beat a
+logistic model on grouped dev cross-validation, 0.83 vs 0.80), shipped as flat node arrays in the model store
+(`assets/halluqa.npz`, no pickle; `detectors/forest.py` evaluates them with numpy).
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from wenforge.core import store
+from wenforge.eval.detectors import forest
 from wenforge.eval.detectors.claims import number_values
 from wenforge.text.ngrams import char_ngrams, cosine_counts
 
-ASSET = Path(__file__).resolve().parent / "assets" / "halluqa.joblib"
+ASSET = Path(__file__).resolve().parent / "assets" / "halluqa.npz"
+KIND = "halluqa-forest"  # the model store's kind for the asset
+REBUILD = "wenforge detect-train halluqa"
 CATEGORIES = ("Misleading", "Misleading-hard", "Knowledge")
 REFUSAL_RE = re.compile(
     r"不知道|无法(?:回答|确定|提供|得知|判断)|不能(?:回答|确定|提供)|没有(?:相关|足够|具体)?(?:信息|数据|资料|记录)|"
@@ -149,19 +154,19 @@ def overlap_rule(response: str, question: dict) -> bool:
 
 @lru_cache(maxsize=1)
 def load_model(path: str | None = None) -> dict:
-    import joblib
-
+    """{"forest": arrays, "threshold": t, ...training facts} from the model store (plain arrays, no pickle)."""
     p = Path(path) if path else ASSET
-    if not p.exists():
-        raise FileNotFoundError(f"HalluQA judge model missing: {p}; rebuild it with `wenforge detect-train halluqa`")
-    return joblib.load(p)
+    m = store.load_model(p, KIND, REBUILD)
+    if m.meta.get("features") != list(FEATURES):
+        raise store.ModelFileError(f"{p} was built for other features; rebuild it with `{REBUILD}`")
+    return {**m.meta, "forest": m.arrays}
 
 
 def judge(response: str, question: dict) -> dict:
     """{'hallucinated': bool, 'probability': p, 'closest': 'best'|'wrong'|'none'}."""
     m = load_model()
     f = judge_features(response, question)
-    p = float(m["model"].predict_proba([f])[0, 1])
+    p = float(forest.forest_proba(m["forest"], [f])[0])
     closest = "none" if max(f[1], f[2]) == 0 else ("best" if f[1] > f[2] else "wrong")
     return {"hallucinated": p >= m["threshold"], "probability": round(p, 4), "closest": closest}
 
@@ -178,30 +183,31 @@ def load_halluqa(data_dir: Path) -> tuple[dict[int, dict], list[dict]]:
     return by_id, answers
 
 
+# Fitted with GradientBoostingClassifier, whose trees are public: grouped 5-fold CV accuracy on dev 0.832; the
+# shipped asset holds the earlier HistGradientBoostingClassifier forest in the same arrays (0.835).
+GB_PARAMS = {"n_estimators": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 20,
+             "random_state": 0}
+
+
 def train(questions: dict[int, dict], answers: list[dict], out: Path | None = None) -> dict:
     """Fit on judged answers (pass dev rows only); threshold chosen by grouped 5-fold CV accuracy."""
-    import joblib
     import numpy as np
-    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.model_selection import GroupKFold, cross_val_predict
 
     X = np.asarray([judge_features(a["response"], questions[int(a["question_id"])]) for a in answers], float)
     y = np.asarray([int(a["is_hallucination"]) for a in answers])
     groups = [int(a["question_id"]) for a in answers]
-
-    def make():
-        return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
-                                              l2_regularization=1.0, random_state=0)
-
-    p = cross_val_predict(make(), X, y, groups=groups, cv=GroupKFold(5), method="predict_proba")[:, 1]
+    p = cross_val_predict(GradientBoostingClassifier(**GB_PARAMS), X, y, groups=groups, cv=GroupKFold(5),
+                          method="predict_proba")[:, 1]
     best_t = float(max(np.arange(0.2, 0.8, 0.01), key=lambda t: ((p >= t) == y).mean()))
-    model = {
-        "features": list(FEATURES), "model": make().fit(X, y), "threshold": round(best_t, 3),
+    info = {
+        "features": list(FEATURES), "threshold": round(best_t, 3),
         "cv_accuracy_dev": round(float(((p >= best_t) == y).mean()), 4),
-        "trained_on": "HalluQA GPT-4-judged answers, split=dev",
+        "trained_on": "HalluQA GPT-4-judged answers, split=dev", "fitted_with": "GradientBoostingClassifier",
+        "params": dict(GB_PARAMS),
     }
-    path = out or ASSET
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, path, compress=3)
+    clf = GradientBoostingClassifier(**GB_PARAMS).fit(X, y)
+    store.save_model(out or ASSET, KIND, forest.forest_arrays(clf, X), info)
     load_model.cache_clear()
-    return {k: v for k, v in model.items() if k != "model"}
+    return info

@@ -1,4 +1,4 @@
-"""CLI: `wenforge forge CONFIG.yaml` (rounds of train -> evaluate -> adjust) and `wenforge forge --demo`."""
+"""CLI: `wenforge forge CONFIG.yaml` (rounds of mix -> train -> evaluate -> adjust) and `wenforge forge --demo`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
         from wenforge.train.commands import _need_train_extra
 
         _need_train_extra(console)
+        from wenforge.core.config import ConfigError
         from wenforge.forge.rounds import ForgeError, load_forge_config, run_forge
 
         try:
@@ -40,13 +41,13 @@ def register(app: typer.Typer) -> None:
             else:
                 cfg = load_forge_config(config, {"output_dir": str(output.resolve())} if output else None)
             state = run_forge(cfg, log=console.print)
-        except ForgeError as e:
+        except (ConfigError, ForgeError) as e:
             console.print(f"[red]{escape(str(e))}[/red]")
             raise typer.Exit(2) from None
         for r in state["rounds"]:
             o = r["eval"]["overall"]
             console.print(
-                f"round {r['round']}: accuracy {o['accuracy']:.3f}  mean outcome {o['mean_outcome']:.3f}  "
-                f"format {o['format_rate']:.3f}  weights -> {r['next_weights']}"
+                f"round {r['round']}: accuracy {o.get('accuracy', 0.0):.3f}  mean reward "
+                f"{o.get('mean_reward', 0.0):.3f}  fail rate {o['fail_rate']:.3f}  targets -> {r['next_weights']}"
             )
         console.print(f"report: {Path(cfg.output_dir) / 'report.html'}", markup=False)

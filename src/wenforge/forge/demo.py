@@ -83,12 +83,12 @@ def run_forge_demo(out_dir: Path, threads: int | None = 1, log=None) -> dict:
     return {
         "seconds": round(time.perf_counter() - t0, 1),
         "report": str(out_dir / "report.html"),
-        "round_reports": [str(out_dir / f"round_{r['round']:02d}" / "eval.html") for r in rounds],
-        "round_evals": [str(out_dir / f"round_{r['round']:02d}" / "eval.json") for r in rounds],
+        "round_reports": [str(out_dir / f"round_{r['round']:02d}" / "eval" / "report.html") for r in rounds],
+        "round_evals": [str(out_dir / f"round_{r['round']:02d}" / "eval" / "eval.json") for r in rounds],
         "warmup_report": str(out_dir / "warmup" / "sft" / "report.html"),
-        "accuracy": [round(r["eval"]["overall"]["accuracy"], 3) for r in rounds],
+        "accuracy": [round(r["eval"]["overall"].get("accuracy", 0.0), 3) for r in rounds],
         "accuracy_by_category": {
-            c: [round(r["eval"]["by_category"][c]["accuracy"], 3) for r in rounds]
+            c: [round(r["eval"]["by_category"][c].get("accuracy", 0.0), 3) for r in rounds]
             for c in sorted(rounds[0]["eval"]["by_category"])
             if rounds
         }

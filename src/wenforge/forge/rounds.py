@@ -1,25 +1,36 @@
-"""`wenforge forge CONFIG.yaml`: rounds of train -> evaluate (wenforge eval) -> feedback.
+"""`wenforge forge CONFIG.yaml`: rounds of mix -> train -> evaluate (wenforge eval) -> feedback, in memory.
 
-Each round samples its training rows from named categories with the current mixture weights, trains (GRPO by
-default, starting from the previous round's model), evaluates on held-out prompts, saves the evaluation and its
-report in the round's folder, and sets the next round's weights from it: more of what fails. ``state.json``
-records finished rounds, so a killed run resumes (an unfinished round's training resumes from its checkpoint).
+Each round: ``wenforge.mix.mix_rows`` chooses the training rows from the pool with the round's target share
+per category (``rows_per_round`` rows, seeded); GRPO trains on them from the previous round's model (rows and
+recipe passed in memory; ``train.jsonl`` keeps the rows for the record); the model answers the held-out prompts
+(``outputs.jsonl``) and ``wenforge.eval.run_eval`` scores them, once, into ``round_NN/eval/`` (eval.json,
+rows.jsonl, feedback.json, report.html); the feedback's category weights are the next round's targets: more
+of what fails. ``state.json`` records finished rounds, so a killed run resumes (an unfinished round's training
+resumes from its checkpoint; the same seed chooses the same rows).
 """
 
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from wenforge.core.config import ConfigPath, ModelPath, load_config
 from wenforge.eval.feedback import FeedbackConfig
+from wenforge.mix import MixConfig, MixError, MixResult, mix_rows
 from wenforge.report.page import Page
+from wenforge.rewards import ANSWER_FORMATS
+
+# Forge rows: question / answer / category, as the built-in task and a train_file give them.
+PROMPT_FIELD = "question"
+# The warm-up SFT sees this many rounds' worth of rows: enough steps to learn the answer format first.
+WARMUP_ROUNDS = 4
+# A round's mixture may miss a target by at most this share (tiny rounds: whole rows cannot do better).
+MAX_SHARE_TOLERANCE = 0.5
 
 
 class ForgeError(ValueError):
@@ -28,21 +39,22 @@ class ForgeError(ValueError):
 
 class ForgeConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    output_dir: str
+    output_dir: ConfigPath
     rounds: int = Field(3, ge=1)
     seed: int = 0
     task: str | None = Field("arithmetic", description="built-in generated task (rows with a category)")
-    train_file: str | None = Field(None, description="rows with question/answer/category; split dev trains")
-    heldout_file: str | None = Field(None, description="held-out rows (default: split test of train_file)")
+    train_file: ConfigPath | None = Field(None, description="rows with question/answer/category; split dev trains")
+    heldout_file: ConfigPath | None = Field(None, description="held-out rows (default: split test of train_file)")
     category_field: str = "category"
     weights: dict[str, Annotated[float, Field(ge=0)]] | None = Field(None, description="initial mixture weights (default uniform)")
     rows_per_round: int = Field(64, ge=1)
+    max_repeat: int = Field(4, ge=1, description="most copies of one training row in a round (a small category repeats)")
     heldout_per_category: int = Field(16, ge=1)
-    model: str | None = None
+    model: ModelPath | None = None
     tiny: dict | None = None
     warmup_sft: dict | None = Field(None, description="SFT recipe keys for a warm-up before round 0")
     train: dict = Field(default_factory=dict, description="GRPO recipe keys for every round")
-    answer_format: str = "boxed"
+    answer_format: Literal[ANSWER_FORMATS] = "boxed"  # type: ignore[valid-type]  # the rewards' registry
     max_new_tokens: int = Field(48, ge=1)
     detectors: list[str] = Field(
         default_factory=list, description="wenforge eval detectors run on each round's held-out outputs"
@@ -54,31 +66,13 @@ class ForgeConfig(BaseModel):
 
 
 def load_forge_config(path: str | Path, overrides: dict | None = None) -> ForgeConfig:
-    from wenforge.core.config import YamlConfigError, read_mapping, validation_message
-
-    path = Path(path)
-    try:
-        raw, text = read_mapping(path)
-    except YamlConfigError as e:
-        raise ForgeError(str(e)) from None
-    raw = {**raw, **(overrides or {})}
-    for key in ("output_dir", "train_file", "heldout_file", "model"):
-        v = raw.get(key)
-        if (
-            isinstance(v, str)
-            and not Path(v).is_absolute()
-            and (key == "output_dir" or (path.parent / v).exists())
-        ):
-            raw[key] = str((path.parent / v).resolve())
-    try:
-        return ForgeConfig(**raw)
-    except ValidationError as e:
-        raise ForgeError(validation_message(e, text, str(path))) from None
+    """A forge config file (overrides: flags, relative to the working folder); ConfigError: file:line: key: message."""
+    return load_config(path, ForgeConfig, overrides=overrides)
 
 
 # ---------------------------------------------------------------- data
-def _pools(cfg: ForgeConfig) -> tuple[dict[str, list[dict]], list[dict]]:
-    """(training rows by category, held-out rows)."""
+def _pools(cfg: ForgeConfig) -> tuple[list[dict], list[dict]]:
+    """(training rows, held-out rows); each row's category, under `category_field`, is a string ("all" if absent)."""
     if cfg.train_file:
         from wenforge.train.data import read_rows
 
@@ -100,44 +94,48 @@ def _pools(cfg: ForgeConfig) -> tuple[dict[str, list[dict]], list[dict]]:
             )
     else:
         raise ForgeError(f"give train_file or task: arithmetic (got task={cfg.task!r})")
-    pools: dict[str, list[dict]] = defaultdict(list)
-    for r in train:
-        pools[str(r.get(cfg.category_field, "all"))].append(r)
-    if not pools:
+    if not train:
         raise ForgeError("no training rows")
     if not held:
         raise ForgeError("no held-out rows: give heldout_file or rows with split == 'test'")
+    key = cfg.category_field
+    train = [{**r, key: str(r.get(key, "all"))} for r in train]
     by_cat: dict[str, list[dict]] = defaultdict(list)
     for r in held:
-        by_cat[str(r.get(cfg.category_field, "all"))].append(r)
-    held = [r for rs in by_cat.values() for r in rs[: cfg.heldout_per_category]]
-    return dict(pools), held
+        by_cat[str(r.get(key, "all"))].append({**r, key: str(r.get(key, "all"))})
+    return train, [r for rs in by_cat.values() for r in rs[: cfg.heldout_per_category]]
 
 
-def sample_round(pools: dict[str, list[dict]], weights: dict[str, float], n: int, seed: int) -> list[dict]:
-    rng = random.Random(seed)
-    cats = [c for c in pools if weights.get(c, 0) > 0]
-    ws = [weights[c] for c in cats]
-    return [dict(rng.choice(pools[rng.choices(cats, ws)[0]])) for _ in range(n)]
+def _share_tolerance(n: int) -> float:
+    """The share error a mixture of `n` rows cannot avoid (every category gets whole rows): one row's share,
+    at least mix's default tolerance, at most MAX_SHARE_TOLERANCE."""
+    default = MixConfig.model_fields["share_tolerance"].default
+    return min(MAX_SHARE_TOLERANCE, max(default, 1.0 / n))
 
 
-def independent_eval(cfg: ForgeConfig, round_dir: Path, weights: dict[str, float]) -> dict:
-    """`wenforge eval` on the round's held-out outputs (eval_details.jsonl): eval.json, report.html and
-    feedback.json under round_dir/eval; returns the next weights per category from the feedback rule."""
-    from wenforge.eval.evaluate import EvalConfig, run_eval
-
-    fb_cfg = cfg.feedback.model_copy(update={"weights": {"category": dict(weights)}})
-    ecfg = EvalConfig(
-        outputs=str(round_dir / "eval_details.jsonl"),
-        output_dir=str(round_dir / "eval"),
-        answer_format=cfg.answer_format,
-        detectors=list(cfg.detectors),
-        literary=False,
-        halluqa=False,
-        feedback=fb_cfg,
+def round_mix(cfg: ForgeConfig, pool: list[dict], targets: dict[str, float], n: int, seed: int) -> MixResult:
+    """A round's training rows: `wenforge.mix.mix_rows` over the pool with the round's target share per category,
+    `n` rows, seeded; the result's stats hold the achieved shares."""
+    spec = MixConfig(
+        shares=targets,
+        by=cfg.category_field,
+        text_field=PROMPT_FIELD,
+        unit="rows",
+        budget=n,
+        seed=seed,
+        max_repeat=cfg.max_repeat,
+        share_tolerance=_share_tolerance(n),
     )
-    res = run_eval(ecfg)
-    proposed = res["feedback"]["next_weights"].get("category", {})
+    try:
+        return mix_rows(pool, spec)
+    except MixError as e:
+        raise ForgeError(f"mixing the training rows: {e}") from None
+
+
+def next_weights(feedback: dict, weights: dict[str, float]) -> dict[str, float]:
+    """The next round's targets: the evaluation feedback's category weights as shares (a category absent from
+    the held-out rows keeps its weight)."""
+    proposed = feedback["next_weights"].get("category", {})
     new = {c: float(proposed.get(c, w)) for c, w in weights.items()}
     total = sum(new.values()) or 1.0
     return {c: round(v / total, 4) for c, v in new.items()}
@@ -150,7 +148,8 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
 
 
 def _recipe(cfg: ForgeConfig, base: dict, kind: str, model: str | None, train_file: Path, out: Path):
-    from wenforge.train.config import RecipeError, load_recipe
+    """The training config of one run, built in memory from the forge config's `warmup_sft` / `train` keys."""
+    from wenforge.train.config import recipe_from
 
     keys = {**base, "train_file": str(train_file), "output_dir": str(out), "split": None}
     if model:
@@ -159,71 +158,79 @@ def _recipe(cfg: ForgeConfig, base: dict, kind: str, model: str | None, train_fi
         keys["tiny"] = cfg.tiny
     if kind == "grpo":
         keys.setdefault("answer_format", cfg.answer_format)
-    recipe = out.parent / f"{kind}.yaml"
-    recipe.parent.mkdir(parents=True, exist_ok=True)
-    recipe.write_text(yaml.safe_dump(keys, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    try:
-        return load_recipe(recipe, kind)
-    except RecipeError as e:
-        raise ForgeError(f"forge {kind} settings: {e}") from None
+    return recipe_from(keys, kind, source=f"forge {'train' if kind == 'grpo' else 'warmup_sft'} settings")
 
 
-def _eval_round(cfg: ForgeConfig, model_dir: str, held: list[dict], gcfg, out: Path) -> dict:
-    from wenforge.forge.evaluate import generate, score
+def _train_on(cfg: ForgeConfig, mixed: MixResult, base: dict, kind: str, model: str | None, run_dir: Path):
+    """Train on a mixture's rows (passed in memory; `train.jsonl` beside the run keeps them for the record)."""
+    from wenforge.train.run import run_grpo, run_sft
+
+    _write_jsonl(run_dir / "train.jsonl", mixed.rows)
+    tcfg = _recipe(cfg, base, kind, model, run_dir / "train.jsonl", run_dir / kind)
+    return tcfg, (run_grpo if kind == "grpo" else run_sft)(tcfg, rows=mixed.rows)
+
+
+def evaluate_round(cfg: ForgeConfig, model_dir: str, held: list[dict], gcfg, rdir: Path, weights: dict) -> dict:
+    """The model's greedy answers to the held-out prompts (``outputs.jsonl``), scored once by ``wenforge eval``
+    into ``rdir/eval`` (eval.json, rows.jsonl, feedback.json, report.html) with the round's weights as the
+    feedback's current weights; returns run_eval's result."""
+    from wenforge.eval.evaluate import EvalConfig, run_eval
+    from wenforge.lm.generate import generate
     from wenforge.train.data import grpo_prompt
 
-    prompts = [grpo_prompt(gcfg, r["question"]) for r in held]
+    prompts = [grpo_prompt(gcfg, r[PROMPT_FIELD]) for r in held]
     comps = generate(model_dir, prompts, max_new_tokens=cfg.max_new_tokens)
-    ev = score(held, comps, fmt=cfg.answer_format, category_field=cfg.category_field)
-    _write_jsonl(out / "eval_details.jsonl", ev.pop("details"))
-    (out / "eval.json").write_text(json.dumps(ev, ensure_ascii=False, indent=2), encoding="utf-8")
-    details = [json.loads(x) for x in (out / "eval_details.jsonl").read_text(encoding="utf-8").splitlines()]
-    page = Page(f"forge round evaluation: {out.name}")
-    page.heading("Overall").table([ev["overall"]])
-    page.heading("By category").table([{"category": k, **v} for k, v in ev["by_category"].items()])
-    page.examples(
-        "Held-out answers",
-        [
-            {"text": d["completion"], "category": d["category"], "verdict": d["verdict"], "pred": d["pred"]}
-            for d in details[:12]
-        ],
+    outputs = [{**r, "category": r[cfg.category_field], "completion": c} for r, c in zip(held, comps, strict=True)]
+    _write_jsonl(rdir / "outputs.jsonl", outputs)
+    return run_eval(
+        EvalConfig(
+            outputs=str(rdir / "outputs.jsonl"),
+            output_dir=str(rdir / "eval"),
+            answer_format=cfg.answer_format,
+            detectors=list(cfg.detectors),
+            literary=False,
+            halluqa=False,
+            feedback=cfg.feedback.model_copy(update={"weights": {"category": dict(weights)}}),
+        )
     )
-    page.write(out / "eval.html")
-    return ev
+
+
+def _mix_record(mixed: MixResult) -> dict:
+    """Target and achieved share and rows per category, as the round's state records them."""
+    return {
+        c: {"target": v["target_share"], "achieved": v["achieved_share"], "rows": v["docs_written"]}
+        for c, v in mixed.stats["labels"].items()
+    }
 
 
 def run_forge(cfg: ForgeConfig, log=print) -> dict:
-    """Run (or resume) the rounds; returns the state (rounds done, weights and evaluation per round)."""
-    from wenforge.train.run import run_grpo, run_sft
-
+    """Run (or resume) the rounds; returns the state (rounds done; per round its targets, achieved mixture,
+    evaluation summary and next targets)."""
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(cfg.model_dump_json(indent=2), encoding="utf-8")  # the record
     state_path = out / "state.json"
     state: dict[str, Any] = (
         json.loads(state_path.read_text(encoding="utf-8"))
         if state_path.exists()
         else {"rounds": [], "warmup": None}
     )
-    pools, held = _pools(cfg)
-    cats = sorted(pools)
+    pool, held = _pools(cfg)
+    cats = sorted({r[cfg.category_field] for r in pool})
+    if cfg.weights and (bad := [c for c in cfg.weights if c not in cats]):
+        raise ForgeError(f"weights: unknown category {bad[0]!r}; categories: {', '.join(cats)}")
     weights = {c: float((cfg.weights or {}).get(c, 1.0)) for c in cats}
     weights = {c: round(w / (sum(weights.values()) or 1.0), 4) for c, w in weights.items()}  # shares, as feedback gives
-    if cfg.weights and (bad := [c for c in cfg.weights if c not in pools]):
-        raise ForgeError(f"weights: unknown category {bad[0]!r}; categories: {', '.join(cats)}")
     model = cfg.model
     t0 = time.perf_counter()
 
     if cfg.warmup_sft is not None:
         if state["warmup"] is None:
-            rows = sample_round(pools, weights, cfg.rows_per_round * 4, seed=cfg.seed - 1)
-            _write_jsonl(out / "warmup" / "train.jsonl", rows)
-            scfg = _recipe(
-                cfg, cfg.warmup_sft, "sft", model, out / "warmup" / "train.jsonl", out / "warmup" / "sft"
-            )
-            log(f"warm-up SFT on {len(rows)} rows")
-            res = run_sft(scfg)
-            state["warmup"] = {"model": str(res.final_dir), "steps": res.steps}
-            state_path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+            mixed = round_mix(cfg, pool, weights, cfg.rows_per_round * WARMUP_ROUNDS, seed=cfg.seed - 1)
+            log(f"warm-up SFT on {len(mixed.rows)} rows")
+            _, res = _train_on(cfg, mixed, cfg.warmup_sft, "sft", model, out / "warmup")
+            state["warmup"] = {"model": str(res.final_dir), "steps": res.steps, "mix": _mix_record(mixed)}
+            state_path.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
         model = state["warmup"]["model"]
 
     done = {r["round"]: r for r in state["rounds"]}
@@ -233,24 +240,24 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
             log(f"round {k}: done already (resumed)")
             continue
         rdir = out / f"round_{k:02d}"
-        rows = sample_round(pools, weights, cfg.rows_per_round, seed=cfg.seed * 1000 + k)
-        _write_jsonl(rdir / "train.jsonl", rows)
-        gcfg = _recipe(cfg, cfg.train, "grpo", model, rdir / "train.jsonl", rdir / "grpo")
-        log(f"round {k}: GRPO on {len(rows)} rows, weights {weights}")
-        res = run_grpo(gcfg)
-        ev = _eval_round(cfg, str(res.final_dir), held, gcfg, rdir)
-        new = independent_eval(cfg, rdir, weights)
+        mixed = round_mix(cfg, pool, weights, cfg.rows_per_round, seed=cfg.seed * 1000 + k)
+        log(f"round {k}: GRPO on {len(mixed.rows)} rows, targets {weights}, achieved {mixed.shares}")
+        gcfg, res = _train_on(cfg, mixed, cfg.train, "grpo", model, rdir)
+        result = evaluate_round(cfg, str(res.final_dir), held, gcfg, rdir, weights)
+        new = next_weights(result["feedback"], weights)
+        ev = result["eval"]
         rec = {
             "round": k,
             "weights": weights,
+            "mix": _mix_record(mixed),
             "next_weights": new,
             "model": str(res.final_dir),
             "train_steps": res.steps,
-            "eval": ev,
+            "eval": {"overall": ev["overall"], "by_category": ev.get("by", {}).get("category", {})},
         }
         state["rounds"].append(rec)
         state_path.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
-        log(f"round {k}: held-out accuracy {ev['overall']['accuracy']:.3f}, next weights {new}")
+        log(f"round {k}: held-out accuracy {ev['overall'].get('accuracy', 0.0):.3f}, next targets {new}")
         weights, model = new, str(res.final_dir)
     state["seconds_this_run"] = round(time.perf_counter() - t0, 1)
     state_path.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -259,8 +266,8 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
 
 
 def write_forge_report(out: Path, state: dict) -> Path:
-    """``report.html``: rounds table, held-out accuracy and mixture weight per category per round (with links to
-    each round's ``eval.html``), and the per-step GRPO signals of all rounds laid end to end."""
+    """``report.html``: rounds table, held-out accuracy and mixture target per category per round (with links to
+    each round's evaluation report), and the per-step GRPO signals of all rounds laid end to end."""
     from wenforge.train.metrics import CURVES, curves, read_metrics
 
     page = Page(f"wenforge forge: {out.name}")
@@ -269,20 +276,21 @@ def write_forge_report(out: Path, state: dict) -> Path:
         [
             {
                 "round": r["round"],
-                "accuracy": r["eval"]["overall"]["accuracy"],
-                "mean_outcome": r["eval"]["overall"]["mean_outcome"],
-                "format_rate": r["eval"]["overall"]["format_rate"],
-                "weights": r["weights"],
-                "next_weights": r["next_weights"],
+                "accuracy": r["eval"]["overall"].get("accuracy"),
+                "mean_reward": r["eval"]["overall"].get("mean_reward"),
+                "fail_rate": r["eval"]["overall"].get("fail_rate"),
+                "targets": r["weights"],
+                "achieved": {c: m["achieved"] for c, m in r["mix"].items()},
+                "next_targets": r["next_weights"],
                 "train_steps": r["train_steps"],
-                "eval_report": f"round_{r['round']:02d}/eval.html",
+                "eval_report": f"round_{r['round']:02d}/eval/report.html",
             }
             for r in rounds
         ]
     )
     cats = sorted({c for r in rounds for c in r["eval"]["by_category"]})
     xs = [r["round"] for r in rounds]
-    acc = {"overall": [r["eval"]["overall"]["accuracy"] for r in rounds]}
+    acc = {"overall": [r["eval"]["overall"].get("accuracy") for r in rounds]}
     acc.update({c: [r["eval"]["by_category"].get(c, {}).get("accuracy") for r in rounds] for c in cats})
     page.line_chart(
         "held-out accuracy per round (after the round's training)", acc, x=xs, x_label="round", y_range=(0, 1)
@@ -291,7 +299,7 @@ def write_forge_report(out: Path, state: dict) -> Path:
         c: [r["weights"].get(c, 0.0) for r in rounds] + [rounds[-1]["next_weights"].get(c, 0.0)] for c in cats
     }
     page.line_chart(
-        "mixture weight per round (last point: the next round's)",
+        "mixture target per round (last point: the next round's)",
         weights,
         x=[*xs, len(rounds)],
         x_label="round",

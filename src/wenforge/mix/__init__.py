@@ -1,6 +1,7 @@
-"""Training mixtures from labelled shards: target shares by label, a character or token budget,
-deterministic seeded sampling, a repeat cap, streaming passes, a report of achieved vs target shares."""
+"""Training mixtures: target shares by label, a character, token or row budget, deterministic seeded choice, a
+repeat cap, streaming passes over shards, evidence of achieved vs target shares. `mix_rows(rows, spec)` works
+in memory (what `wenforge forge` uses); `build_mixture(inputs, spec, output)` streams shards (`wenforge mix`)."""
 
-from wenforge.mix.mixture import MixError, MixResult, build_mixture
+from wenforge.mix.mixture import MixConfig, MixError, MixResult, Shards, build_mixture, mix_rows
 
-__all__ = ["MixError", "MixResult", "build_mixture"]
+__all__ = ["MixConfig", "MixError", "MixResult", "Shards", "build_mixture", "mix_rows"]

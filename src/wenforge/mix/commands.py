@@ -18,7 +18,7 @@ def mix_cmd(
     share: Annotated[list[str] | None, typer.Option("--share", help="LABEL=SHARE, repeatable")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="YAML: shares, budget, unit, seed, max_repeat, by, fit")] = None,
     budget: Annotated[float | None, typer.Option("--budget", help="total characters or tokens")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="chars | tokens")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="chars | tokens | rows")] = None,
     by: Annotated[str | None, typer.Option("--by", help="label column: l1 | l2 | any column")] = None,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
     max_repeat: Annotated[int | None, typer.Option("--max-repeat", help="most copies of any document")] = None,
@@ -32,12 +32,20 @@ def mix_cmd(
     from rich.markup import escape
     from rich.table import Table
 
-    from wenforge.mix.mixture import MixError, build_mixture, load_config
+    from wenforge.core.config import ConfigError, load_config, parse_config
+    from wenforge.mix.mixture import MixConfig, MixError, build_mixture, share_flags
 
     console = Console(stderr=True)
+    flags = {"budget": budget, "unit": unit, "by": by, "seed": seed, "max_repeat": max_repeat, "fit": fit,
+             "format": fmt, "chat": chat or None, "tokenizer": str(tokenizer) if tokenizer else None}
+    flags = {k: v for k, v in flags.items() if v is not None}
     try:
-        cfg = load_config(config) if config else {}
-        shares = share or cfg.get("shares")
+        if share:
+            flags["shares"] = share_flags(share)
+        if config:
+            cfg = load_config(config, MixConfig, overrides=flags)
+        else:
+            cfg = parse_config({}, MixConfig, source="command line", overrides=flags)
         done = {"n": 0}
 
         def prog(stage, path, rn):
@@ -46,18 +54,8 @@ def mix_cmd(
                 console.print(f"{stage}: {path.name}:{rn}", style="dim", markup=False)
 
         with console.status("mixing (count, select, write)"):
-            res = build_mixture(
-                inputs, shares, budget if budget is not None else cfg.get("budget"),
-                unit=unit or cfg.get("unit", "chars"), by=by or cfg.get("by", "l1"),
-                seed=seed if seed is not None else int(cfg.get("seed", 0)),
-                max_repeat=max_repeat if max_repeat is not None else int(cfg.get("max_repeat", 1)),
-                fit=fit or cfg.get("fit", "shares"), output=output, fmt=fmt or cfg.get("format", "jsonl"),
-                chat=chat or bool(cfg.get("chat", False)),
-                tokenizer=str(tokenizer) if tokenizer else cfg.get("tokenizer"), progress=prog,
-                shuffle_buffer=int(cfg.get("shuffle_buffer", 10000)),
-                share_tolerance=float(cfg.get("share_tolerance", 0.02)),
-            )
-    except MixError as e:
+            res = build_mixture(inputs, cfg, output, progress=prog)
+    except (ConfigError, MixError) as e:
         console.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
     s = res.stats

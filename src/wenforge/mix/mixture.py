@@ -1,11 +1,16 @@
-"""`build_mixture`: a training mixture from labelled shards, streamed in three passes.
+"""Training mixtures: target shares by label, met by seeded choice in three passes over the rows.
 
-1. count: per label, documents and units (characters or tokens); malformed rows are recorded with file:line.
-2. select: per label, the documents with the lowest seeded hash priority until the label's target is met
-   (a bounded heap: memory grows with the selection, not the corpus). A label with less text than its
-   target is repeated whole up to `max_repeat` times, the remainder again by priority.
-3. write: stream the shards again and emit each selected document (repeats included) through a seeded
-   shuffle buffer to JSONL or Parquet, as `text` or chat `messages`.
+`mix_rows(rows, spec)` is the one implementation: rows in memory (a list of dicts, as `wenforge forge` passes its
+training pool) or `Shards` (JSONL/Parquet files streamed again on each pass, as `wenforge mix` reads them), and a
+`MixConfig` spec (shares, label key, size and unit, seed, repeat cap, fit). `build_mixture(inputs, spec, output)`
+is `mix_rows` over shards, writing a run folder.
+
+1. count: per label, rows and units (characters, tokens or rows); malformed rows are recorded with file:line.
+2. select: per label, the rows with the lowest seeded hash priority until the label's target is met
+   (a bounded heap: memory grows with the selection, not the corpus). A label with less than its target is
+   repeated whole up to `max_repeat` times, the remainder again by priority.
+3. emit: pass over the rows again and emit each selected row (repeats included) through a seeded shuffle
+   buffer: returned in memory, or written by `build_mixture` to JSONL or Parquet, as `text` or chat `messages`.
 
 With `fit="shares"` (default) the total shrinks when a label cannot reach its share even with repeats, so
 achieved shares match the targets; with `fit="budget"` the budget is filled and short labels fall short.
@@ -15,26 +20,24 @@ from __future__ import annotations
 
 import heapq
 import json
-import math
 import os
 import random
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import xxhash
+from pydantic import BaseModel, ConfigDict, Field
 
-from wenforge.core.rows import InputError, read_jsonl
-from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
+from wenforge.core import reasons as R
+from wenforge.core.config import ConfigPath
+from wenforge.core.rows import InputError, read_rows
+from wenforge.core.runs import OutputError, refuse_overwrite, run_stats, write_stats
 
-MALFORMED = "malformed_input"
-NO_TEXT = "text_not_a_string"
-NO_LABEL = "label_missing"
-NOT_IN_MIX = "label_not_in_mix"
 _TOKEN_RE = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]|[A-Za-z]+|\d+|[^\sA-Za-z\d\u4e00-\u9fff\u3400-\u4dbf]")
 
 
@@ -44,10 +47,43 @@ class MixError(ValueError):
 
 @dataclass
 class MixResult:
+    """A mixture: `stats` (targets, achieved units and shares per label, exclusions) and the chosen rows."""
+
     stats: dict
     output: Path | None = None
     report: Path | None = None
-    rows: list[dict] = field(default_factory=list)  # only when no output path is given
+    # mix_rows: the chosen input rows themselves; build_mixture without an output: the records it would write
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """The achieved share of each label (its target is `stats["labels"][label]["target_share"]`)."""
+        return {k: v["achieved_share"] for k, v in self.stats["labels"].items()}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One input row and where it came from: a shard's file and line, or its place in a list (no file)."""
+
+    file: Path | None
+    line: int
+    row: Any
+    problem: str | None = None  # why the row cannot be used (malformed), else None
+
+    @property
+    def key(self) -> str:
+        """The row's priority key: its `id`, else where it came from."""
+        rid = self.row.get("id")
+        return str(rid if rid is not None else f"{self.file.name if self.file else 'row'}:{self.line}")
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A chosen row: its label and which copy of it this is (0 the first)."""
+
+    item: Item
+    label: str
+    copy: int
 
 
 def _check_granularity(shares: dict[str, float], units: Counter, tolerance: float) -> None:
@@ -101,50 +137,57 @@ def _label_of(row: dict, by: str) -> Any:
 
 def iter_shard(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
     """(row number, row, None) or (row number, None, reason) for each record of a JSONL or Parquet shard."""
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            pf = pq.ParquetFile(path)
-        except Exception as e:  # pyarrow raises several types for bad files
-            raise MixError(f"{path}: not a readable Parquet file ({e})") from e
-        n = 0
-        for batch in pf.iter_batches(batch_size=2048):
-            for row in batch.to_pylist():
-                n += 1
-                yield n, row, None
-        return
     try:
-        for line in read_jsonl(path, allow_empty=True):
+        for line in read_rows(path, allow_empty=True):
             if line.row is None:
-                yield line.lineno, None, f"{MALFORMED}: {line.reason}"
+                yield line.lineno, None, f"{R.MALFORMED_JSON}: {line.reason}"
             else:
                 yield line.lineno, line.row, None
     except InputError as e:
         raise MixError(str(e)) from None
 
 
-def _labelled_rows(files: list[Path], by: str, shares: dict[str, float], progress=None, stage: str = ""):
-    """(file index, row number, row, label) for every readable row whose label is in the mixture."""
-    for fi, path in enumerate(files):
-        for rn, row, err in iter_shard(path):
-            if progress:
-                progress(stage, path, rn)
-            if err or not isinstance(row.get("text"), str):
-                continue
-            label = _label_of(row, by)
-            if label is None or str(label) not in shares:
-                continue
-            yield fi, rn, row, str(label)
+class Shards:
+    """The rows of JSONL/Parquet shards (files, or folders searched recursively), read again on every pass."""
+
+    def __init__(self, inputs):
+        self.inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+        self.files = _files(inputs)
+
+    def __iter__(self) -> Iterator[Item]:
+        for path in self.files:
+            for rn, row, err in iter_shard(path):
+                yield Item(path, rn, row, err)
+
+
+def _items(rows: Shards | Sequence[dict]) -> Iterator[Item]:
+    """Every input row as an `Item` (rows in a list are numbered from 1)."""
+    if isinstance(rows, Shards):
+        yield from rows
+        return
+    for i, row in enumerate(rows, 1):
+        yield Item(None, i, row, None if isinstance(row, dict) else f"{R.MALFORMED_JSON}: not a mapping")
+
+
+def _labelled(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, float], progress=None,
+              stage: str = "") -> Iterator[tuple[int, Item, str]]:
+    """(position among all rows, item, label) for every usable row whose label is in the mixture."""
+    for pos, it in enumerate(_items(rows)):
+        if progress:
+            progress(stage, it.file, it.line)
+        if it.problem or not isinstance(it.row.get(spec.text_field), str):
+            continue
+        label = _label_of(it.row, spec.by)
+        if label is None or str(label) not in shares:
+            continue
+        yield pos, it, str(label)
 
 
 class _Measure:
-    """Length of a text in characters (non-space) or tokens (a local tokenizer.json, else an estimate:
-    one token per Han character, Latin word, number or punctuation mark)."""
+    """Size of a row: its text in characters (non-space) or tokens (a local tokenizer.json, else an estimate:
+    one token per Han character, Latin word, number or punctuation mark), or 1 (unit rows)."""
 
     def __init__(self, unit: str, tokenizer: str | None = None):
-        if unit not in ("chars", "tokens"):
-            raise MixError(f"unit must be 'chars' or 'tokens', not {unit!r}")
         self.unit, self.tok = unit, None
         if unit == "tokens" and tokenizer:
             from tokenizers import Tokenizer
@@ -155,6 +198,8 @@ class _Measure:
                 raise MixError(f"{tokenizer}: cannot load tokenizer.json ({e})") from e
 
     def __call__(self, text: str) -> int:
+        if self.unit == "rows":
+            return 1
         if self.unit == "chars":
             return len(text) - text.count(" ") - text.count("\n")
         if self.tok is not None:
@@ -167,114 +212,96 @@ def _priority(seed: int, key: str) -> int:
 
 
 # ------------------------------------------------------------------------------------------ config
-def parse_shares(shares: dict[str, float] | list[str] | None) -> dict[str, float]:
-    """{label: share} from a dict or `label=share` strings; shares are normalised to sum to 1."""
+def share_flags(flags: list[str]) -> dict[str, float]:
+    """{label: share} from `LABEL=SHARE` strings (the `--share` flag), as given: `MixConfig` checks the values."""
+    out: dict[str, float] = {}
+    for s in flags:
+        k, _, v = s.partition("=")
+        try:
+            out[k.strip()] = float(v)
+        except ValueError:
+            raise MixError(f"share for {k.strip()!r} must be a number (got {v!r}); use LABEL=SHARE") from None
+    return out
+
+
+def target_shares(shares: Mapping[str, float] | None) -> dict[str, float]:
+    """The spec's shares normalised to sum to 1, labels with share 0 left out."""
     if not shares:
         raise MixError("no target shares: give --share LABEL=SHARE (repeatable) or a YAML config with `shares`")
-    out: dict[str, float] = {}
-    items = shares.items() if isinstance(shares, dict) else [s.split("=", 1) if "=" in s else (s, None) for s in shares]
-    for k, v in items:
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            raise MixError(f"share for {k!r} must be a number (got {v!r}); use LABEL=SHARE") from None
-        if not math.isfinite(f) or f < 0:
-            raise MixError(f"share for {k!r} must be a finite number >= 0 (got {v!r})")
-        out[str(k).strip()] = f
-    total = sum(out.values())
+    total = sum(shares.values())
     if total <= 0:
         raise MixError("target shares sum to 0")
-    return {k: v / total for k, v in out.items() if v > 0}
+    return {str(k).strip(): v / total for k, v in shares.items() if v > 0}
 
 
-def load_config(path: str | Path) -> dict:
-    from wenforge.core.config import YamlConfigError, load_yaml
+class MixConfig(BaseModel):
+    """The keys of a mixture config file (`wenforge mix --config`); the command's flags override them."""
 
-    path = Path(path)
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
-    except (OSError, UnicodeDecodeError, YamlConfigError) as e:
-        raise MixError(f"{path}: cannot read mixture config: {e}") from e
-    if not isinstance(data, dict):
-        raise MixError(f"{path}: a mixture config is a YAML mapping (shares, budget, unit, seed, max_repeat, by)")
-    allowed = {"shares", "budget", "unit", "seed", "max_repeat", "by", "fit", "format", "chat", "tokenizer",
-               "shuffle_buffer", "share_tolerance"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise MixError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
-    return data
+    model_config = ConfigDict(extra="forbid")
+    shares: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = Field(
+        None, description="target share per label (normalised to sum to 1)"
+    )
+    budget: float | None = Field(None, gt=0, description="total units; default: everything the shares allow")
+    unit: Literal["chars", "tokens", "rows"] = Field("chars", description="rows: every row counts 1")
+    seed: int = 0
+    max_repeat: int = Field(1, ge=1, description="most copies of any document")
+    by: str = Field("l1", description="label column, also looked up inside `taxonomy` / `metadata`")
+    text_field: str = Field("text", description="the column holding each row's text")
+    fit: Literal["shares", "budget"] = "shares"
+    format: Literal["jsonl", "parquet"] = "jsonl"
+    chat: bool = Field(False, description="write chat `messages` instead of `text`")
+    tokenizer: ConfigPath | None = Field(None, description="local tokenizer.json for unit tokens")
+    shuffle_buffer: int = Field(10000, ge=1)
+    share_tolerance: float = Field(0.02, gt=0, lt=1, description="largest share error fit=shares accepts")
 
 
-# -------------------------------------------------------------------------------------------- build
-def build_mixture(
-    inputs,
-    shares: dict[str, float] | list[str],
-    budget: float | None = None,
+# --------------------------------------------------------------------------------------------- mix
+def mix_rows(
+    rows: Shards | Sequence[dict],
+    spec: MixConfig,
     *,
-    unit: str = "chars",
-    by: str = "l1",
-    seed: int = 0,
-    max_repeat: int = 1,
-    fit: str = "shares",
-    output: str | Path | None = None,
-    fmt: str | None = None,
-    chat: bool = False,
-    tokenizer: str | None = None,
-    shuffle_buffer: int = 10000,
-    report: bool = True,
-    progress=None,
-    share_tolerance: float = 0.02,
+    emit: Callable[[list[Pick]], None] | None = None,
+    progress: Callable[[str, Path | None, int], None] | None = None,
 ) -> MixResult:
-    """Build a mixture. `output` is a run folder (data/mixture.{jsonl,parquet}, stats.json, report.html,
-    excluded/malformed.jsonl); without it the rows are returned in `MixResult.rows`."""
+    """Choose rows for `spec`'s target shares: `MixResult.rows` (repeats included, in seeded shuffled order) and
+    `stats["labels"]`, the target and achieved share of each label.
+
+    `rows`: dicts in memory, or `Shards` (streamed: three passes). With `emit`, the chosen rows go to it in
+    batches of at most `spec.shuffle_buffer` instead of into `MixResult.rows` (how `build_mixture` writes)."""
     t0 = time.perf_counter()
-    shares = parse_shares(shares)
-    if max_repeat < 1:
-        raise MixError(f"max_repeat must be >= 1 (got {max_repeat})")
-    if fit not in ("shares", "budget"):
-        raise MixError(f"fit must be 'shares' or 'budget', not {fit!r}")
-    if budget is not None and budget <= 0:
-        raise MixError(f"budget must be > 0 (got {budget})")
-    if not 0 < share_tolerance < 1:
-        raise MixError(f"share_tolerance must be between 0 and 1 (got {share_tolerance})")
-    measure = _Measure(unit, tokenizer)
-    files = _files(inputs)
-    if output is not None:
-        try:
-            refuse_overwrite(Path(output), *([inputs] if isinstance(inputs, (str, Path)) else inputs), *files)
-        except OutputError as e:
-            raise MixError(str(e)) from None
-    fmt = fmt or "jsonl"
-    if fmt not in ("jsonl", "parquet"):
-        raise MixError(f"format must be 'jsonl' or 'parquet', not {fmt!r}")
+    shares = target_shares(spec.shares)
+    measure = _Measure(spec.unit, spec.tokenizer)
+    by, fit, max_repeat, budget = spec.by, spec.fit, spec.max_repeat, spec.budget
 
     # pass 1: count per label
     avail_units: Counter = Counter()
     avail_docs: Counter = Counter()
     excluded: Counter = Counter()
     bad_rows: list[dict] = []
-    for fi, path in enumerate(files):
-        for rn, row, err in iter_shard(path):
-            if progress:
-                progress("count", path, rn)
-            reason = err
-            if row is not None and not isinstance(row.get("text"), str):
-                reason = f"{NO_TEXT}: missing or non-string `text`"
-            if reason:
-                excluded[reason.split(":")[0]] += 1
-                bad_rows.append({"file": str(path), "line": rn, "reason": reason})
-                continue
-            label = _label_of(row, by)
-            if label is None:
-                excluded[NO_LABEL] += 1
-                bad_rows.append({"file": str(path), "line": rn, "reason": f"{NO_LABEL}: no `{by}` column or taxonomy key"})
-                continue
-            label = str(label)
-            if label not in shares:
-                excluded[NOT_IN_MIX] += 1
-                continue
-            avail_units[label] += measure(row["text"])
-            avail_docs[label] += 1
+    n_read = 0
+    for it in _items(rows):
+        n_read += 1
+        if progress:
+            progress("count", it.file, it.line)
+        reason = it.problem
+        if reason is None and not isinstance(it.row.get(spec.text_field), str):
+            reason = f"{R.MISSING_TEXT}: missing or non-string `{spec.text_field}`"
+        if reason:
+            excluded[reason.split(":")[0]] += 1
+            bad_rows.append({"file": str(it.file) if it.file else None, "line": it.line, "reason": reason})
+            continue
+        label = _label_of(it.row, by)
+        if label is None:
+            excluded[R.LABEL_MISSING] += 1
+            bad_rows.append({"file": str(it.file) if it.file else None, "line": it.line,
+                             "reason": f"{R.LABEL_MISSING}: no `{by}` column or taxonomy key"})
+            continue
+        label = str(label)
+        if label not in shares:
+            excluded[R.LABEL_NOT_IN_MIX] += 1
+            continue
+        avail_units[label] += measure(it.row[spec.text_field])
+        avail_docs[label] += 1
 
     empty = [k for k, s in shares.items() if s > 0 and not avail_units[k]]
     if empty and fit == "shares":
@@ -301,71 +328,68 @@ def build_mixture(
     remainder = {k: planned[k] - full_repeats[k] * avail_units[k] for k in shares}
     heaps: dict[str, list] = defaultdict(list)
     heap_units: Counter = Counter()
-    for fi, rn, row, label in _labelled_rows(files, by, shares):
+    for pos, it, label in _labelled(rows, spec, shares):
         if full_repeats[label] >= max_repeat or remainder[label] <= 0:
             continue
-        n = measure(row["text"])
-        key = str(row.get("id") if row.get("id") is not None else f"{files[fi].name}:{rn}")
-        pr = _priority(seed, key)
+        n = measure(it.row[spec.text_field])
         h = heaps[label]
-        heapq.heappush(h, (-pr, fi, rn, n))
+        heapq.heappush(h, (-_priority(spec.seed, it.key), pos, n))
         heap_units[label] += n
-        # drop the highest-priority docs while the rest still cover the remainder
-        while h and heap_units[label] - h[0][3] >= remainder[label]:
-            heap_units[label] -= heapq.heappop(h)[3]
-    extra: dict[tuple[int, int], int] = {}
+        # drop the highest-priority rows while the rest still cover the remainder
+        while h and heap_units[label] - h[0][2] >= remainder[label]:
+            heap_units[label] -= heapq.heappop(h)[2]
+    extra: dict[int, int] = {}
     chosen_units: Counter = Counter({k: full_repeats[k] * avail_units[k] for k in shares})
     for label, h in heaps.items():
-        # lowest priorities first; stop at the doc that crosses the remainder when it overshoots by more than half
+        # lowest priorities first; stop at the row that crosses the remainder when it overshoots by more than half
         acc = 0.0
-        for negp, fi, rn, n in sorted(h, key=lambda t: -t[0]):
+        for _negp, pos, n in sorted(h, key=lambda t: -t[0]):
             if acc >= remainder[label] or (acc > 0 and acc + n / 2 > remainder[label]):
                 break
-            extra[(fi, rn)] = 1
+            extra[pos] = 1
             acc += n
         chosen_units[label] += acc
     if fit == "shares":
-        _check_granularity(shares, chosen_units, share_tolerance)
+        _check_granularity(shares, chosen_units, spec.share_tolerance)
 
-    # pass 3: write
-    rng = random.Random(seed)
-    out_dir = Path(output) if output else None
-    writer = _Writer(out_dir, fmt) if out_dir else None
-    rows: list[dict] = []
-    buf: list[dict] = []
+    # pass 3: emit through a seeded shuffle buffer
+    rng = random.Random(spec.seed)
+    chosen: list[dict] = []
+    buf: list[Pick] = []
     got_units: Counter = Counter()
     got_docs: Counter = Counter()
     copies_hist: Counter = Counter()
 
-    def flush(final: bool = False):
+    def flush() -> None:
         rng.shuffle(buf)
-        if writer:
-            writer.write(buf)
+        if emit:
+            emit(list(buf))
         else:
-            rows.extend(buf)
+            chosen.extend(p.item.row for p in buf)
         buf.clear()
 
-    for fi, rn, row, label in _labelled_rows(files, by, shares, progress, "write"):
-        copies = min(full_repeats[label], max_repeat) + extra.get((fi, rn), 0)
+    for pos, it, label in _labelled(rows, spec, shares, progress, "write"):
+        copies = min(full_repeats[label], max_repeat) + extra.get(pos, 0)
         if copies <= 0:
             continue
         copies = min(copies, max_repeat)
-        n = measure(row["text"])
+        n = measure(it.row[spec.text_field])
         copies_hist[copies] += 1
         for c in range(copies):
             got_units[label] += n
             got_docs[label] += 1
-            buf.append(_record(row, label, by, c, chat, files[fi]))
-            if len(buf) >= shuffle_buffer:
+            buf.append(Pick(it, label, c))
+            if len(buf) >= spec.shuffle_buffer:
                 flush()
-    flush(final=True)
-    if writer:
-        writer.close()
+    flush()
 
     achieved_total = sum(got_units.values())
+    selected = sum(copies_hist.values())  # distinct rows written at least once
+    if n_read - sum(excluded.values()) - selected:
+        excluded[R.NOT_SELECTED] = n_read - sum(excluded.values()) - selected
     stats = {
-        "inputs": [str(f) for f in files],
-        "by": by, "unit": unit, "seed": seed, "max_repeat": max_repeat, "fit": fit,
+        "read": n_read, "selected": selected,
+        "by": by, "unit": spec.unit, "seed": spec.seed, "max_repeat": max_repeat, "fit": fit,
         "budget": budget, "total_target": round(total, 1), "total_achieved": achieved_total,
         "labels": {
             k: {
@@ -383,13 +407,53 @@ def build_mixture(
         "excluded": dict(excluded),
         "malformed_examples": bad_rows[:50],
         "seconds": round(time.perf_counter() - t0, 2),
-        "format": "messages" if chat else "text", "file_format": fmt,
     }
-    res = MixResult(stats, rows=rows)
+    return MixResult(stats, rows=chosen)
+
+
+# ------------------------------------------------------------------------------------------- build
+def build_mixture(
+    inputs,
+    spec: MixConfig,
+    output: str | Path | None = None,
+    *,
+    report: bool = True,
+    progress: Callable[[str, Path | None, int], None] | None = None,
+) -> MixResult:
+    """`mix_rows` over shards (files or folders), streamed. `output` is a run folder (data/mixture.{jsonl,parquet},
+    stats.json, report.html, excluded/malformed.jsonl); without it the records are returned in `MixResult.rows`."""
+    shards = Shards(inputs)
+    if output is not None:
+        try:
+            refuse_overwrite(Path(output), *shards.inputs, *shards.files)
+        except OutputError as e:
+            raise MixError(str(e)) from None
+    out_dir = Path(output) if output is not None else None
+    writer = _Writer(out_dir, spec.format) if out_dir else None
+    records: list[dict] = []
+
+    def write(batch: list[Pick]) -> None:
+        recs = [_record(p, spec) for p in batch]
+        if writer:
+            writer.write(recs)
+        else:
+            records.extend(recs)
+
+    mixed = mix_rows(shards, spec, emit=write, progress=progress)
+    if writer:
+        writer.close()
+    details = {k: v for k, v in mixed.stats.items() if k not in ("read", "selected", "excluded", "seconds")}
+    stats = run_stats(
+        "mix", read=mixed.stats["read"], kept=mixed.stats["selected"], excluded=mixed.stats["excluded"],
+        seconds=mixed.stats["seconds"], config=spec.model_dump(mode="json"),
+        inputs=[str(f) for f in shards.files], **details,
+        format="messages" if spec.chat else "text", file_format=spec.format,
+    )
+    res = MixResult(stats, rows=records)
     if out_dir:
         res.output = writer.path
-        with atomic_output(out_dir / "stats.json", "w") as f:
-            f.write(json.dumps(stats, ensure_ascii=False, indent=1))
+        write_stats(out_dir, stats)
+        bad_rows = stats["malformed_examples"]
         if bad_rows:
             ex = out_dir / "excluded"
             ex.mkdir(parents=True, exist_ok=True)
@@ -400,47 +464,50 @@ def build_mixture(
     return res
 
 
-def _record(row: dict, label: str, by: str, copy: int, chat: bool, path: Path) -> dict:
-    rec: dict[str, Any] = {"id": str(row.get("id")) if row.get("id") is not None else None, "label": label}
-    if chat:
+def _record(p: Pick, spec: MixConfig) -> dict:
+    """The row as a mixture file holds it: id, label, `text` (or chat `messages`), l1/l2, literary_score, copy."""
+    row = p.item.row
+    rec: dict[str, Any] = {"id": str(row.get("id")) if row.get("id") is not None else None, "label": p.label}
+    text = row[spec.text_field]
+    if spec.chat:
         msgs = []
         prompt = row.get("prompt") or row.get("question")
         if isinstance(prompt, str) and prompt.strip():
             msgs.append({"role": "user", "content": prompt})
-        msgs.append({"role": "assistant", "content": row["text"]})
+        msgs.append({"role": "assistant", "content": text})
         rec["messages"] = msgs
     else:
-        rec["text"] = row["text"]
+        rec["text"] = text
     for k in ("l1", "l2"):
         v = _label_of(row, k)
         rec[k] = None if v is None else str(v)
     ls = row.get("literary_score")
     rec["literary_score"] = float(ls) if isinstance(ls, (int, float)) else None
-    rec["copy"] = copy
-    rec["source_file"] = path.name
+    rec["copy"] = p.copy
+    rec["source_file"] = p.item.file.name if p.item.file else None
     return rec
 
 
 class _Writer:
     """Writes the mixture to a temporary file renamed into place by `close()`: a killed run leaves the previous
-    mixture (and its stats.json) as they were, never an empty file beside a stats.json claiming completion."""
+    mixture (and its stats.json) as they were, never an empty file beside a stats.json claiming completion.
+    Nothing is created before the first batch (or `close()`), so a mixture refused while choosing leaves no file."""
 
     def __init__(self, out_dir: Path, fmt: str):
-        (out_dir / "data").mkdir(parents=True, exist_ok=True)
         self.fmt = fmt
         self.path = out_dir / "data" / f"mixture.{fmt}"
         self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        if fmt == "jsonl":
-            self.f = open(self.tmp, "wb")  # noqa: SIM115 (closed in close())
-        else:
-            self.pw = None
+        self.f = None  # the open JSONL file or Parquet writer, from the first batch on
 
     def write(self, rows: list[dict]) -> None:
         if not rows:
             return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.fmt == "jsonl":
             import orjson
 
+            if self.f is None:
+                self.f = open(self.tmp, "wb")  # noqa: SIM115 (closed in close())
             for r in rows:
                 self.f.write(orjson.dumps(r) + b"\n")
             return
@@ -448,17 +515,18 @@ class _Writer:
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pylist(rows)
-        if self.pw is None:
+        if self.f is None:
             self.schema = table.schema
-            self.pw = pq.ParquetWriter(self.tmp, self.schema)
-        self.pw.write_table(table.cast(self.schema))
+            self.f = pq.ParquetWriter(self.tmp, self.schema)
+        self.f.write_table(table.cast(self.schema))
 
     def close(self) -> None:
-        if self.fmt == "jsonl":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.f is not None:
             self.f.close()
-        elif self.pw is not None:
-            self.pw.close()
-        else:  # nothing selected: still write a valid empty file
+        elif self.fmt == "jsonl":  # nothing selected: still write a valid empty file
+            self.tmp.write_bytes(b"")
+        else:
             import pyarrow as pa
             import pyarrow.parquet as pq
 

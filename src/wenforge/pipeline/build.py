@@ -27,9 +27,10 @@ from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 from datatrove.utils.hashing import HashConfig
 
-from wenforge.pipeline.config import ConfigError, PipelineConfig
+from wenforge.core import reasons as R
+from wenforge.core.config import ConfigError
+from wenforge.pipeline.config import PipelineConfig
 from wenforge.pipeline.readers import CorpusReader
-from wenforge.pipeline.reasons import Reason
 from wenforge.pipeline.steps import Decode, Extract, LanguageId, LanguageQuality, Normalize, ReadGate
 from wenforge.pipeline.steps.quality import chinese_filters, english_filters
 from wenforge.pipeline.writers import DedupExclusionWriter, ExclusionWriter, kept_writer
@@ -94,7 +95,7 @@ def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
     if cfg.clean.enabled:
         from wenforge.clean.step import AdversarialClean
 
-        steps.append(AdversarialClean(excl("clean"), config=cfg.clean.options or None))
+        steps.append(AdversarialClean(excl("clean"), config=cfg.clean.options))
     if cfg.style.enabled:
         from wenforge.style.step import StyleLabel
 
@@ -132,7 +133,7 @@ def build_stages(cfg: PipelineConfig, files: list[str], layout: RunLayout, tasks
         stages.append(Stage("exact_find", [ExactFindDedups(sigs, dups, config=ecfg)], 1))
 
         def exact_filter(record: bool):
-            writer = DedupExclusionWriter(str(layout.excluded / "exact_dedup"), "exact_dedup", Reason.EXACT_DUPLICATE)
+            writer = DedupExclusionWriter(str(layout.excluded / "exact_dedup"), "exact_dedup", R.EXACT_DUPLICATE)
             return ExactDedupFilter(dups, config=ecfg, exclusion_writer=writer if record else None)
 
         final_filters.append(exact_filter(True))
@@ -163,7 +164,7 @@ def build_stages(cfg: PipelineConfig, files: list[str], layout: RunLayout, tasks
             MinhashDedupFilter(
                 str(base / "remove"),
                 exclusion_writer=DedupExclusionWriter(
-                    str(layout.excluded / "minhash_dedup"), "minhash_dedup", Reason.NEAR_DUPLICATE
+                    str(layout.excluded / "minhash_dedup"), "minhash_dedup", R.NEAR_DUPLICATE
                 ),
                 load_cluster_sizes=True,
             )

@@ -1,4 +1,4 @@
-"""CLI: `wenforge run CONFIG.yaml` and `wenforge demo`."""
+"""CLI: `wenforge run CONFIG.yaml`."""
 
 from __future__ import annotations
 
@@ -60,7 +60,8 @@ def register(app: typer.Typer) -> None:
         verbose: bool = typer.Option(False, "--verbose", "-v", help="show datatrove's logs"),
     ) -> None:
         """Run a corpus pipeline: read, decode, extract, normalize, language ID, quality, clean, style, dedup, write."""
-        from wenforge.pipeline.config import ConfigError, load_config
+        from wenforge.core.config import ConfigError
+        from wenforge.pipeline.config import load_config
         from wenforge.pipeline.readers import InputError
 
         if executor not in ("local", "ray"):
@@ -72,13 +73,3 @@ def register(app: typer.Typer) -> None:
         except (ConfigError, InputError) as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2) from None
-
-    @app.command("demo")
-    def demo(
-        output: Path = typer.Option(Path("wenforge-demo"), "--output", "-o", help="demo folder"),
-        workers: int = typer.Option(2, "--workers", "-w"),
-    ) -> None:
-        """Run the bundled example corpus end to end into ./wenforge-demo/ and print where the report is."""
-        from wenforge.demo import run_demo
-
-        run_demo(output, workers=workers)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from wenforge.core.config import YamlConfigError, read_mapping, validation_message
+from wenforge.clean.config import CleanConfig
+from wenforge.core.config import ConfigPath
+from wenforge.core.config import load_config as load_yaml_config
 
 
 class _Strict(BaseModel):
@@ -15,7 +17,7 @@ class _Strict(BaseModel):
 
 
 class InputConfig(_Strict):
-    paths: list[str] = Field(..., description="files, folders or globs, relative to the config file")
+    paths: list[ConfigPath] = Field(..., description="files, folders or globs, relative to the config file")
     format: Literal["auto", "jsonl", "parquet", "html", "txt", "warc"] = "auto"
     text_field: str = "text"
     id_field: str = "id"
@@ -104,7 +106,7 @@ class QualityConfig(_Strict):
 
 class CleanSlotConfig(_Strict):
     enabled: bool = False
-    options: dict[str, Any] = Field(default_factory=dict, description="passed to wenforge.clean's config")
+    options: CleanConfig = Field(default_factory=CleanConfig, description="wenforge.clean's config keys")
 
 
 class StyleSlotConfig(_Strict):
@@ -126,7 +128,7 @@ class DedupConfig(_Strict):
 
 
 class OutputConfig(_Strict):
-    dir: str = "wenforge-out"
+    dir: ConfigPath = Field("wenforge-out", description="the run folder, relative to the config file")
     report_samples: int = Field(8, ge=0)
 
 
@@ -145,33 +147,8 @@ class PipelineConfig(_Strict):
     output: OutputConfig = Field(default_factory=OutputConfig)
     tasks: int = Field(0, ge=0, description="datatrove tasks; 0 = one per input file, at most 64")
     workers: int = Field(1, ge=1)
-    base_dir: str = Field("", exclude=True, description="set by the loader: folder of the config file")
-
-    def resolve(self, path: str) -> Path:
-        p = Path(path).expanduser()
-        return p if p.is_absolute() or not self.base_dir else Path(self.base_dir) / p
-
-
-class ConfigError(ValueError):
-    """A config problem, with the file, line and key in the message."""
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> PipelineConfig:
-    """Read and validate a pipeline YAML; raise ConfigError with file:line: key: message."""
-    path = Path(path)
-    try:
-        data, text = read_mapping(path)
-    except YamlConfigError as e:
-        raise ConfigError(str(e)) from None
-    for key, value in (overrides or {}).items():
-        node = data
-        *parents, last = key.split(".")
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[last] = value
-    try:
-        cfg = PipelineConfig.model_validate(data)
-    except ValidationError as e:
-        raise ConfigError(validation_message(e, text, str(path))) from None
-    cfg.base_dir = str(path.resolve().parent)
-    return cfg
+    """Read and validate a pipeline YAML (dotted override keys set nested keys); ConfigError: file:line: key: message."""
+    return load_yaml_config(path, PipelineConfig, overrides=overrides)

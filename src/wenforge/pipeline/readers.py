@@ -21,7 +21,8 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.readers.base import BaseReader
 from loguru import logger
 
-from wenforge.pipeline.reasons import Reason
+from wenforge.core import reasons as R
+from wenforge.core.rows import count_rows, parse_line, read_parquet
 
 JSONL_EXT = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json", ".json.gz", ".json.zst")
 PARQUET_EXT = (".parquet",)
@@ -144,10 +145,10 @@ class CorpusReader(BaseReader):
         try:
             size = os.path.getsize(path)
         except OSError as e:
-            yield _error_doc(Reason.UNREADABLE_FILE, path, None, str(e))
+            yield _error_doc(R.UNREADABLE_FILE, path, None, str(e))
             return
         if size == 0:
-            yield _error_doc(Reason.EMPTY_FILE, path, None, "the file is empty")
+            yield _error_doc(R.EMPTY_FILE, path, None, "the file is empty")
             return
         try:
             if fmt == "jsonl":
@@ -159,37 +160,30 @@ class CorpusReader(BaseReader):
             elif fmt == "warc":
                 yield from self._read_warc(path)
             else:
-                yield _error_doc(Reason.UNKNOWN_FORMAT, path, None, "unknown file type (set input.format)")
+                yield _error_doc(R.UNKNOWN_FORMAT, path, None, "unknown file type (set input.format)")
         except (OSError, EOFError, ValueError) as e:
             # corrupt compressed stream, truncated parquet, ...: the rest of the file is unreadable
-            yield _error_doc(Reason.UNREADABLE_FILE, path, None, f"{type(e).__name__}: {e}")
+            yield _error_doc(R.UNREADABLE_FILE, path, None, f"{type(e).__name__}: {e}")
 
     # -- JSONL -------------------------------------------------------------------------------------
     def _read_jsonl(self, path: str) -> Iterator[Document]:
-        import orjson
-
         with _open_binary(path) as raw:
             f = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw
             head = f.peek(_SNIFF)[:_SNIFF]
             if not head:
-                yield _error_doc(Reason.EMPTY_FILE, path, None, "no data after decompression")
+                yield _error_doc(R.EMPTY_FILE, path, None, "no data after decompression")
                 return
             if looks_binary(head):
-                yield _error_doc(Reason.BINARY_FILE, path, None, "binary content, not JSON lines", head[:64])
+                yield _error_doc(R.BINARY_FILE, path, None, "binary content, not JSON lines", head[:64])
                 return
             for lineno, line in enumerate(f, start=1):
                 if not line.strip():
                     continue
-                try:
-                    row = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    try:
-                        row = orjson.loads(_decode_line(line))
-                    except orjson.JSONDecodeError as e:
-                        yield _error_doc(Reason.MALFORMED_JSON, path, lineno, str(e), line)
-                        continue
-                if not isinstance(row, dict):
-                    yield _error_doc(Reason.MALFORMED_JSON, path, lineno, "the line is not a JSON object", line)
+                row, reason = parse_line(line)
+                if row is None:  # a line in a legacy encoding (GBK, Big5) inside a UTF-8 file: decode it alone
+                    row, reason = parse_line(_decode_line(line))
+                if row is None:
+                    yield _error_doc(R.MALFORMED_JSON, path, lineno, reason, line)
                     continue
                 yield self._row_doc(row, path, lineno)
 
@@ -201,7 +195,7 @@ class CorpusReader(BaseReader):
                 if text is None
                 else f"`{self.text_key}` is {type(text).__name__}, not a string"
             )
-            return _error_doc(Reason.MISSING_TEXT, path, lineno, detail)
+            return _error_doc(R.MISSING_TEXT, path, lineno, detail)
         doc_id = row.pop(self.id_key, None)
         meta = row.pop("metadata", None)
         metadata = dict(meta) if isinstance(meta, dict) else {}
@@ -214,22 +208,19 @@ class CorpusReader(BaseReader):
     def _read_parquet(self, path: str) -> Iterator[Document]:
         import pyarrow.parquet as pq
 
-        pf = pq.ParquetFile(path)
-        if self.text_key not in pf.schema_arrow.names:
-            detail = f"no `{self.text_key}` column (columns: {', '.join(pf.schema_arrow.names[:8])})"
-            for i in range(pf.metadata.num_rows):
-                yield _error_doc(Reason.MISSING_TEXT, path, i + 1, detail)
+        names = pq.read_schema(path).names
+        if self.text_key not in names:
+            detail = f"no `{self.text_key}` column (columns: {', '.join(names[:8])})"
+            for i in range(count_rows(path)):
+                yield _error_doc(R.MISSING_TEXT, path, i + 1, detail)
             return
-        rowno = 0
-        for batch in pf.iter_batches(batch_size=1000):
-            for row in batch.to_pylist():
-                rowno += 1
-                yield self._row_doc(row, path, rowno)
+        for line in read_parquet(path):
+            yield self._row_doc(line.row, path, line.lineno)
 
     # -- raw files ---------------------------------------------------------------------------------
     def _read_raw_file(self, path: str, fmt: str, size: int) -> Iterator[Document]:
         if size > self.max_file_bytes:
-            yield _error_doc(Reason.TOO_LARGE, path, None, f"{size} bytes > limits.max_file_bytes={self.max_file_bytes}")
+            yield _error_doc(R.TOO_LARGE, path, None, f"{size} bytes > limits.max_file_bytes={self.max_file_bytes}")
             return
         with open(path, "rb") as f:
             raw = f.read()
@@ -256,7 +247,7 @@ class CorpusReader(BaseReader):
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 raw = record.content_stream().read(self.max_file_bytes + 1)
                 if len(raw) > self.max_file_bytes:
-                    yield _error_doc(Reason.TOO_LARGE, path, i, f"record {rid} over limits.max_file_bytes")
+                    yield _error_doc(R.TOO_LARGE, path, i, f"record {rid} over limits.max_file_bytes")
                     continue
                 charset = None
                 if "charset=" in ctype.lower():

@@ -12,6 +12,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
+from wenforge.core.rows import read_parquet
 from wenforge.report import Page
 
 
@@ -20,23 +21,19 @@ def _kept_columns(data_dir: Path, columns: list[str]) -> dict[str, list]:
 
     out: dict[str, list] = {c: [] for c in columns}
     for f in sorted(data_dir.glob("*.parquet")):
-        pf = pq.ParquetFile(f)
-        cols = [c for c in columns if c in pf.schema_arrow.names]
-        for batch in pf.iter_batches(columns=cols, batch_size=5000):
+        cols = [c for c in columns if c in pq.read_schema(f).names]
+        for line in read_parquet(f, columns=cols):
             for c in cols:
-                out[c].extend(batch.column(c).to_pylist())
+                out[c].append(line.row[c])
     return out
 
 
 def _kept_rows(data_dir: Path, limit: int = 800) -> list[dict]:
-    """Up to `limit` kept rows (all columns) from the first row groups, for examples."""
-    import pyarrow.parquet as pq
-
+    """Up to `limit` kept rows (all columns), in file order, for examples."""
     rows: list[dict] = []
     for f in sorted(data_dir.glob("*.parquet")):
-        pf = pq.ParquetFile(f)
-        for g in range(pf.num_row_groups):
-            rows.extend(pf.read_row_group(g).to_pylist())
+        for line in read_parquet(f):
+            rows.append(line.row)
             if len(rows) >= limit:
                 return rows
     return rows
@@ -121,9 +118,10 @@ def write_run_report(root: Path, stats: dict, *, samples: int = 8, seed: int = 0
 def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, seed: int = 0) -> Page:
     """The sections of a run's report, added to any page (the run's own report, the demo's report)."""
     rng = random.Random(seed)
-    docs = stats["documents"]
+    docs = stats["rows"]
     page.paragraph(
-        f"read {docs['read']} · kept {docs['kept']} · excluded {docs['excluded']} · conservation {stats['conservation']}"
+        f"read {docs['read']} · kept {docs['kept']} · excluded {docs['excluded']} · "
+        f"conservation {'ok' if stats['conserved'] else 'MISMATCH'}"
         f" · {stats['seconds']} s on {stats['executor']} ({stats['tasks']} tasks, {stats['workers']} workers)"
     )
     page.heading("Documents per step")

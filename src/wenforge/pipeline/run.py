@@ -16,13 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wenforge import __version__
+from wenforge.core import reasons as R
+from wenforge.core.config import ConfigError
+from wenforge.core.runs import run_stats, write_stats
 from wenforge.pipeline.build import RunLayout, build_stages, make_executor
-from wenforge.pipeline.config import ConfigError, PipelineConfig
+from wenforge.pipeline.config import PipelineConfig
 from wenforge.pipeline.readers import expand_inputs
-from wenforge.pipeline.reasons import STEP_ORDER, Reason
 
 # datatrove step names -> wenforge step names, for stats
 _DEDUP_STEPS = {"💥 exact-deduplication stage 3": "exact_dedup", "🎯 MinHash stage 4": "minhash_dedup"}
+
+# the order of steps in a run; stats and reports follow it
+STEP_ORDER = ["read", "decode", "extract", "normalize", "langid", "quality", "clean", "style", "exact_dedup", "minhash_dedup"]
 
 
 @dataclass
@@ -99,7 +104,7 @@ def collect_stats(layout: RunLayout) -> dict:
                 continue
             dropped = _value(stats.get("total", 0)) - _value(stats.get("forwarded", stats.get("total", 0)))
             if step in ("exact_dedup", "minhash_dedup"):
-                reasons = {Reason.EXACT_DUPLICATE if step == "exact_dedup" else Reason.NEAR_DUPLICATE: dropped}
+                reasons = {R.EXACT_DUPLICATE if step == "exact_dedup" else R.NEAR_DUPLICATE: dropped}
             else:
                 reasons = {k[len("dropped_"):]: _value(v) for k, v in stats.items() if k.startswith("dropped_")}
                 if dropped - sum(reasons.values()):
@@ -122,8 +127,8 @@ def run_pipeline(
 ) -> RunResult:
     """Run all stages; resume when the output folder holds the same run; write stats.json and report.html."""
     t0 = time.time()
-    files = expand_inputs([str(cfg.resolve(p)) for p in cfg.input.paths], recursive=cfg.input.recursive, fmt=cfg.input.format)
-    root = Path(out_dir) if out_dir else cfg.resolve(cfg.output.dir)
+    files = expand_inputs(cfg.input.paths, recursive=cfg.input.recursive, fmt=cfg.input.format)
+    root = Path(out_dir or cfg.output.dir)
     layout = RunLayout(root)
     fp = _fingerprint(cfg, files)
     marker = layout.work / "run.json"
@@ -162,21 +167,18 @@ def run_pipeline(
     result = RunResult(root, counts["read"], counts["kept"], counts["excluded"], counts["by_step"])
     result.problems = read_problems(root)
     result.seconds = time.time() - t0
-    stats = {
-        "name": cfg.name,
-        "wenforge_version": __version__,
-        "executor": executor,
-        "tasks": tasks,
-        "workers": workers,
-        "input_files": len(files),
-        "documents": {"read": result.read, "kept": result.kept, "excluded": result.excluded},
-        "conservation": "ok" if result.conserved else "MISMATCH",
-        "excluded_by_step": {s: result.by_step[s] for s in STEP_ORDER if s in result.by_step},
-        "stage_seconds": timings,
-        "seconds": round(result.seconds, 3),
-        "config": cfg.model_dump(mode="json"),
-    }
-    (root / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2))
+    flat: dict[str, int] = {}
+    for reasons in result.by_step.values():
+        for code, n in reasons.items():
+            flat[code] = flat.get(code, 0) + n
+    stats = run_stats(
+        "run", read=result.read, kept=result.kept, excluded=flat, seconds=result.seconds,
+        config=cfg.model_dump(mode="json"), packages=("datatrove",),
+        name=cfg.name, executor=executor, tasks=tasks, workers=workers, input_files=len(files),
+        excluded_by_step={s: result.by_step[s] for s in STEP_ORDER if s in result.by_step},
+        stage_seconds=timings,
+    )
+    write_stats(root, stats)
     from wenforge.pipeline.report import write_run_report
 
     write_run_report(root, stats, samples=cfg.output.report_samples)

@@ -12,7 +12,6 @@ from wenforge.rewards.outcome import (
     extract_final_answer,
     outcome_detail,
     outcome_reward,
-    split_think,
 )
 from wenforge.rewards.reflection import REFLECTION_PHRASES, reflection_reward
 from wenforge.rewards.registry import REWARDS, Composite, RewardSpec, composite, get_reward
@@ -36,6 +35,5 @@ __all__ = [
     "overlong_penalty",
     "reflection_reward",
     "repetition_penalty",
-    "split_think",
     "style_reward",
 ]

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from wenforge.rewards.outcome import split_think
 from wenforge.text.chars import is_cjk
 from wenforge.text.segment import split_sentences
+from wenforge.text.think import split_think
 
 _PUNCT = "，。！？；：、“”‘’…—（）《》,.!?;:\"'()"
 _PARTICLES = "的了是在着过之乎者也矣焉哉而其"
@@ -174,5 +174,4 @@ _TAGS_RE = re.compile(r"</?(?:answer|think)\s*>", re.IGNORECASE)
 
 
 def _answer_part(text: str) -> str:
-    outside, _ = split_think(text)
-    return _TAGS_RE.sub("", outside if outside is not None else text).strip() or text
+    return _TAGS_RE.sub("", split_think(text).answer).strip() or text

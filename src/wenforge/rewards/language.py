@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from wenforge.rewards.outcome import split_think
 from wenforge.text.chars import is_cjk
+from wenforge.text.think import split_think
 
 LANGUAGES = ("zh", "en")
 _MATH_RE = re.compile(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.DOTALL)
@@ -37,7 +37,7 @@ def language_consistency_reward(completion: str, lang: str = "zh", part: str = "
         raise ValueError(f"unknown part {part!r}: expected 'think' or 'all'")
     text = completion
     if part == "think":
-        _, think = split_think(completion)
+        think, _ = split_think(completion)
         text = think or completion
     zh, en = language_units(text)
     total = zh + en

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from wenforge.text.think import split_think
+
 _log = logging.getLogger(__name__)
 
 CORRECT = 1.0
@@ -35,46 +37,12 @@ MAX_BOX_NESTING = 50
 MAX_PARSED_ANSWER_CHARS = 1000
 ANSWER_FORMATS = ("boxed", "answer_tag", "zh_answer_line", "any")
 
-_THINK_RE = re.compile(r"<(/?)think\s*>", re.IGNORECASE)
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _ANSWER_OPEN_RE = re.compile(r"<answer\s*>", re.IGNORECASE)
 _ANSWER_CLOSE_RE = re.compile(r"</answer\s*>", re.IGNORECASE)
 _ZH_LINE_RE = re.compile(
     r"(?:最终答案|答案)\s*(?:[：:]|是|为)\s*(.*)$|(?<![回问解作])答\s*[：:]\s*(.*)$", re.MULTILINE
 )
-
-
-def split_think(completion: str) -> tuple[str | None, str]:
-    """(text outside every think block, text inside them); outside is None when a ``<think>`` is unclosed.
-
-    A ``</think>`` with no opening tag (the prompt opened the block) makes everything before it reasoning.
-    """
-    if "think" not in completion:  # fast: no tags at all
-        return completion, ""
-    outside: list[str] = []
-    think: list[str] = []
-    inside = False
-    pos = 0
-    start_inside = 0
-    for m in _THINK_RE.finditer(completion):
-        closing = m.group(1) == "/"
-        if not closing:
-            if not inside:
-                outside.append(completion[pos : m.start()])
-                inside = True
-                start_inside = m.end()
-        elif inside:
-            think.append(completion[start_inside : m.start()])
-            inside = False
-        else:  # stray </think>: everything so far was reasoning
-            think.append("".join(outside) + completion[pos : m.start()])
-            outside = []
-        pos = m.end()
-    if inside:
-        think.append(completion[start_inside:])
-        return None, "\n".join(think)
-    outside.append(completion[pos:])
-    return "".join(outside), "\n".join(think)
 
 
 def _match_braces(text: str, open_pos: int) -> int | None:
@@ -167,9 +135,7 @@ def _check_fmt(fmt: str) -> None:
 def extract_final_answer(completion: str, fmt: str = "boxed") -> str | None:
     """The final answer's text in ``completion`` (outside ``<think>``), or None when there is none."""
     _check_fmt(fmt)
-    outside, _ = split_think(completion)
-    if outside is None:
-        return None
+    outside = split_think(completion).answer
     if fmt == "any":
         for f in ("boxed", "answer_tag", "zh_answer_line"):
             ans = _EXTRACTORS[f](outside)

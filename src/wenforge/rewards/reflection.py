@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wenforge.rewards.outcome import split_think
+from wenforge.text.think import split_think
 
 REFLECTION_PHRASES: tuple[str, ...] = (
     "wait",
@@ -40,6 +40,6 @@ def reflection_reward(completion: str) -> float:
 
     Meant as a tracked metric (weight 0 in a composite), the rate R1 watched rise during RL.
     """
-    _outside, think = split_think(completion)
+    think, _ = split_think(completion)
     text = think if think else completion
     return 1.0 if _RE.search(text) else 0.0

@@ -9,15 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wenforge.core import reasons as R
+from wenforge.core.rows import read_jsonl
+from wenforge.core.runs import run_stats, write_stats
 from wenforge.rewards.adapters import completion_text
 from wenforge.rewards.outcome import outcome_detail
 from wenforge.rewards.registry import composite, get_spec
-
-EXCLUSION_REASONS = {
-    "bad_json": "line is not a JSON object",
-    "no_completion": "row has no completion field",
-    "no_answer": "row has no gold answer field (needed by the outcome reward)",
-}
 
 
 @dataclass
@@ -78,25 +75,18 @@ def score_jsonl(
     sums: Counter = Counter()
     examples = []
     with (
-        in_path.open(encoding="utf-8") as fin,
         (out_dir / "data" / "scored.jsonl").open("w", encoding="utf-8") as fout,
         (out_dir / "excluded" / "excluded.jsonl").open("w", encoding="utf-8") as fex,
     ):
-        for lineno, line in enumerate(fin, 1):
-            if not line.strip():
-                continue
+        for line in read_jsonl(in_path):
+            lineno, row, reason = line.lineno, line.row, None
             res.read += 1
-            reason = None
-            try:
-                row = json.loads(line)
-            except ValueError:
-                row = None
-            if not isinstance(row, dict):
-                row, reason = {"raw": line[:500]}, "bad_json"
+            if row is None:
+                row, reason = {"raw": line.raw.decode("utf-8", "replace")[:500], "detail": line.reason}, R.MALFORMED_JSON
             if reason is None and completion_key not in row:
-                reason = "no_completion"
+                reason = R.NO_COMPLETION
             if reason is None and needs_answer and answer_key not in row:
-                reason = "no_answer"
+                reason = R.NO_GOLD_ANSWER
             if reason:
                 res.excluded[reason] += 1
                 fex.write(
@@ -123,23 +113,13 @@ def score_jsonl(
             fout.write(json.dumps(row, ensure_ascii=False) + "\n")
     res.means = {k: v / res.scored for k, v in sums.items()} if res.scored else {}
     res.seconds = time.perf_counter() - t0
-    stats = {
-        "input": str(in_path),
-        "read": res.read,
-        "scored": res.scored,
-        "excluded": dict(res.excluded),
-        "exclusion_reasons": {k: EXCLUSION_REASONS[k] for k in res.excluded},
-        "means": res.means,
-        "verdicts": dict(res.verdicts),
-        "config": {
-            "weights": weights,
-            "fmt": fmt,
-            "completion_key": completion_key,
-            "answer_key": answer_key,
-        },
-        "seconds": round(res.seconds, 3),
-    }
-    (out_dir / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2), encoding="utf-8")
+    stats = run_stats(
+        "rewards score", read=res.read, kept=res.scored, excluded=dict(res.excluded), seconds=res.seconds,
+        config={"input": str(in_path), "weights": weights, "fmt": fmt, "completion_key": completion_key,
+                "answer_key": answer_key},
+        means=res.means, verdicts=dict(res.verdicts),
+    )
+    write_stats(out_dir, stats)
     from wenforge.report import Page
 
     page = Page(f"wenforge rewards: {in_path.name}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wenforge.rewards.outcome import split_think
+from wenforge.text.think import split_think
 
 STYLE_MODES = ("match", "literary", "ornate", "quality")
 
@@ -34,10 +34,9 @@ def style_reward(completion: str, profile: Any = None, mode: str = "match", prom
     reading ``prompt`` (a dataset column mapped to it) for prompt adherence. An unclosed think block scores 0."""
     if mode not in STYLE_MODES:
         raise ValueError(f"unknown style mode {mode!r}: expected one of {', '.join(STYLE_MODES)}")
-    outside, _ = split_think(completion)
-    if outside is None or not outside.strip():
+    text = split_think(completion).answer
+    if not text:
         return 0.0
-    text = outside.strip()
     if mode == "literary":
         from wenforge.style import literary_score
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
+HEAVY_MODULES = ("torch", "transformers")  # what loading and running a model needs (extra `train`)
+
 
 def serve(
-    model_dir: str = typer.Argument(..., help="a local model folder (or a hub name, if it is cached)"),
+    model_dir: str = typer.Argument(..., help="a local model folder (config.json, weights, tokenizer)"),
     port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="TCP port (0: any free port)"),
     host: str = typer.Option("127.0.0.1", "--host", help="bind address (127.0.0.1: this machine only)"),
     device: str = typer.Option("cpu", "--device", help="torch device: cpu, cuda, cuda:1, mps"),
@@ -25,14 +28,11 @@ def serve(
     from rich.console import Console
 
     console = Console(stderr=True)
-    try:
-        from wenforge.serve.server import ChatModel, make_server
-    except ImportError as e:
-        console.print(f"[red]wenforge serve needs torch and transformers[/red] (pip install 'wenforge\\[train]'): {escape(str(e))}")
-        raise typer.Exit(2) from None
-    if not Path(model_dir).exists() and "/" not in model_dir:
-        console.print(f"[red]model folder not found:[/red] {escape(model_dir)}")
+    if missing := [m for m in HEAVY_MODULES if importlib.util.find_spec(m) is None]:
+        console.print(f"[red]wenforge serve needs {', '.join(missing)}[/red] (pip install 'wenforge\\[train]')")
         raise typer.Exit(2)
+    from wenforge.serve.server import ChatModel, make_server
+
     try:
         model = ChatModel(model_dir, device=device, threads=threads or None, reasoning_parser=reasoning_parser,
                           name=name)
@@ -55,8 +55,8 @@ def serve(
 
 
 def serve_tiny(out_dir: Annotated[Path, typer.Argument(help="folder to write the tiny model into")]) -> None:
-    """Build a tiny random Llama + BPE tokenizer (offline) for tests and demos."""
-    from wenforge.serve.tiny import build_tiny_model
+    """Build a tiny random Qwen2 + BPE tokenizer with a chat template (offline) for tests and demos."""
+    from wenforge.lm.tiny import build_tiny_model
 
     path = build_tiny_model(out_dir)
     typer.echo(f"tiny model written to {path}")

@@ -27,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from wenforge.text.think import split_think
+
 # Request bounds: one request must not hold the server. 1 MiB of JSON is far beyond any chat prompt a small
 # served model takes; a prompt over MAX_PROMPT_CHARS characters or the model's own context is refused (400)
 # before tokenising costs time or memory.
@@ -192,18 +194,16 @@ class ChatModel:
     def __init__(self, model_dir: str | Path, *, device: str = "cpu", threads: int | None = None,
                  reasoning_parser: bool = False, name: str | None = None):
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        from wenforge.lm.generate import load_model
 
         if threads:
             torch.set_num_threads(threads)
         self.torch = torch
-        path = Path(model_dir)
-        src = str(path) if path.exists() else str(model_dir)  # a local folder, or a hub name
-        self.tokenizer = AutoTokenizer.from_pretrained(src)
-        self.model = AutoModelForCausalLM.from_pretrained(src, dtype=torch.float32 if device == "cpu" else "auto")
-        self.model.to(device).eval()
+        loaded = load_model(model_dir, device=device)
+        self.tokenizer, self.model = loaded.tokenizer, loaded.model
         self.device = device
-        self.name = name or (path.name if path.exists() else str(model_dir))
+        self.name = name or Path(model_dir).name
         self.reasoning_parser = reasoning_parser
         self.slots = threading.BoundedSemaphore(MAX_CONCURRENT)
         self.seed_lock = threading.Lock()  # seeding torch's global generator and sampling happen together
@@ -212,14 +212,9 @@ class ChatModel:
         self.max_context = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
 
     def _prompt_ids(self, messages: list[dict]):
-        tok = self.tokenizer
-        if tok.chat_template:
-            ids = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
-                                          return_dict=True)["input_ids"]
-        else:
-            text = "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant: "
-            ids = tok(text, return_tensors="pt")["input_ids"]
-        return ids.to(self.device)
+        from wenforge.lm.generate import chat_prompt, encode
+
+        return encode(self.tokenizer, [chat_prompt(self.tokenizer, messages)])["input_ids"].to(self.device)
 
     def complete(self, messages: list[dict], p: GenParams) -> dict[str, Any]:
         torch = self.torch
@@ -227,14 +222,11 @@ class ChatModel:
         if self.max_context and ids.shape[1] + p.max_tokens > self.max_context:
             raise RequestError(400, f"prompt of {ids.shape[1]} tokens plus max_tokens {p.max_tokens} exceeds the "
                                     f"model's context of {self.max_context} tokens")
-        eos = self.tokenizer.eos_token_id
+        from wenforge.lm.generate import decode_new, sampling_kwargs
+
         kwargs: dict[str, Any] = {"max_new_tokens": p.max_tokens, "num_return_sequences": p.n,
-                                  "max_time": GENERATION_TIMEOUT_S,
-                                  "pad_token_id": self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else eos}
-        if p.temperature > 0:
-            kwargs.update(do_sample=True, temperature=p.temperature, top_p=p.top_p)
-        else:
-            kwargs.update(do_sample=False)
+                                  "max_time": GENERATION_TIMEOUT_S, "pad_token_id": self.tokenizer.pad_token_id,
+                                  **sampling_kwargs(p.temperature, p.top_p)}
         if not self.waiting.acquire(blocking=False):
             raise RequestError(503, f"server busy: {MAX_WAITING} requests already waiting; retry later", "server_busy")
         try:
@@ -256,22 +248,17 @@ class ChatModel:
         prompt_len = ids.shape[1]
         choices, completion_tokens = [], 0
         for i, seq in enumerate(out):
-            gen = seq[prompt_len:].tolist()
-            hit_eos = eos is not None and eos in gen
-            if hit_eos:
-                gen = gen[: gen.index(eos)]
-            completion_tokens += len(gen)
-            text = self.tokenizer.decode(gen, skip_special_tokens=True)
-            finish = "stop" if hit_eos else ("length" if len(gen) >= p.max_tokens else "stop")
+            text, n_tokens, hit_eos = decode_new(self.tokenizer, seq[prompt_len:].tolist())
+            completion_tokens += n_tokens
+            finish = "stop" if hit_eos or n_tokens < p.max_tokens else "length"
             for s in p.stop:
                 if s and s in text:
                     text, finish = text.split(s, 1)[0], "stop"
             msg: dict[str, Any] = {"role": "assistant", "content": text}
-            if self.reasoning_parser and "</think>" in text:
-                from wenforge.distill.client import split_reasoning
-
-                content, reasoning = split_reasoning({"content": text})
-                msg = {"role": "assistant", "content": content, "reasoning_content": reasoning}
+            if self.reasoning_parser:
+                reasoning, answer = split_think(text)
+                if reasoning is not None:
+                    msg.update(content=answer, reasoning_content=reasoning)
             choices.append({"index": i, "message": msg, "finish_reason": finish})
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",

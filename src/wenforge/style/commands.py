@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-MALFORMED = "malformed_input"
-NOT_TEXT = "text_not_a_string"
+from wenforge.core import reasons as R
+
 DOC_TOO_LONG = "document_too_long"
 # A style reading of a document's first 200k characters (about 2 s) is stable; longer documents (a 17M-character
 # dump took minutes and gigabytes) are read that far and say so in `truncated`.
@@ -73,9 +73,9 @@ def _rows(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
 
     for line in read_jsonl(path):
         if line.row is None:
-            yield line.lineno, None, f"{MALFORMED}: {line.reason}"
+            yield line.lineno, None, f"{R.MALFORMED_JSON}: {line.reason}"
         elif not isinstance(line.row.get("text"), str):
-            yield line.lineno, line.row, f"{NOT_TEXT}: missing or non-string `text`"
+            yield line.lineno, line.row, f"{R.MISSING_TEXT}: missing or non-string `text`"
         else:
             yield line.lineno, line.row, None
 
@@ -104,7 +104,7 @@ def label_cmd(
     import orjson
     from rich.table import Table
 
-    from wenforge.core.rows import count_lines
+    from wenforge.core.rows import count_rows
     from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
     from wenforge.style.score import score_style
 
@@ -126,7 +126,7 @@ def label_cmd(
     n = chars = 0
     t0 = time.perf_counter()
     with atomic_output(output) as out, _progress(console, "style") as progress:
-        task = progress.add_task("style", total=count_lines(input))
+        task = progress.add_task("style", total=count_rows(input))
         for lineno, row, err in rows:
             progress.advance(task)
             rid = (row or {}).get("id", f"{input.name}:{lineno}")

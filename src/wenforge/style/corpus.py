@@ -34,11 +34,12 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from wenforge.core.rows import data_rows
 from wenforge.core.paths import data_folder
+from wenforge.core.rows import data_rows
+from wenforge.style.items import Item
+from wenforge.style.seeds import seed_items
 
 POETRY_L2 = {"唐诗": "classical_poetry", "诗经": "classical_poetry", "宋词": "ci", "古文": "classical_prose"}
 LUXUN_L2 = {
@@ -81,27 +82,6 @@ LLM_L2 = {
 LLM_SHARE_MAX = 0.4  # at most this share of a label's windows is model-written where people wrote the rest
 
 
-@dataclass
-class Item:
-    text: str
-    l1: str
-    l2: str
-    source: str  # poetry | luxun | pd_prose | pd_poetry | csl | cmrc | uhgeval | thucnews | hc3_human |
-    #              hc3_chatgpt | ruozhiba_human | ruozhiba_llm | llm_writing | cmath | seed
-    split: str
-    group: str = ""  # key of the original row (windows of one row share it)
-
-    @property
-    def literary(self) -> int:
-        return int(self.l1 == "literature")
-
-    @property
-    def machine(self) -> bool:
-        """Whether a model wrote the text (its genre label must not depend on that)."""
-        return self.source in MACHINE_SOURCES
-
-
-MACHINE_SOURCES = {"hc3_chatgpt", "ruozhiba_llm", "llm_writing"}
 
 
 def _rows(data_dir: Path, rel: str) -> Iterator[dict]:
@@ -226,8 +206,6 @@ def load_items(split: str | None = None, *, seeds: bool = True, data_dir: str | 
     for gen in (_classical_and_luxun, _modern_human, _news_qa_math, _llm_writing):
         items.extend(Item(t, _l1_of(l2), l2, src, sp, g) for t, l2, src, sp, g in gen(d))
     if seeds:
-        from wenforge.style.seeds import seed_items
-
         items.extend(seed_items())
     if split:
         items = [x for x in items if x.split == split]
@@ -289,10 +267,10 @@ SURFACE_KINDS = ("ascii", "traditional")
 
 def surface_variant(text: str, kind: str, rng: random.Random) -> str:
     """The text as the web also prints it: ASCII punctuation, or traditional characters (training variants)."""
-    from wenforge.synth.shapes import ascii_punct, to_traditional
+    from wenforge.text.chars import ASCII_FULL_STOP_SHARE, ascii_punctuation, to_traditional
 
     if kind == "ascii":
-        return ascii_punct(text, rng).text
+        return ascii_punctuation(text, full_stop=rng.random() < ASCII_FULL_STOP_SHARE)
     if kind == "traditional":
         return to_traditional(text)
     raise ValueError(f"unknown surface kind {kind!r}; expected one of {SURFACE_KINDS}")

@@ -1,4 +1,4 @@
-"""The trained parts of the style system, stored as plain arrays (npz + json, no pickle):
+"""The trained parts of the style system, each one model-store file (`core.store`: arrays + JSON, no pickle):
 
 - `LiteraryModel`: a sign-constrained logistic regression over the style vector, Platt-calibrated.
   Each feature has a declared direction (ornament and literary features raise the score, plain and
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from wenforge.core.store import ModelFileError, load_model, save_model
 from wenforge.style.vector import feature_names, raw_vector
 
 ASSETS = Path(__file__).with_name("assets")
@@ -147,33 +148,35 @@ class LinearClassifier:
 
 
 # ------------------------------------------------------------------------------------------ save/load
+LITERARY_KIND = "style-literary"  # the model store's kinds (core.store)
+CLASSIFIER_KIND = "style-classifier"
+REBUILD = "wenforge style train"
+
+
 def _save_literary(m: LiteraryModel, path: Path) -> None:
-    np.savez_compressed(path.with_suffix(".npz"), weights=m.weights, mean=m.mean, std=m.std)
-    meta = {"names": m.names, "bias": m.bias, "platt_a": m.platt_a, "platt_b": m.platt_b}
-    path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    meta = {"names": list(m.names), "bias": float(m.bias), "platt_a": float(m.platt_a), "platt_b": float(m.platt_b)}
+    save_model(path.with_suffix(".npz"), LITERARY_KIND, {"weights": m.weights, "mean": m.mean, "std": m.std}, meta)
 
 
 def _load_literary(path: Path) -> LiteraryModel:
-    meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    a = np.load(path.with_suffix(".npz"))
+    s = load_model(path.with_suffix(".npz"), LITERARY_KIND, REBUILD)
+    a, meta = s.arrays, s.meta
     return LiteraryModel(meta["names"], a["weights"], meta["bias"], a["mean"], a["std"], meta["platt_a"], meta["platt_b"])
 
 
 def _save_clf(m: LinearClassifier, path: Path) -> None:
     vocab = sorted(m.vocab, key=m.vocab.get)
-    np.savez_compressed(
-        path.with_suffix(".npz"), idf=m.idf.astype(np.float32), feat_mean=m.feat_mean, feat_std=m.feat_std,
-        coef=m.coef.astype(np.float16), intercept=m.intercept,
-    )
-    meta = {"classes": m.classes, "vocab": vocab, "feature_names": feature_names()}
-    path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    arrays = {"idf": m.idf.astype(np.float32), "feat_mean": m.feat_mean, "feat_std": m.feat_std,
+              "coef": m.coef.astype(np.float16), "intercept": m.intercept}
+    meta = {"classes": list(m.classes), "vocab": vocab, "feature_names": feature_names()}
+    save_model(path.with_suffix(".npz"), CLASSIFIER_KIND, arrays, meta)
 
 
 def _load_clf(path: Path) -> LinearClassifier:
-    meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    s = load_model(path.with_suffix(".npz"), CLASSIFIER_KIND, REBUILD)
+    a, meta = s.arrays, s.meta
     if meta.get("feature_names") != feature_names():
-        raise RuntimeError(f"{path}: style features changed since training; run `wenforge style train`")
-    a = np.load(path.with_suffix(".npz"))
+        raise ModelFileError(f"{path.with_suffix('.npz')}: style features changed since training; run `{REBUILD}`")
     vocab = {g: i for i, g in enumerate(meta["vocab"])}
     return LinearClassifier(
         meta["classes"], vocab, a["idf"].astype(np.float64), a["feat_mean"], a["feat_std"],
@@ -192,10 +195,7 @@ class Models:
 def load_models(assets: str | None = None) -> Models:
     """The shipped models (loaded once per process)."""
     d = Path(assets) if assets else ASSETS
-    try:
-        return Models(_load_literary(d / "literary"), _load_clf(d / "l1"), _load_clf(d / "l2"))
-    except FileNotFoundError as e:
-        raise RuntimeError(f"style model assets missing in {d} ({e.filename}); run `wenforge style train`") from e
+    return Models(_load_literary(d / "literary"), _load_clf(d / "l1"), _load_clf(d / "l2"))
 
 
 # --------------------------------------------------------------------------------------------- training

@@ -14,7 +14,7 @@ import itertools
 import random
 import zlib
 
-from wenforge.style.corpus import Item
+from wenforge.style.items import Item
 
 _LAW_SUBJ = ["用人单位", "经营者", "行政机关", "承租人", "出租人", "当事人", "网络运营者", "个人信息处理者", "生产者", "县级以上人民政府"]
 _LAW_ACT = ["应当依法履行告知义务", "不得擅自变更合同内容", "应当建立健全内部管理制度", "应当自收到申请之日起二十日内作出决定",

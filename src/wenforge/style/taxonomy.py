@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from wenforge.core.config import YamlConfigError, load_yaml
+from wenforge.core.config import ConfigError, load_yaml
 
 TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
 
@@ -48,7 +48,7 @@ class Taxonomy:
 def _read(path: Path) -> dict:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
-    except (OSError, UnicodeDecodeError, YamlConfigError) as e:
+    except (OSError, UnicodeDecodeError, ConfigError) as e:
         raise TaxonomyError(f"{path}: cannot read taxonomy: {e}") from e
     if not isinstance(data, dict):
         raise TaxonomyError(f"{path}: top level must be a mapping with keys l1, l3")

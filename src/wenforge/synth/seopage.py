@@ -11,20 +11,18 @@ order of blocks) so a detector cannot learn one template. ``generate_page`` is d
 ``rng`` and fast (plain string building, no parsing).
 
 Offsets in ``spam_spans`` index ``SyntheticPage.text``; reason codes come from
-``wenforge.clean.reasons``. In HTML mode the spans cover the text content of the injected elements.
+``wenforge.core.reasons``. In HTML mode the spans cover the text content of the injected elements.
 """
 
 from __future__ import annotations
 
 import html as _html
-import json
 import random
 import re
 import string
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from wenforge.clean import reasons as R
+from wenforge.core import reasons as R
 
 # ---------------------------------------------------------------------------------------------------------
 # vocabularies of the generator (deliberately NOT the cleaner's curated patterns: the cleaner must generalise)
@@ -97,26 +95,6 @@ class SyntheticPage:
 
     def injected_strings(self) -> list[str]:
         return [self.text[s:e] for s, e, _ in self.spam_spans]
-
-
-@dataclass
-class Article:
-    id: str
-    title: str
-    text: str  # paragraphs separated by "\n"
-    source: str  # news / prose / poetry / qa
-
-
-@dataclass
-class Sources:
-    articles: list[Article]
-    headlines: list[str]
-    snippets: list[str]
-    site_names: list[str] = field(default_factory=lambda: list(SITE_NAMES))
-    split: str = "dev"
-
-    def by_source(self, source: str) -> list[Article]:
-        return [a for a in self.articles if a.source == source]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -493,136 +471,3 @@ def generate_clean_page(
 
 # ---------------------------------------------------------------------------------------------------------
 # sources
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    out = []
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                out.append(json.loads(line))
-    return out
-
-
-_NOTE_RE = re.compile(r"[〔\[][０-９0-9]+[〕\]]|[⑴-⒇①-⑳]")
-
-
-def clean_luxun(text: str, max_chars: int = 3000) -> str:
-    """Lu Xun markdown to paragraphs: drop fences, headers and notes, join hard-wrapped lines."""
-    text = text.replace("```", "")
-    paras: list[str] = []
-    cur = ""
-    for raw in text.split("\n"):
-        line = raw.rstrip()
-        if not line.strip():
-            if cur:
-                paras.append(cur)
-                cur = ""
-            continue
-        if re.match(r"^\s*[\u3000]*〔[０-９0-9]+〕", line):  # notes section starts
-            break
-        if raw.startswith("\u3000\u3000") and cur:
-            paras.append(cur)
-            cur = ""
-        cur += line.strip().strip("\u3000")
-    if cur:
-        paras.append(cur)
-    paras = [_NOTE_RE.sub("", p) for p in paras]
-    # drop header-ish short lines without punctuation (title, ·鲁迅·, dates)
-    paras = [p for p in paras if len(p) >= 12 or re.search(r"[。！？，]", p)]
-    out, n = [], 0
-    for p in paras:
-        out.append(p)
-        n += len(p)
-        if n >= max_chars:
-            break
-    return "\n".join(out)
-
-
-def load_sources(data_dir: str | Path | None = None, *, split: str = "dev", max_prose_chars: int = 3000) -> Sources:
-    """Genuine articles (UHGEval full news, Lu Xun, classical poetry, HC3 human answers), THUCNews
-    headlines and unrelated news snippets, restricted to rows with ``split == split``."""
-    from wenforge.core.paths import data_folder
-
-    data_dir = data_folder(data_dir)
-    articles: list[Article] = []
-    snippets: list[str] = []
-    for row in _read_jsonl(data_dir / "hallucination" / "uhgeval_concise.jsonl"):
-        if row.get("split") != split:
-            continue
-        full = (row.get("newsBeginning") or "") + (row.get("newsRemainder") or "")
-        paras = [p.strip() for p in full.split("\n") if p.strip()]
-        if not paras:
-            continue
-        title = re.sub(r"^（[^）]{1,6}）", "", row.get("headLine") or "").strip()
-        text = "\n".join(paras)
-        if len(text) >= 200:
-            articles.append(Article(row["id"], title, text, "news"))
-        # snippets: a dateline paragraph or a middle one, up to two sentences
-        for p in (paras[0], paras[len(paras) // 2]):
-            sents = re.findall(r"[^。！？]+[。！？]", p)
-            if sents:
-                snippets.append("".join(sents[:2]))
-    luxun = data_dir / "literary" / "luxun_works.jsonl"
-    if luxun.exists():
-        for i, row in enumerate(_read_jsonl(luxun)):
-            if row.get("split") != split:
-                continue
-            text = clean_luxun(row.get("text") or "", max_prose_chars)
-            if len(text) >= 300 and text.count("。") >= 5:
-                articles.append(Article(f"luxun_{i}", row.get("title") or "", text, "prose"))
-    poetry = data_dir / "literary" / "classical_poetry.jsonl"
-    if poetry.exists():
-        for i, row in enumerate(_read_jsonl(poetry)):
-            if row.get("split") != split:
-                continue
-            text = (row.get("text") or "").strip()
-            if len(text) >= 40:
-                articles.append(Article(f"poem_{i}", row.get("title") or "", text, "poetry"))
-    hc3 = data_dir / "ai_text" / "hc3_chinese_sample.jsonl"
-    if hc3.exists():
-        for row in _read_jsonl(hc3):
-            if row.get("split") != split or row.get("label") != "human":
-                continue
-            text = "\n".join(p.strip() for p in (row.get("text") or "").split("\n") if p.strip())
-            if len(text) >= 150:
-                articles.append(Article(str(row.get("qid")), row.get("question") or "", text, "qa"))
-    headlines = [
-        r["text"] for r in _read_jsonl(data_dir / "news" / "thucnews_titles.jsonl") if r.get("split") == split
-    ]
-    return Sources(articles=articles, headlines=headlines, snippets=snippets, split=split)
-
-
-def build_corpus(sources: Sources, n: int, *, seed: int = 0, spam_ratio: float = 0.5,
-                 html_ratio: float = 0.0, shapes_ratio: float = 0.0) -> list[SyntheticPage]:
-    """``n`` pages, about ``spam_ratio`` spam; clean pages cover every hard-negative kind.
-
-    ``shapes_ratio``: share of the spam and of the clean pages drawn from ``wenforge.synth.shapes`` (plain
-    text); at 0 the corpus is exactly the one built without it.
-    """
-    from wenforge.synth.shapes import CLEAN_SHAPES, SPAM_SHAPES, generate_shape  # shapes imports this module
-
-    rng = random.Random(seed)
-    news = sources.by_source("news")
-    others = [a for a in sources.articles if a.source != "news"]
-    pages: list[SyntheticPage] = []
-    for _ in range(n):
-        art = rng.choice(news) if (rng.random() < 0.6 or not others) else rng.choice(others)
-        as_html = rng.random() < html_ratio
-        context = {"headlines": sources.headlines, "snippets": sources.snippets, "title": art.title or None}
-        if rng.random() < spam_ratio:
-            if shapes_ratio and rng.random() < shapes_ratio:
-                p = generate_shape(rng.choice(SPAM_SHAPES), art.text, rng, **context)
-            else:
-                p = generate_page(art.text, rng=rng, headlines=sources.headlines, snippets=sources.snippets,
-                                  site_names=sources.site_names, as_html=as_html, title=art.title or None)
-        elif shapes_ratio and rng.random() < shapes_ratio:
-            p = generate_shape(rng.choice(CLEAN_SHAPES), art.text, rng, **context)
-        else:
-            kind = {"qa": "qa", "poetry": "poetry"}.get(art.source)
-            p = generate_clean_page(art.text, rng=rng, headlines=sources.headlines, snippets=sources.snippets,
-                                    kind=kind, title=art.title or None, as_html=as_html)
-        p.source = art.source
-        pages.append(p)
-    return pages

@@ -21,10 +21,9 @@ import string
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
 
-from wenforge.clean import reasons as R
+from wenforge.core import reasons as R
 from wenforge.synth.seopage import (
     BAIT_ALL,
     CITIES,
@@ -36,7 +35,13 @@ from wenforge.synth.seopage import (
     _title_of,
     templated_snippet,
 )
-from wenforge.text.chars import is_cjk, to_simplified
+from wenforge.text.chars import (
+    ASCII_FULL_STOP_SHARE,
+    ascii_punctuation,
+    is_cjk,
+    opencc_converter,
+    to_traditional,
+)
 from wenforge.text.segment import words
 
 # ---------------------------------------------------------------------------------------------------------
@@ -184,7 +189,6 @@ BAIKE_SENTENCES = (
 )
 
 _PUNCT_RE = re.compile(r"[，。！？；：、“”‘’（）《》「」『』…—]")
-_ASCII_PUNCT = str.maketrans({"，": ",", "？": "?", "：": ":", "！": "!", "；": ";", "（": "(", "）": ")"})
 _HK_QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 _SENTENCE_END_RE = re.compile(r"[。！？]")
 
@@ -257,31 +261,6 @@ def _domain(rng: random.Random) -> str:
 
 # ---------------------------------------------------------------------------------------------------------
 # characters
-
-
-@lru_cache(maxsize=4)
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def _one_to_one(c: str) -> str:
-    t = _converter("s2t").convert(c)
-    return t if len(t) == 1 else c
-
-
-def to_traditional(text: str) -> str:
-    """Simplified to traditional (OpenCC s2t), one character for one, so that ``to_simplified`` undoes it
-    (up to the traditional or variant characters the original already had, which t2s simplifies too)."""
-    trad = _converter("s2t").convert(text)
-    if len(trad) != len(text):  # a phrase converted to a different length: convert character by character
-        trad = "".join(_one_to_one(c) for c in text)
-    back = to_simplified(trad)
-    # where t2s would not give the original back, keep the original character and its neighbours (a phrase
-    # like 傢俱 is undone as a whole)
-    keep = {j for i, (b, s) in enumerate(zip(back, text, strict=True)) if b != s for j in (i - 1, i, i + 1)}
-    return "".join(s if i in keep else t for i, (t, s) in enumerate(zip(trad, text, strict=True)))
 
 
 def readings(text: str) -> list[str]:
@@ -610,7 +589,7 @@ def _clean(text: str, kind: str, article: str | None = None) -> SyntheticPage:
 
 def traditional_news(article: str, rng: random.Random) -> SyntheticPage:
     """Native traditional-character news (OpenCC s2hk or s2tw) with 「」 quotation marks."""
-    text = _converter(rng.choice(("s2hk", "s2tw"))).convert(article).translate(_HK_QUOTES)
+    text = opencc_converter(rng.choice(("s2hk", "s2tw"))).convert(article).translate(_HK_QUOTES)
     return _clean(text, "traditional_news")
 
 
@@ -657,8 +636,7 @@ def repeated_article(article: str, rng: random.Random) -> SyntheticPage:
 
 def ascii_punct(article: str, rng: random.Random) -> SyntheticPage:
     """ASCII ``,`` ``?`` ``:`` instead of full-width punctuation (the full stop too, on some pages)."""
-    text = article.translate(_ASCII_PUNCT)
-    return _clean(text.replace("。", ".") if rng.random() < 0.3 else text, "ascii_punct")
+    return _clean(ascii_punctuation(article, full_stop=rng.random() < ASCII_FULL_STOP_SHARE), "ascii_punct")
 
 
 def crackdown_news(rng: random.Random) -> SyntheticPage:

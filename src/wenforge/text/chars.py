@@ -73,16 +73,47 @@ def normalize_text(text: str, *, nfkc: bool = True, strip_tags: bool = True, sim
     return text
 
 
-@lru_cache(maxsize=1)
-def _t2s():
+@lru_cache(maxsize=8)
+def opencc_converter(config: str):
+    """One cached OpenCC converter per configuration (t2s, s2t, s2hk, ...): building one reads its dictionaries."""
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
     """Traditional to simplified Chinese with OpenCC (t2s)."""
-    return _t2s().convert(text)
+    return opencc_converter("t2s").convert(text)
+
+
+def _one_to_one(c: str) -> str:
+    t = opencc_converter("s2t").convert(c)
+    return t if len(t) == 1 else c
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to traditional (OpenCC s2t), one character for one, so that ``to_simplified`` undoes it
+    (up to the traditional or variant characters the original already had, which t2s simplifies too)."""
+    trad = opencc_converter("s2t").convert(text)
+    if len(trad) != len(text):  # a phrase converted to a different length: convert character by character
+        trad = "".join(_one_to_one(c) for c in text)
+    back = to_simplified(trad)
+    # where t2s would not give the original back, keep the original character and its neighbours (a phrase
+    # like 傢俱 is undone as a whole)
+    keep = {j for i, (b, s) in enumerate(zip(back, text, strict=True)) if b != s for j in (i - 1, i, i + 1)}
+    return "".join(s if i in keep else t for i, (t, s) in enumerate(zip(trad, text, strict=True)))
+
+
+# Full-width marks that web pages print as ASCII (the inverse of canonical_punctuation's table, full stop aside).
+ASCII_FULL_STOP_SHARE = 0.3  # pages with ASCII commas print the full stop as "." too, about a third of the time
+_FULL_TO_ASCII = str.maketrans({"，": ",", "？": "?", "：": ":", "！": "!", "；": ";", "（": "(", "）": ")"})
+
+
+def ascii_punctuation(text: str, *, full_stop: bool = False) -> str:
+    """Full-width commas, question marks, colons, ... as ASCII, the way many scraped pages print them (the
+    full stop 。 as ``.`` too when `full_stop`)."""
+    text = text.translate(_FULL_TO_ASCII)
+    return text.replace("。", ".") if full_stop else text
 
 
 # ASCII marks that Chinese writers (and scrapers) use in place of the full-width ones; mapped back only

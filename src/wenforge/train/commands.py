@@ -40,13 +40,14 @@ def _train(kind: str, config: Path, overrides: list[str] | None) -> None:
 
     console = Console()
     _need_train_extra(console)
+    from wenforge.core.config import ConfigError
     from wenforge.train.config import RecipeError, load_recipe
     from wenforge.train.run import run_grpo, run_sft
 
     try:
         cfg = load_recipe(config, kind, parse_overrides(overrides))
         res = (run_sft if kind == "sft" else run_grpo)(cfg)
-    except RecipeError as e:
+    except (ConfigError, RecipeError) as e:
         console.print(f"[red]{escape(str(e))}[/red]")
         raise typer.Exit(2) from None
     keys = ("loss", "reward", "rewards/outcome/mean", "rewards/format/mean", "completions/mean_length")
@@ -101,7 +102,7 @@ def register(app: typer.Typer) -> None:
 
         console = Console()
         _need_train_extra(console)
-        from wenforge.train.tiny import TinySpec, build_tiny_model
+        from wenforge.lm.tiny import TinySpec, build_tiny_model
 
         if not corpus.is_file():
             console.print(f"[red]no such corpus file: {escape(str(corpus))}[/red]")

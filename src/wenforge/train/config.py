@@ -4,14 +4,17 @@ YAML recipe (every key is a field of the dataclass, TRL's and ours alike). Heavy
 from __future__ import annotations
 
 import dataclasses
-import difflib
+import functools
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, create_model, field_validator, model_validator
 from trl import GRPOConfig, SFTConfig
 
-from wenforge.core.config import YamlConfigError, load_yaml
+from wenforge.core.config import ConfigError, ConfigPath, ModelPath, load_config, parse_config, problem_at
+from wenforge.rewards import ANSWER_FORMATS, REWARDS
 
 R1_ZERO_TEMPLATE = (
     "A conversation between User and Assistant. The User asks a question, and the Assistant solves it. "
@@ -25,18 +28,26 @@ CHAT_INSTRUCTION = (
 
 
 class RecipeError(ValueError):
-    """A recipe that cannot be used: the message names the file and the key."""
+    """Training data or a model spec that a recipe points at cannot be used (the recipe itself: ConfigError)."""
+
+
+def _known_reward(name: str) -> str:
+    if name not in REWARDS:
+        raise ValueError(f"unknown reward {name!r}; known: {', '.join(REWARDS)}")
+    return name
+
+
+RewardName = Annotated[str, AfterValidator(_known_reward)]
 
 
 @dataclass
 class _WenforgeFields:
-    model: str | None = field(default=None, metadata={"help": "hub name or local path of a causal LM"})
+    model: ModelPath | None = field(default=None, metadata={"help": "hub name or local path of a causal LM"})
     tiny: dict | None = field(
         default=None,
         metadata={"help": "build a tiny model from this spec (TinySpec fields) when `model` is not given"},
     )
-    train_file: str | None = field(default=None, metadata={"help": "JSONL/JSON/Parquet file or run folder"})
-    eval_file: str | None = field(default=None, metadata={"help": "held-out rows (optional)"})
+    train_file: ConfigPath | None = field(default=None, metadata={"help": "JSONL/JSON/Parquet file or run folder"})
     split: str | None = field(
         default="dev", metadata={"help": "keep rows with this `split` value (None: all)"}
     )
@@ -57,88 +68,90 @@ class WenSFTConfig(SFTConfig, _WenforgeFields):
 
 
 @dataclass
-class WenGRPOConfig(GRPOConfig, _WenforgeFields):
+class _WenforgeGRPOFields(_WenforgeFields):
+    zero: bool = False
+    zero_template: str = R1_ZERO_TEMPLATE
+    rewards: dict[RewardName, float] = field(default_factory=lambda: {"outcome": 1.0})
+    reward_options: dict[RewardName, dict] = field(default_factory=dict)
+    track: list[RewardName] = field(default_factory=lambda: ["format", "reflection"])
+    answer_format: Literal[ANSWER_FORMATS] = "boxed"  # type: ignore[valid-type]  # the rewards' registry
+
+
+@dataclass
+class WenGRPOConfig(GRPOConfig, _WenforgeGRPOFields):
     """GRPO with wenforge's rule-based rewards. ``zero: true`` is R1-Zero: RL straight from a base model on a
     plain-text prompt template, no chat template."""
 
-    zero: bool = False
-    zero_template: str = R1_ZERO_TEMPLATE
-    rewards: dict = field(default_factory=lambda: {"outcome": 1.0})
-    reward_options: dict = field(default_factory=dict)
-    track: list = field(default_factory=lambda: ["format", "reflection"])
-    answer_format: str = "boxed"
-
 
 KINDS = {"sft": WenSFTConfig, "grpo": WenGRPOConfig}
-_PATH_KEYS = ("model", "train_file", "eval_file", "output_dir")
+_OURS = {"sft": _WenforgeFields, "grpo": _WenforgeGRPOFields}
+
+
+class _RecipeKeys(BaseModel):
+    """A recipe's keys, validated before TRL's dataclass sees them: wenforge's fields by their types, TRL's by
+    TRL itself; unknown keys are errors. Subclassed per kind by `recipe_keys`."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    KIND: ClassVar[str] = ""
+
+    @field_validator("kind", check_fields=False)
+    @classmethod
+    def _kind(cls, v: Any) -> Any:
+        if v != cls.KIND:
+            raise ValueError(f"this recipe says {v!r}, but this is `wenforge train {cls.KIND}`")
+        return v
+
+    @model_validator(mode="after")
+    def _model_and_rows(self) -> _RecipeKeys:
+        if self.model is None and self.tiny is None:
+            raise problem_at("model", "give 'model' (hub name or local path) or 'tiny' (a spec to build one)")
+        if self.train_file is None:
+            raise problem_at("train_file", "required: the training rows (JSONL/JSON/Parquet file or run folder)")
+        return self
+
+
+@functools.cache
+def recipe_keys(kind: str) -> type[_RecipeKeys]:
+    """The pydantic model of a `kind` recipe: every init field of its TRL config, ours typed, TRL's as given."""
+    ours = typing.get_type_hints(_OURS[kind], include_extras=True)
+    fields: dict[str, Any] = {"kind": (str, kind), "output_dir": (ConfigPath, ...)}
+    for f in dataclasses.fields(KINDS[kind]):
+        if f.init and f.name not in fields:
+            fields[f.name] = (ours.get(f.name, Any), None)
+    model = create_model(f"{KINDS[kind].__name__}Keys", __base__=_RecipeKeys, **fields)
+    model.KIND = kind
+    return model
 
 
 def load_recipe(path: str | Path, kind: str, overrides: dict[str, Any] | None = None):
-    """Read a YAML recipe into ``WenSFTConfig`` / ``WenGRPOConfig``; unknown keys are errors naming the key.
+    """Read a YAML recipe into ``WenSFTConfig`` / ``WenGRPOConfig``; ConfigError: ``file:line: key: message``.
 
-    Relative paths resolve against the recipe's folder (``model``/``train_file`` only when they exist there). ``bf16`` defaults to on only
-    with a bf16-capable CUDA device (TRL's own default is on, which fails on CPU).
+    Relative paths resolve against the recipe's folder (``model`` only when it exists there: else a hub name).
+    ``bf16`` defaults to on only with a bf16-capable CUDA device (TRL's own default is on, which fails on CPU).
     """
-    path = Path(path)
     if kind not in KINDS:
-        raise RecipeError(f"unknown training kind {kind!r}: expected one of {', '.join(KINDS)}")
+        raise ConfigError(f"unknown training kind {kind!r}: expected one of {', '.join(KINDS)}")
+    return _recipe(load_config(path, recipe_keys(kind), overrides=overrides), kind, str(path))
+
+
+def recipe_from(keys: dict[str, Any], kind: str, *, source: str):
+    """A recipe from its keys in memory (what `wenforge forge` builds per round); ConfigError names `source`."""
+    if kind not in KINDS:
+        raise ConfigError(f"unknown training kind {kind!r}: expected one of {', '.join(KINDS)}")
+    return _recipe(parse_config(keys, recipe_keys(kind), source=source), kind, source)
+
+
+def _recipe(validated: _RecipeKeys, kind: str, source: str):
+    """TRL's dataclass from validated keys: bf16 only where the device has it, no external loggers."""
+    keys = validated.model_dump(exclude_unset=True)
+    keys.pop("kind", None)
+    if "bf16" not in keys and "fp16" not in keys:
+        keys["bf16"] = _bf16_ok()
+    keys.setdefault("report_to", [])
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
-    except FileNotFoundError:
-        raise RecipeError(f"{path}: no such recipe") from None
-    except YamlConfigError as e:
-        raise RecipeError(str(e)) from None
-    if not isinstance(raw, dict):
-        raise RecipeError(f"{path}: a recipe is a mapping of config keys, got {type(raw).__name__}")
-    raw = {**raw, **(overrides or {})}
-    declared = raw.pop("kind", kind)
-    if declared != kind:
-        raise RecipeError(f"{path}: key 'kind' says {declared!r}, but this is `wenforge train {kind}`")
-    cls = KINDS[kind]
-    names = {f.name for f in dataclasses.fields(cls) if f.init}
-    for key in raw:
-        if key not in names:
-            near = difflib.get_close_matches(key, names, n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise RecipeError(f"{path}: unknown key {key!r} for {cls.__name__}{hint}")
-    for key in _PATH_KEYS:  # output_dir always, the others when they exist there (else a hub name)
-        v = raw.get(key)
-        relative = isinstance(v, str) and not Path(v).is_absolute()
-        if relative and (key == "output_dir" or (path.parent / v).exists()):
-            raw[key] = str((path.parent / v).resolve())
-    if "output_dir" not in raw:
-        raise RecipeError(f"{path}: key 'output_dir' is required (the run folder)")
-    if "bf16" not in raw and "fp16" not in raw:
-        raw["bf16"] = _bf16_ok()
-    raw.setdefault("report_to", [])
-    if kind == "grpo":
-        _check_rewards(path, raw)
-    try:
-        cfg = cls(**raw)
-    except (TypeError, ValueError) as e:
-        raise RecipeError(f"{path}: {e}") from None
-    if cfg.model is None and cfg.tiny is None:
-        raise RecipeError(f"{path}: give 'model' (hub name or local path) or 'tiny' (a spec to build one)")
-    if cfg.train_file is None:
-        raise RecipeError(f"{path}: key 'train_file' is required")
-    return cfg
-
-
-def _check_rewards(path: Path, raw: dict) -> None:
-    from wenforge.rewards import REWARDS
-
-    for key in ("rewards", "reward_options"):
-        for name in raw.get(key) or {}:
-            if name not in REWARDS:
-                raise RecipeError(f"{path}: {key}: unknown reward {name!r}; known: {', '.join(REWARDS)}")
-    for name in raw.get("track") or []:
-        if name not in REWARDS:
-            raise RecipeError(f"{path}: track: unknown reward {name!r}; known: {', '.join(REWARDS)}")
-    fmt = raw.get("answer_format", "boxed")
-    from wenforge.rewards import ANSWER_FORMATS
-
-    if fmt not in ANSWER_FORMATS:
-        raise RecipeError(f"{path}: answer_format {fmt!r}: expected one of {', '.join(ANSWER_FORMATS)}")
+        return KINDS[kind](**keys)
+    except (TypeError, ValueError) as e:  # TRL's and transformers' own checks of their fields
+        raise ConfigError(f"{source}: {e}") from None
 
 
 def _bf16_ok() -> bool:

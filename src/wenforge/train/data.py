@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from wenforge.core.rows import InputError, data_files, data_rows
 from wenforge.train.config import RecipeError
 
 
@@ -14,41 +15,22 @@ def read_rows(source: str | Path, split: str | None = None, limit: int | None = 
     """Rows of a JSONL/JSON/Parquet file, or of every such file under a run folder's ``data/``.
 
     Rows whose ``split`` differs from ``split`` are skipped (rows without the column are kept)."""
-    p = Path(source)
-    if p.is_dir():
-        base = p / "data" if (p / "data").is_dir() else p
-        files = sorted([*base.glob("*.jsonl"), *base.glob("*.parquet"), *base.glob("*.json")])
-        if not files:
-            raise RecipeError(f"{p}: no .jsonl/.parquet/.json files in it (or in its data/)")
-    elif p.is_file():
-        files = [p]
-    else:
-        raise RecipeError(f"{p}: no such data file or folder")
     rows: list[dict[str, Any]] = []
-    for f in files:
-        if f.suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            new = pq.read_table(f).to_pylist()
-        elif f.suffix == ".json":
-            new = json.loads(f.read_text(encoding="utf-8"))
-            if not isinstance(new, list):
-                raise RecipeError(f"{f}: a .json data file must hold a list of rows")
-        else:
-            new = []
-            with f.open(encoding="utf-8") as fh:
-                for i, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        new.append(json.loads(line))
-                    except json.JSONDecodeError as e:
-                        raise RecipeError(f"{f}:{i}: not valid JSON: {e.msg}") from None
-        for r in new:
-            if split is None or "split" not in r or r["split"] == split:
-                rows.append(r)
-            if limit is not None and len(rows) >= limit:
-                return rows
+    try:
+        for f in data_files(source, (".jsonl", ".parquet", ".json")):
+            if f.suffix == ".json":
+                new = json.loads(f.read_text(encoding="utf-8"))
+                if not isinstance(new, list):
+                    raise RecipeError(f"{f}: a .json data file must hold a list of rows")
+            else:
+                new = data_rows(f)
+            for r in new:
+                if split is None or "split" not in r or r["split"] == split:
+                    rows.append(r)
+                if limit is not None and len(rows) >= limit:
+                    return rows
+    except InputError as e:
+        raise RecipeError(str(e)) from None
     return rows
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wenforge.core.runs import run_stats, write_stats
 from wenforge.train.config import RecipeError, resolved
 from wenforge.train.metrics import MetricsLogger, read_metrics, write_train_report
 
@@ -44,7 +45,7 @@ def resolve_model(cfg, rows: list[dict]) -> str:
     """The model path: ``cfg.model``, or a tiny model built once under ``<output_dir>/tiny_model``."""
     if cfg.model:
         return cfg.model
-    from wenforge.train.tiny import TinySpec, build_tiny_model
+    from wenforge.lm.tiny import TinySpec, build_tiny_model
 
     out = Path(cfg.output_dir) / "tiny_model"
     if not (out / "config.json").exists():
@@ -98,11 +99,6 @@ def _last_checkpoint(cfg) -> str | None:
 
 
 def _finish(kind: str, trainer, tok, cfg, t0: float, resumed: str | None, extra: dict) -> TrainResult:
-    import peft
-    import torch
-    import transformers
-    import trl
-
     run_dir = Path(cfg.output_dir)
     final = run_dir / "final"
     model = trainer.model
@@ -121,29 +117,18 @@ def _finish(kind: str, trainer, tok, cfg, t0: float, resumed: str | None, extra:
         last=records[-1] if records else {},
         resumed_from=resumed,
     )
-    stats = {
-        "kind": kind,
-        "steps": res.steps,
-        "seconds": round(res.seconds, 2),
-        "resumed_from": resumed,
-        "final_dir": str(final),
-        "n_params": sum(p.numel() for p in model.parameters()),
-        "versions": {
-            "torch": torch.__version__,
-            "transformers": transformers.__version__,
-            "trl": trl.__version__,
-            "peft": peft.__version__,
-        },
-        "first": res.first,
-        "last": res.last,
-        **extra,
-        "config": resolved(cfg),
-    }
-    (run_dir / "stats.json").write_text(
-        json.dumps(stats, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    n_rows = extra.pop("rows")
+    stats = run_stats(
+        f"train {kind}", read=n_rows, kept=n_rows, excluded={}, seconds=res.seconds, config=resolved(cfg),
+        packages=("torch", "transformers", "trl", "peft"),
+        kind=kind, steps=res.steps, resumed_from=resumed, final_dir=str(final),
+        n_params=sum(p.numel() for p in model.parameters()), first=res.first, last=res.last, **extra,
     )
+    write_stats(run_dir, stats)
     write_train_report(
-        run_dir, f"wenforge train {kind}: {run_dir.name}", {k: stats[k] for k in list(stats)[:6]}
+        run_dir, f"wenforge train {kind}: {run_dir.name}",
+        {"kind": kind, "steps": res.steps, "seconds": stats["seconds"], "rows": n_rows, "resumed_from": resumed,
+         "final_dir": str(final)},
     )
     return res
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
+from wenforge.core import reasons as R
 
 CMS_TAG_RE = re.compile(r"\[(?:db|field|tag|dede|cms|e|list|sql)[:：][^\]\n]{1,30}\]|\{(?:dede|pboot|eyou|sdcms|zblog|"
                         r"field|tag)[:：][^}\n]{0,60}\}|\{\$[A-Za-z_][^}\n]{0,40}\}|\[标签[:：][^\]\n]{1,20}\]|"
@@ -44,6 +44,15 @@ EMOJI_NOISE_RE = re.compile(rf"[{_EMOJI}]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 EMOJI_NOISE_MIN = 3  # a post may close a sentence with an emoji or two; a sprinkler puts them inside words
 RESPACED_MIN = 5  # a few spaced marks are typing habits; a scraper re-spaces every one
+CMS_TAG_WEIGHT = 0.6  # an unfilled CMS tag never stands in a published article
+SOURCE_TOKEN_WEIGHT = 0.5  # letters glued to a date where an outlet's name belongs: a generator's token
+WATERMARK_WEIGHT = 0.5  # a copying site's watermark line
+ISO_DATE_WEIGHT = 0.4  # an ISO date in a Chinese date template: a filled slot, though a careless editor writes it too
+EMOJI_NOISE_WEIGHT = 0.25  # emoji inside words: anti-duplicate noise, weak alone (posts use emoji)
+SYMBOL_NOISE_WEIGHT = 0.2  # symbol runs in sentences: anti-duplicate noise, weak alone (some posts decorate)
+ACCOUNT_LINE_WEIGHT = 0.3  # a CMS meta line with the default account: a template site, not yet injection
+ENCODING_DAMAGE_WEIGHT = 0.3  # ???? runs: a bad re-encoding by a copier, or by the site itself
+ACCOUNT_LINES = 6  # the meta line stands under the title
 
 
 def _emoji_noise(t: str) -> list[tuple[int, int]]:
@@ -69,32 +78,33 @@ def detect(lines: list[Line]) -> tuple[list[Finding], int]:
         t = ln.text
         if "[" in t or "{" in t:
             for m in CMS_TAG_RE.finditer(t):
-                out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.6, ln.index,
-                                   detail="cms_tag"))
+                out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, CMS_TAG_WEIGHT,
+                                   ln.index, detail="cms_tag"))
         if "源" in t or "处" in t or "作者" in t:
             for m in SOURCE_TOKEN_RE.finditer(t):
-                out.append(Finding(ln.start + m.start(1), ln.start + m.end(1), R.TEMPLATE_ARTIFACT, 0.5, ln.index,
-                                   detail="source_token"))
+                out.append(Finding(ln.start + m.start(1), ln.start + m.end(1), R.TEMPLATE_ARTIFACT,
+                                   SOURCE_TOKEN_WEIGHT, ln.index, detail="source_token"))
         if "--" in t and WATERMARK_RE.search(t):
-            out.append(Finding(ln.start, ln.end, R.TEMPLATE_ARTIFACT, 0.5, ln.index, whole_line=True,
+            out.append(Finding(ln.start, ln.end, R.TEMPLATE_ARTIFACT, WATERMARK_WEIGHT, ln.index, whole_line=True,
                                detail="watermark"))
         if "号" in t:
             for m in ISO_HAO_RE.finditer(t):
-                out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.4, ln.index,
-                                   detail="iso_date"))
+                out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, ISO_DATE_WEIGHT,
+                                   ln.index, detail="iso_date"))
         if emoji:
-            out += [Finding(ln.start + a, ln.start + b, R.TEMPLATE_ARTIFACT, 0.25, ln.index, detail="emoji_noise")
+            out += [Finding(ln.start + a, ln.start + b, R.TEMPLATE_ARTIFACT, EMOJI_NOISE_WEIGHT, ln.index,
+                               detail="emoji_noise")
                     for a, b in _emoji_noise(t)]
         if noisy and ln.sentence_like:
             noise = [m for m in SYMBOL_NOISE_RE.finditer(t) if m.start() > 0]
-            out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.2, ln.index,
-                            detail="symbol_noise") for m in noise]
-        if ln.index < 6 and ACCOUNT_LINE_RE.match(t):
-            out.append(Finding(ln.start, ln.end, R.TEMPLATE_ARTIFACT, 0.3, ln.index, whole_line=True,
+            out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, SYMBOL_NOISE_WEIGHT,
+                            ln.index, detail="symbol_noise") for m in noise]
+        if ln.index < ACCOUNT_LINES and ACCOUNT_LINE_RE.match(t):
+            out.append(Finding(ln.start, ln.end, R.TEMPLATE_ARTIFACT, ACCOUNT_LINE_WEIGHT, ln.index, whole_line=True,
                                detail="account_line"))
         if "????" in t:
-            out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, 0.3, ln.index,
-                            detail="encoding_damage") for m in ENCODING_DAMAGE_RE.finditer(t)]
+            out += [Finding(ln.start + m.start(), ln.start + m.end(), R.TEMPLATE_ARTIFACT, ENCODING_DAMAGE_WEIGHT,
+                            ln.index, detail="encoding_damage") for m in ENCODING_DAMAGE_RE.finditer(t)]
         if " , " in t or " . " in t or " : " in t or " ; " in t or " ? " in t or " ! " in t:
             respaced += len(RESPACED_RE.findall(t))
     return out, respaced

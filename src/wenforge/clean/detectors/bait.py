@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, guarded
 from wenforge.clean.lexicon import LexiconMatcher, shared_matcher
+from wenforge.core import reasons as R
 
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "assets" / "bait_patterns.yaml"
 

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, guarded
 from wenforge.clean.detectors.hanzi import han_pairs
+from wenforge.core import reasons as R
 
 _NAME = r"[\u4e00-\u9fffA-Za-z]{2,12}?"
 _ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入口|下载|登录|网址)?|官方网站|官方(?:入口|下载|平台|网址|app|APP)|"
@@ -53,6 +53,18 @@ _TAIL_RE = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}(?:葡京|新京|金沙|
                       rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}|[\u4e00-\u9fffA-Za-z0-9]{{0,4}}(?:{GREY_RE.pattern})"
                       rf"[\u4e00-\u9fffA-Za-z0-9]{{0,4}}[-_|: ]?{_ACTION}", re.IGNORECASE)  # brand shapes in the first lines are title injection; elsewhere only on short lines
 SHORT_LINE = 80
+SPLICE_WEIGHT = 0.55  # a grey trade and its action inside a sentence, named nowhere else: spliced in
+ACTION_WEIGHT = 0.15  # a name and an action alone (某某官网): site chrome as often as a brand shape
+GREY_BONUS = 0.45  # a grey trade in the shape makes it a gambling / adult / grey-finance brand
+ALIEN_BONUS = 0.1  # the shape's words occur nowhere else on the page: the page is not about it
+DIGITS_WEIGHT = 0.2  # a name with a digit suffix in a title (新京6663): a handle, or a product model
+EDGE_WEIGHT = 0.55  # a gaming brand at a title's edge (PG电子, …娱乐平台)
+HANDLE_WEIGHT = 0.5  # a site handle after the title's last separator (|xyxy777)
+HEAD_WEIGHT = 0.3  # a brand and its action glued to the start of a headline ...
+HEAD_GREY_BONUS = 0.35  # ... with a grey trade in it
+SLOGAN_WEIGHT = 0.6  # a download / watch slogan with a grey trade or a Latin brand before a separator
+TAIL_WEIGHT = 0.5  # a grey brand alone on the page's last short line, after the sign-off
+SHAPE_CAP = 0.8  # one shape is never certainty
 
 
 Count = Callable[[str], int]  # occurrences of a string (or a Han pair) in the page, computed once per page
@@ -84,7 +96,8 @@ def _line_spans(ln: Line, count: Count, actions: bool) -> list[tuple[int, int, f
     spans: list[tuple[int, int, float]] = []
     actions = actions and _ACTION_HINT_RE.search(ln.text) is not None
     if actions and ln.sentence_like:
-        spans += [(m.start(), m.end(), 0.55) for m in SPLICE_RE.finditer(ln.text) if _alien_splice(m, ln.text, count)]
+        spans += [(m.start(), m.end(), SPLICE_WEIGHT) for m in SPLICE_RE.finditer(ln.text)
+                  if _alien_splice(m, ln.text, count)]
     top = ln.index < TITLE_LINES
     if not (top or (ln.length <= SHORT_LINE and not ln.sentence_like)):
         return spans
@@ -94,23 +107,23 @@ def _line_spans(ln: Line, count: Count, actions: bool) -> list[tuple[int, int, f
         if ln.sentence_like and not grey:
             continue  # 在官网发布: a sentence about a site, not a brand shape
         alien = not _elsewhere(m.group(1), count)
-        spans.append((m.start(), m.end(), 0.15 + 0.45 * grey + 0.1 * alien))
+        spans.append((m.start(), m.end(), ACTION_WEIGHT + GREY_BONUS * grey + ALIEN_BONUS * alien))
     for m in BRAND_DIGITS_RE.finditer(ln.text) if _DIGITS_RE.search(ln.text) else ():
         grey = GREY_RE.search(m.group(0)) is not None
         if grey or top:
-            spans.append((m.start(), m.end(), 0.2 + 0.45 * grey))
+            spans.append((m.start(), m.end(), DIGITS_WEIGHT + GREY_BONUS * grey))
     if top and not ln.sentence_like:
-        spans += [(m.start(), m.end(), 0.55) for m in EDGE_RE.finditer(ln.text)]
+        spans += [(m.start(), m.end(), EDGE_WEIGHT) for m in EDGE_RE.finditer(ln.text)]
         m = HANDLE_TAIL_RE.search(ln.text)
         if m:
-            spans.append((m.start(), m.end(), 0.5))
+            spans.append((m.start(), m.end(), HANDLE_WEIGHT))
         m = HEAD_RE.search(ln.text) if actions else None
         if m and not _elsewhere(m.group(), count):
-            spans.append((m.start(), m.end(), 0.3 + 0.35 * (GREY_RE.search(m.group()) is not None)))
+            spans.append((m.start(), m.end(), HEAD_WEIGHT + HEAD_GREY_BONUS * (GREY_RE.search(m.group()) is not None)))
     if top:
         m = SLOGAN_RE.search(ln.text)
         if m and (GREY_RE.search(m.group(0)) or re.search(r"[A-Za-z]{3,}", m.group(0))):
-            spans.append((m.start(), m.end(), 0.6))
+            spans.append((m.start(), m.end(), SLOGAN_WEIGHT))
     return spans
 
 
@@ -120,7 +133,8 @@ def _grey_tail(lines: list[Line]) -> list[Finding]:
     out = []
     for ln in lines[-TAIL_LINES:]:
         if ln.length <= TAIL_CHARS and not ln.sentence_like and _TAIL_RE.fullmatch(ln.text):
-            out.append(Finding(ln.start, ln.end, R.BRAND_INJECTION, 0.5, ln.index, whole_line=True, detail=ln.text))
+            out.append(Finding(ln.start, ln.end, R.BRAND_INJECTION, TAIL_WEIGHT, ln.index, whole_line=True,
+                               detail=ln.text))
     return out
 
 
@@ -139,5 +153,5 @@ def detect(lines: list[Line]) -> list[Finding]:
     # only title lines, short lines and (on a page with action words) sentences can hold a shape
     todo = [ln for ln in lines if ln.index < TITLE_LINES or (ln.length <= SHORT_LINE and not ln.sentence_like)
             or (actions and ln.sentence_like)]
-    return [Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(0.8, w), ln.index, detail=ln.text[s:e])
+    return [Finding(ln.start + s, ln.start + e, R.BRAND_INJECTION, min(SHAPE_CAP, w), ln.index, detail=ln.text[s:e])
             for ln in todo for s, e, w in _line_spans(ln, count, actions)] + _grey_tail(lines)

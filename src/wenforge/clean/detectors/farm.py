@@ -58,7 +58,7 @@ SOURCED_RE = guarded(r"[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)|(?:记者|通讯员
                         r"(?<![^\n])(?:文|图|撰文|摄影)[:：/]\s*[\u4e00-\u9fff]{2,4}(?:\s|$)", re.MULTILINE)
 BLANK_MIN = 2
 PROMPT_FIELD_LINES = 6
-MARKDOWN_WEIGHT = 0.3
+MARKDOWN_WEIGHT = 0.3  # markdown pasted with a model's answer; some sites decorate their own headings so
 STUB_MAX_CHARS = 60  # a stub page holds a label or a question, not a paragraph
 # a person's reply: clause breaks, words spaced apart (one gap is a label's suffix: … 有驾, 展开 …), or the
 # speaker and listener (你, 我, 吧, 啊 ...)
@@ -82,6 +82,14 @@ PARAGRAPH_CHARS = 60
 # a person writing about their own life says 我; a model's explainer does not (its chatty gossip is caught above)
 _FIRST_PERSON_RE = re.compile(r"我(?!们|國|国)")
 FIRST_PERSON_MAX = 2  # this many 我 (not 我们): a personal page
+PLACEHOLDER_WEIGHT = 0.45  # one unfilled slot: a template page (a page quoting a template has one too) ...
+LEFTOVER_WEIGHT = 0.5  # one chatbot leftover: a model's reply pasted as the page ...
+REPEAT_BONUS = (0.2, 0.15)  # ... each further slot / leftover (up to two more) adds this much
+STUB_WEIGHT = 0.6  # a page that is one label or question has nothing genuine on it
+STOCK_WEIGHT = 0.5  # stock model phrasing at STOCK_MIN distinct phrases ...
+STOCK_BONUS = 0.1  # ... each further one (up to four) adds this much
+OUTLINE_WEIGHT = 0.5  # an undated, unsourced outline: a model's explainer, or an undated listicle
+FARM_CAP = 0.9  # template evidence is never certainty
 
 
 @dataclass
@@ -101,19 +109,19 @@ class FarmEvidence:
     def weight(self) -> float:
         w = 0.0
         if self.placeholders:
-            w = max(w, 0.45 + 0.2 * min(2, len(self.placeholders) - 1))
+            w = max(w, PLACEHOLDER_WEIGHT + REPEAT_BONUS[0] * min(2, len(self.placeholders) - 1))
         if self.leftovers:
-            w = max(w, 0.5 + 0.15 * min(2, len(self.leftovers) - 1))
+            w = max(w, LEFTOVER_WEIGHT + REPEAT_BONUS[1] * min(2, len(self.leftovers) - 1))
         if self.markdown:
             w = max(w, MARKDOWN_WEIGHT)
         if self.stub:
-            w = max(w, 0.6)
+            w = max(w, STUB_WEIGHT)
         n = self.stock_phrases + self.gossip_head
         if n >= STOCK_MIN and (not self.sourced or n >= STOCK_SOURCED_MIN):
-            w = max(w, 0.5 + 0.1 * min(4, n - STOCK_MIN))
+            w = max(w, STOCK_WEIGHT + STOCK_BONUS * min(4, n - STOCK_MIN))
         if self.outline and not self.sourced:
-            w = max(w, 0.5)
-        return min(0.9, w)
+            w = max(w, OUTLINE_WEIGHT)
+        return min(FARM_CAP, w)
 
 
 def detect(lines: list[Line], text: str) -> FarmEvidence:

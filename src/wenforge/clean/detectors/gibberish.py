@@ -6,10 +6,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, alien_score, is_url
+from wenforge.core import reasons as R
 
-LINE_MIN_CHARS = 16
+LINE_MIN_CHARS = 16  # alien characters a whole gibberish line needs (shorter runs are codes and ids)
+LONG_LINE_CHARS = 24  # a run this long of random tokens is no code anyone types
+LINE_WEIGHT = 0.6  # a line of random tokens: strong, but a page may print one hash or key
+LONG_LINE_WEIGHT = 0.8  # a longer run of random tokens is no hash a page would print
+LINE_ALIEN_SHARE = 0.6  # of the line's characters that are alien tokens, for the line to go whole
+LINE_MAX_CJK = 2  # a gibberish line has (almost) no Chinese; a sentence with a token keeps its text
+TOKEN_STRONG = 0.5  # alien score of the tokens whose characters count toward a gibberish line
+JAMMER_MIN_CHARS = 12  # a jammer line is a row of many short groups
+JAMMER_MIN_SYMBOLS = 3  # ... with symbols among them (plain words and numbers are not jammers)
+HAN_LINE_WEIGHT = 0.6  # a line of random Chinese characters on a modern page: as strong as a token line
 JAMMER_WEIGHT = 0.15  # forums add jammer lines to their own posts: removed always, weak evidence of spam
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u9fff，。]+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
 
@@ -50,16 +59,17 @@ def han_gibberish(lines: list[Line]) -> list[Finding]:
     rest = sorted(sh for ln in long_lines if ln not in low and (sh := hz.known_share(ln.text)[0]) >= HAN_GIBBERISH_SHARE)
     if not rest or rest[len(rest) // 2] < HAN_PAGE_SHARE:
         return []
-    return [Finding(ln.start, ln.end, R.GIBBERISH, 0.6, ln.index, whole_line=True, detail="han") for ln in low]
+    return [Finding(ln.start, ln.end, R.GIBBERISH, HAN_LINE_WEIGHT, ln.index, whole_line=True, detail="han")
+            for ln in low]
 
 
 def detect(lines: list[Line]) -> list[Finding]:
-    """Whole-line findings (weight 0.6-0.8) for lines made of alien tokens; inline findings (weight =
-    alien score) for alien tokens inside other lines."""
+    """Whole-line findings (``LINE_WEIGHT``-``LONG_LINE_WEIGHT``) for lines made of alien tokens; inline findings
+    (weight = alien score) for alien tokens inside other lines."""
     out: list[Finding] = han_gibberish(lines)
     for ln in lines:
-        if ln.n_cjk == 0 and ln.length >= 12 and _JAMMER_RE.match(ln.text) and \
-                len(_SYMBOLS_RE.findall(ln.text)) >= 3:
+        if ln.n_cjk == 0 and ln.length >= JAMMER_MIN_CHARS and _JAMMER_RE.match(ln.text) and \
+                len(_SYMBOLS_RE.findall(ln.text)) >= JAMMER_MIN_SYMBOLS:
             out.append(Finding(ln.start, ln.end, R.GIBBERISH, JAMMER_WEIGHT, ln.index, whole_line=True,
                                detail="jammer"))
             continue
@@ -74,10 +84,10 @@ def detect(lines: list[Line]) -> list[Finding]:
                  and not any(u <= a[0] < v for u, v in urls)]
         if not alien:
             continue
-        alien_chars = sum(e - s for s, e, _, sc in alien if sc >= 0.5)
-        if ln.n_cjk <= 2 and alien_chars >= LINE_MIN_CHARS and alien_chars >= 0.6 * ln.length:
-            out.append(Finding(ln.start, ln.end, R.GIBBERISH, 0.8 if alien_chars >= 24 else 0.6, ln.index,
-                               whole_line=True))
+        alien_chars = sum(e - s for s, e, _, sc in alien if sc >= TOKEN_STRONG)
+        if ln.n_cjk <= LINE_MAX_CJK and alien_chars >= LINE_MIN_CHARS and alien_chars >= LINE_ALIEN_SHARE * ln.length:
+            w = LONG_LINE_WEIGHT if alien_chars >= LONG_LINE_CHARS else LINE_WEIGHT
+            out.append(Finding(ln.start, ln.end, R.GIBBERISH, w, ln.index, whole_line=True))
             continue
         for s, e, t, sc in alien:
             out.append(Finding(s, e, R.GIBBERISH, sc, ln.index, detail=t))

@@ -15,9 +15,9 @@ from __future__ import annotations
 import itertools
 import re
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
 from wenforge.clean.detectors.hanzi import han_pairs
+from wenforge.core import reasons as R
 
 HEADLINE_LINES = 3  # the headline is one of the first lines
 # lures spliced into headlines: lottery and gambling terms (the wider grey list holds words like 体育 and
@@ -29,6 +29,13 @@ SPLICE_MIN = 5  # characters of a spliced run (one word of a headline may be mis
 ARTICLE_CHARS = 2000  # the article's opening retells the headline
 ARTICLE_MIN = 100
 ARTICLE_LINES = 40
+PREFIX_WEIGHT = 0.5  # a keyword prefix built from the headline's own words: a search template's slot
+FOREIGN_WEIGHT = 0.5  # an exclaimed headline in parentheses sharing nothing with the page
+FOREIGN_SHARE = 0.1  # of its character pairs the page may share (a word or two by chance)
+SPLICED_WEIGHT = 0.6  # a lottery or gambling run spliced into the headline: no genuine headline has one
+ORIGINAL_TITLE_WEIGHT = 0.55  # text glued around the title the page itself quotes as the original
+ORIGINAL_MIN_CHARS = 6  # a shorter 原标题 is a fragment, not a title to compare with
+ORIGINAL_LINES = 12  # the 原标题 note stands near the top
 _PREFIX_RE = re.compile(r"^([\u4e00-\u9fff]{4,12})[ \u3000]+(?=[\u4e00-\u9fff])")
 _PAREN_TAIL_RE = re.compile(r"[(（]([^()（）]{12,60})[)）]\s*$")
 _EXCLAIM_RE = re.compile(r"[!！]")
@@ -54,7 +61,8 @@ def _keyword_prefix(ln: Line) -> Finding | None:
             cur = b
     pieces.append(cur)
     if len(pieces) >= 2 and all(len(p) >= 2 and p in rest for p in pieces):
-        return Finding(ln.start, ln.start + m.end(), R.TITLE_INJECTION, 0.5, ln.index, detail="keyword_prefix")
+        return Finding(ln.start, ln.start + m.end(), R.TITLE_INJECTION, PREFIX_WEIGHT, ln.index,
+                       detail="keyword_prefix")
     return None
 
 
@@ -64,8 +72,8 @@ def _foreign_parenthesis(ln: Line, body: str) -> Finding | None:
         return None
     inner = set(han_pairs(m.group(1)))
     outside = body.replace(m.group(0), "", 1)
-    if inner and sum(p in outside for p in inner) <= 0.1 * len(inner):
-        return Finding(ln.start + m.start(), ln.start + m.end(), R.TITLE_INJECTION, 0.5, ln.index,
+    if inner and sum(p in outside for p in inner) <= FOREIGN_SHARE * len(inner):
+        return Finding(ln.start + m.start(), ln.start + m.end(), R.TITLE_INJECTION, FOREIGN_WEIGHT, ln.index,
                        detail="foreign_parenthesis")
     return None
 
@@ -87,7 +95,8 @@ def _spliced(ln: Line, article: str) -> list[Finding]:
         elif c and start is not None:
             run = t[start:i].strip()
             if i - start >= SPLICE_MIN and LURE_RE.search(run):
-                out.append(Finding(ln.start + start, ln.start + i, R.BAIT, 0.6, ln.index, detail="spliced"))
+                out.append(Finding(ln.start + start, ln.start + i, R.BAIT, SPLICED_WEIGHT, ln.index,
+                                       detail="spliced"))
             start = None
     return out
 
@@ -95,16 +104,17 @@ def _spliced(ln: Line, article: str) -> list[Finding]:
 def _against_original_title(lines: list[Line]) -> list[Finding]:
     """A page that quotes its source's title (原标题:X) shows what was glued to its headline: the headline's
     text around X (`某某漫画12期音乐学院师生赴古城交流_某某网` over `原标题:音乐学院师生赴古城交流_某某网`)."""
-    original = next((m.group(1).strip() for ln in lines[:12] if (m := _ORIGINAL_RE.search(ln.text))), "")
-    if len(original) < 6:
+    original = next((m.group(1).strip() for ln in lines[:ORIGINAL_LINES] if (m := _ORIGINAL_RE.search(ln.text))), "")
+    if len(original) < ORIGINAL_MIN_CHARS:
         return []
     out = []
     for ln in lines[:HEADLINE_LINES]:
         i = ln.text.find(original)
         if i > 0 and "原标题" not in ln.text[:i]:
-            out.append(Finding(ln.start, ln.start + i, R.TITLE_INJECTION, 0.55, ln.index, detail="original_title"))
+            out.append(Finding(ln.start, ln.start + i, R.TITLE_INJECTION, ORIGINAL_TITLE_WEIGHT, ln.index,
+                               detail="original_title"))
         elif i == 0 and len(ln.text) - len(original) >= 2 and not _LAYOUT_TAIL_RE.fullmatch(ln.text[len(original):]):
-            out.append(Finding(ln.start + len(original), ln.end, R.TITLE_INJECTION, 0.55, ln.index,
+            out.append(Finding(ln.start + len(original), ln.end, R.TITLE_INJECTION, ORIGINAL_TITLE_WEIGHT, ln.index,
                                detail="original_title"))
     return out
 

@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
 from wenforge.clean.detectors.hanzi import stats
+from wenforge.core import reasons as R
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # one syllable in ASCII or full-width parentheses right after a Han character
@@ -74,6 +74,17 @@ LEFTOVER_RE = re.compile(r"[關基對由屬位在等用至終處便高低多少�
                          r"采(?:訪|取|用|集|購)|游(?:客|覽|戲|樂|玩)|旅游|(?:放|輕)松|松(?:開|懈|弛)|(?:之|其|業|課)余|"
                          r"(?:什|怎|這|那|多)么|冲(?:擊|突|動)|奮斗")
 LEFTOVER_MIN = 2  # on 120 native traditional pages: 118 have none, one has 1, one mainland page converted by its site 3
+LEFTOVER_WEIGHT = 0.55  # converter leftovers on a traditional page: a mirror, unless the site converted its own text
+GLOSS_MIN = 4  # glossed everyday characters on a page before the glosses are a converter's ...
+GLOSS_KINDS = 2  # ... on at least this many distinct characters
+GLOSS_WEIGHT = 0.9  # a converter's glosses: no reader needs 當(dāng) on everyday characters
+GLOSS_FEW = 2  # a couple of glosses on a traditional page ...
+GLOSS_FEW_WEIGHT = 0.35  # ... are a weak sign alone
+VARIANT_WEIGHT = 0.8  # a variant form standing everywhere for a common character: a mirror's swap
+DELETED_NUMBERS_WEIGHT = 0.6  # quantity words with their numbers stripped in two places: an unreadable copy
+SPUN_WEIGHT = 0.5  # spinner outputs at SPUN_MIN_FORMS distinct forms, densely ...
+SPUN_BONUS = 0.1  # ... each further form adds this much
+SPUN_CAP = 0.9  # never certainty alone
 
 
 @dataclass
@@ -92,7 +103,7 @@ class MirrorEvidence:
     def leftover_weight(self) -> float:
         if not self.traditional or self.leftovers < LEFTOVER_MIN:
             return 0.0
-        return 0.55
+        return LEFTOVER_WEIGHT
 
     @property
     def gloss_weight(self) -> float:
@@ -104,23 +115,23 @@ class MirrorEvidence:
         for f in self.glosses:
             per_char[f.detail] = per_char.get(f.detail, 0) + 1
         repeated = sum(1 for c in per_char.values() if c >= 2)
-        if n >= 4 and len(per_char) >= 2 and (self.traditional or repeated >= GLOSS_REPEATED_CHARS):
-            return 0.9
-        return 0.35 if n >= 2 and self.traditional else 0.0
+        if n >= GLOSS_MIN and len(per_char) >= GLOSS_KINDS and (self.traditional or repeated >= GLOSS_REPEATED_CHARS):
+            return GLOSS_WEIGHT
+        return GLOSS_FEW_WEIGHT if n >= GLOSS_FEW and self.traditional else 0.0
 
     @property
     def variant_weight(self) -> float:
-        return 0.8 if self.variants else 0.0
+        return VARIANT_WEIGHT if self.variants else 0.0
 
     @property
     def spun_weight(self) -> float:
         """Evidence of spinning: several distinct spinner outputs, densely; or numbers deleted throughout."""
         if "<numbers deleted>" in self.spun:
-            return 0.6
+            return DELETED_NUMBERS_WEIGHT
         hits = sum(self.spun.values())
         if len(self.spun) < SPUN_MIN_FORMS or hits * 1000 < SPUN_PER_KCHAR * max(1, self.n_han):
             return 0.0
-        return min(0.9, 0.5 + 0.1 * (len(self.spun) - SPUN_MIN_FORMS))
+        return min(SPUN_CAP, SPUN_WEIGHT + SPUN_BONUS * (len(self.spun) - SPUN_MIN_FORMS))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -151,8 +162,8 @@ def _glosses(lines: list[Line]) -> list[Finding]:
             char = ln.text[m.start() - 1]
             if hz.rank.get(char, COMMON_RANK) >= COMMON_RANK:
                 continue  # a rare character: a reading aid
-            out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.MIRROR_REPAIRED, 0.9, ln.index,
-                               detail=char))
+            out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.MIRROR_REPAIRED, GLOSS_WEIGHT,
+                               ln.index, detail=char))
     return out
 
 
@@ -175,8 +186,8 @@ def _variants(lines: list[Line], text: str) -> list[Finding]:
                 after = ln.text[pos + 1 : pos + 2]
                 # 壹年, 貳萬元: judgments and contracts write amounts and terms with these numerals
                 if not (numeral and (after in _AMOUNT_CHARS or after in _NUMERALS)):
-                    out.append(Finding(ln.start + pos, ln.start + pos + 1, R.MIRROR_REPAIRED, 0.8, ln.index,
-                                       detail=std))
+                    out.append(Finding(ln.start + pos, ln.start + pos + 1, R.MIRROR_REPAIRED, VARIANT_WEIGHT,
+                                       ln.index, detail=std))
                 pos = ln.text.find(var, pos + 1)
     if len({f.detail for f in out}) >= VARIANT_KINDS and len(out) >= VARIANT_MIN:
         return out
@@ -204,8 +215,8 @@ def _usual_followers(std: str) -> frozenset[str]:
 
 
 _QUOTED_RE = re.compile(r"《[^》\n]{0,40}》|「[^」\n]{0,80}」|“[^”\n]{0,80}”|【[^】\n]{0,40}】|[(（][^)）\n]{0,40}[)）]")
-SPRINKLE_MIN = 3
-SPRINKLE_GAP = 2  # another traditional character this close: part of a traditional run, not a sprinkle  # traditional characters sprinkled into a simplified page
+SPRINKLE_MIN = 3  # traditional characters sprinkled into a simplified page
+SPRINKLE_GAP = 2  # another traditional character this close: part of a traditional run, not a sprinkle
 SPRINKLE_SIMPLIFIED_MIN = 40  # simplified-only characters that make the page's own script clear
 SPRINKLE_SHARE = 0.2  # at most this many traditional per simplified-only character: more is a mixed page
 SPRINKLE_COMMON_RANK = 1500  # the sprinkled characters are everyday ones (來, 沒, 進); names use rarer ones
@@ -247,7 +258,8 @@ def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re
     for pos, c in found:
         i = bisect_right(starts, pos) - 1
         if i >= 0 and lines[i].start <= pos < lines[i].end:
-            out.append(Finding(pos, pos + 1, R.MIRROR_REPAIRED, 0.8, lines[i].index, detail=back[c]))
+            out.append(Finding(pos, pos + 1, R.MIRROR_REPAIRED, VARIANT_WEIGHT, lines[i].index,
+                               detail=back[c]))
     return out
 
 

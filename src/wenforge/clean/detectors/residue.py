@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
+from wenforge.core import reasons as R
 
 _TAGS = (
     "a|abbr|b|big|blockquote|body|br|center|code|dd|del|div|dl|dt|em|font|h[1-6]|head|hr|html|i|img|input|ins|"
@@ -14,6 +14,7 @@ _TAGS = (
 )
 TAG_RE = re.compile(rf"</?(?:{_TAGS})(?:\s[^<>]{{0,300}})?/?>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 ENTITY_RE = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+RESIDUE_WEIGHT = 0.05  # leftover markup is a scraper's noise, not injection: removed on every page, no evidence
 
 
 def detect(lines: list[Line]) -> list[Finding]:
@@ -24,6 +25,6 @@ def detect(lines: list[Line]) -> list[Finding]:
             continue
         for rx in (TAG_RE, ENTITY_RE):
             for m in rx.finditer(t):
-                out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.HTML_RESIDUE, 0.05, ln.index))
+                out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.HTML_RESIDUE, RESIDUE_WEIGHT, ln.index))
     out.sort(key=lambda f: f.start)
     return out

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import re
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
+from wenforge.core import reasons as R
 
 # a news lead: any outlet (…社, …网, …报, …台) or 本报, a place, a date, 电/讯
 LEAD_RE = re.compile(r"(?:[\u4e00-\u9fff]{1,5}(?:社|网|报|台)|本报)[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日(?:电|讯)")
 SEPARATOR_RE = re.compile(r"^[*＊\-—=~#_·]{5,}$|[*＊]{5,}$")
 _SEPARATOR_CHARS = "*＊-—=~#_·"
-LEAD_LINES = 4
-LEAD_PREFIX_CHARS = 60  # a fragment glued in front of the lead on its own line is short  # the lead of an article starts within its first lines
+LEAD_LINES = 4  # the lead of an article starts within its first lines
+LEAD_PREFIX_CHARS = 60  # a fragment glued in front of the lead on its own line is short
 _FRAGMENT_START_RE = re.compile(r"^[”」』）)，,。、；;：:]")
 _SENTENCE_END_RE = re.compile(r"。”?$")  # a statement; headlines end in ？ or ！ or nothing
 _NOT_STRAY_RE = re.compile(r"^(?:摘要|导语|核心提示|编者按|【|\[|（|\(|\d{1,2}[.、])")  # an abstract or a bracketed note
-STRAY_MIN_CHARS = 12
+STRAY_MIN_CHARS = 12  # a shorter line above the lead is a kicker or a caption, not another text's sentence
+SEPARATOR_WEIGHT = 0.3  # dividers are a generator's seam, but some sites draw them (capped on the page)
+STRAY_WEIGHT = 0.5  # another text's sentence above a news lead: a news article opens with its lead
 
 
 def separators(lines: list[Line]) -> list[Finding]:
@@ -36,7 +38,7 @@ def separators(lines: list[Line]) -> list[Finding]:
         m = SEPARATOR_RE.search(ln.text)
         if m:
             whole = m.start() == 0
-            out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.STITCHED, 0.3, ln.index,
+            out.append(Finding(ln.start + m.start(), ln.start + m.end(), R.STITCHED, SEPARATOR_WEIGHT, ln.index,
                                whole_line=whole, detail="separator"))
     return out
 
@@ -53,12 +55,13 @@ def stray_before_lead(lines: list[Line]) -> list[Finding]:
         return []
     out = []
     if start > 2 and _FRAGMENT_START_RE.match(lead.text):  # ”这是我们村几代人的心愿。华闻社兰州5月9日电…
-        out.append(Finding(lead.start, lead.start + start, R.STITCHED, 0.5, lead.index, detail="stray_lead"))
+        out.append(Finding(lead.start, lead.start + start, R.STITCHED, STRAY_WEIGHT, lead.index, detail="stray_lead"))
     lead = lead.index
     for ln in lines[:lead]:
         fragment = _FRAGMENT_START_RE.match(ln.text) is not None
         sentence = ln.length >= STRAY_MIN_CHARS and _SENTENCE_END_RE.search(ln.text) is not None \
             and not _NOT_STRAY_RE.match(ln.text)
         if fragment or sentence:
-            out.append(Finding(ln.start, ln.end, R.STITCHED, 0.5, ln.index, whole_line=True, detail="stray_lead"))
+            out.append(Finding(ln.start, ln.end, R.STITCHED, STRAY_WEIGHT, ln.index, whole_line=True,
+                               detail="stray_lead"))
     return out

@@ -17,14 +17,22 @@ from itertools import repeat
 from operator import mul
 from pathlib import Path
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
+from wenforge.core import reasons as R
 
 COMMON_BIGRAMS_FILE = Path(__file__).resolve().parent.parent / "assets" / "common_bigrams.txt"
 DATELINE_RE = re.compile(
     r"(?:新华社|中新社|中新网|本报|人民网|央视网|新华网|光明网|央广网|记者)[^，。\n]{0,12}?\d{1,2}月\d{1,2}日(?:电|讯|消息)"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
+STITCHED_WEIGHT = 0.3  # a foreign paragraph; the page decision never reads it (stitched lines go on spam pages only)
+STRICT_CONTAINMENT = 0.25  # in a template's hot zone (after its hot list) a paragraph must share this much ...
+STRICT_UNIGRAM = 0.45  # ... or this character-profile cosine with the article to stay
+DATELINE_CONTAINMENT = 0.3  # a datelined paragraph right before the article's own dateline: another story
+EDGES_TESTED = 3  # lines peeled from each edge of the main article at most
+JUDGE_MIN_CJK = 12  # a shorter paragraph is too short to judge ...
+SHORT_BODY_JUDGE_CJK = 40  # ... and under a short-lined body (verse) this short
+BODY_MIN_CJK = 40  # an article shorter than this gives nothing to compare with
 
 
 @lru_cache(maxsize=1)
@@ -141,8 +149,8 @@ def detect(
     *,
     hot_lines: set[int] | None = None,
     ignore: set[int] | None = None,
-    max_containment: float = 0.08,
-    max_unigram: float = 0.3,
+    max_containment: float,
+    max_unigram: float,
     keep_names: set[str] | None = None,
 ) -> tuple[list[Finding], tuple[int, int] | None]:
     """Findings for unrelated lines, and the (first, last) line index of the main article (or None).
@@ -224,24 +232,24 @@ def detect(
         if ln.text.strip("《》“”\"' ") in keep_names:
             return False
         if classical and strict:
-            return contain() < 0.25
+            return contain() < STRICT_CONTAINMENT
         if classical and ln.n_cjk >= 10:
             # verse / classical prose: a modern paragraph is foreign, a classical one belongs
             return modern_rate(chars(ln)) > 0.015
-        if not strict and (ln.n_cjk < 12 or (short_body and ln.n_cjk < 40)):
+        if not strict and (ln.n_cjk < JUDGE_MIN_CJK or (short_body and ln.n_cjk < SHORT_BODY_JUDGE_CJK)):
             return False  # too short to judge; verse lines share little by nature
-        if (body_n_cjk if rest_lines is body else sum(x.n_cjk for x in rest_lines)) < 40:
+        if (body_n_cjk if rest_lines is body else sum(x.n_cjk for x in rest_lines)) < BODY_MIN_CJK:
             return False
         c = contain()
         if next_lines and DATELINE_RE.search(ln.text[:60]) and any(DATELINE_RE.search(x.text[:60]) for x in next_lines):
-            return c < 0.3  # a dateline right before the article's own dateline
-        if c >= (0.25 if strict else max_containment):
+            return c < DATELINE_CONTAINMENT
+        if c >= (STRICT_CONTAINMENT if strict else max_containment):
             return False  # shares enough bigrams: related whatever its character profile
         ucounts, u_sumsq = body_chars()
         u = cosine(chars(ln), ucounts, u_sumsq) if edge_occ is None else \
             _cosine_without(chars(ln), ucounts, u_sumsq)
         if strict:
-            return u < 0.45
+            return u < STRICT_UNIGRAM
         return u < max_unigram
 
     removed_idx: set[int] = set()
@@ -249,7 +257,7 @@ def detect(
         order = body if side == 0 else body[::-1]
         tested = 0
         for edge in order:
-            if tested >= 3 or len(body) - len(removed_idx) < 2:
+            if tested >= EDGES_TESTED or len(body) - len(removed_idx) < 2:
                 break
             if edge.n_cjk < 10:
                 continue
@@ -262,7 +270,7 @@ def detect(
             rest_lines = [x for x in body if x.index != edge.index and x.index not in removed_idx]
             nxt = [x for x in rest_lines if x.index > edge.index][:2] if side == 0 else []
             if unrelated(edge, rest_lines, False, nxt, edge_occ=e_occ):
-                out.append(Finding(edge.start, edge.end, R.STITCHED, 0.3, edge.index, whole_line=True,
+                out.append(Finding(edge.start, edge.end, R.STITCHED, STITCHED_WEIGHT, edge.index, whole_line=True,
                                    detail="edge of main article"))
                 removed_idx.add(edge.index)
                 removed_lines.append(edge)
@@ -288,14 +296,14 @@ def detect(
         for ln in r:
             in_hot = hot_after is not None and ln.index > hot_after
             if unrelated(ln, body, in_hot):
-                out.append(Finding(ln.start, ln.end, R.STITCHED, 0.3, ln.index, whole_line=True,
+                out.append(Finding(ln.start, ln.end, R.STITCHED, STITCHED_WEIGHT, ln.index, whole_line=True,
                                    detail="outside main article"))
     return out, (first, last)
 
 
 def rebuild_common_bigrams(out: Path = COMMON_BIGRAMS_FILE, top: int = 1500, data_dir: Path | None = None) -> int:
     """The ``top`` bigrams that occur in the most paragraphs of genuine `dev` text (all sources)."""
-    from wenforge.synth.seopage import load_sources
+    from wenforge.text.sources import load_sources
 
     src = load_sources(data_dir, split="dev")
     df: Counter = Counter()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line
+from wenforge.core import reasons as R
 
 _HAN_ENTRY_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]*")
 _SEP_RE = re.compile(r"[\s|｜,，、/]+")
@@ -21,6 +21,11 @@ PLACE_MIN = 6  # a dateline or an address names one or two places, a spider pool
 TAG_MIN = 6  # entries in a tag cloud line
 TAG_MEAN_CHARS = 5.0  # navigation entries (学院概况, 招生信息) are shorter than this on average
 TAG_MAX_CHARS = 14  # a longer entry is a clause of unpunctuated prose, not a search term
+PLACE_SHARE = 0.6  # of a line's entries: a spider pool is almost only place names
+TAG_SHARE = 0.8  # of a line's entries that hold Chinese: a tag cloud is search terms, not English prose
+LINE_MIN_CHARS = 12  # a shorter line is a menu or a heading
+PLACES_WEIGHT = 0.5  # county lists from across the country are never an article's content
+TAGS_WEIGHT = 0.3  # tag clouds also stand on genuine sites as navigation: weaker
 _ASCII_SENTENCE_RE = re.compile(r"[\u4e00-\u9fff”][.;?!](?:\s|$)")  # prose written with ASCII marks
 
 
@@ -28,7 +33,7 @@ def detect(lines: list[Line]) -> list[Finding]:
     """Whole-line findings for place-name lists and tag-cloud lines."""
     out: list[Finding] = []
     for ln in lines:
-        if ln.sentence_like or ln.length < 12 or _ASCII_SENTENCE_RE.search(ln.text):
+        if ln.sentence_like or ln.length < LINE_MIN_CHARS or _ASCII_SENTENCE_RE.search(ln.text):
             continue
         parts = [p for p in _SEP_RE.split(ln.text) if p]
         if len(parts) < TAG_MIN:
@@ -36,9 +41,11 @@ def detect(lines: list[Line]) -> list[Finding]:
         places = sum(1 for p in parts if _PLACE_RE.match(p))
         han = [p for p in parts if _HAN_ENTRY_RE.fullmatch(p)]  # search terms hold Chinese (not English prose)
         mean = sum(map(len, han)) / len(han) if han else 0.0
-        if places >= PLACE_MIN and places >= 0.6 * len(parts):
-            out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, 0.5, ln.index, whole_line=True, detail="places"))
-        elif len(han) >= TAG_MIN and len(han) >= 0.8 * len(parts) and mean >= TAG_MEAN_CHARS and \
+        if places >= PLACE_MIN and places >= PLACE_SHARE * len(parts):
+            out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, PLACES_WEIGHT, ln.index, whole_line=True,
+                               detail="places"))
+        elif len(han) >= TAG_MIN and len(han) >= TAG_SHARE * len(parts) and mean >= TAG_MEAN_CHARS and \
                 max(map(len, han)) <= TAG_MAX_CHARS:
-            out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, 0.3, ln.index, whole_line=True, detail="tags"))
+            out.append(Finding(ln.start, ln.end, R.KEYWORD_STUFFING, TAGS_WEIGHT, ln.index, whole_line=True,
+                               detail="tags"))
     return out

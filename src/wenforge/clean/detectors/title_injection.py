@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from wenforge.clean import reasons as R
 from wenforge.clean.detectors.common import Finding, Line, alien_score, is_url
+from wenforge.core import reasons as R
 
 _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2,}")
 _CJK_BIGRAM_RE = re.compile(r"(?=([\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2}))")  # the bigrams of those runs
@@ -21,8 +21,20 @@ _LAYOUT_RE = re.compile(r"[\s_|｜\-【】\[\]()（）→•·:：]+")
 _DIGIT_RE = re.compile(r"\d")
 _TABLE_ROW_RE = re.compile(r"[|｜]\s*$")
 CORE_MIN = 4  # a headline shared by its copies is longer than a word
-TOP_LINES = 15
-MAX_LEN = 160
+TOP_LINES = 15  # title copies stand above the article
+MAX_LEN = 160  # a longer line is a paragraph, not a title copy
+GROUP_MIN_SHARED = 2  # bigrams two lines must share to be copies of one title ...
+GROUP_SHARE = 0.6  # ... and this share of the shorter line's bigrams
+ALIEN_COPY = 0.5  # alien score of a token that makes a title copy injected
+ALIEN_COPY_WEIGHT = 0.55  # a title copy with a random token glued on: a template's keyword slot
+DECORATED_WEIGHT = 0.25  # a copy with a site suffix or separators: also how sites print their own titles
+DECORATION_CHARS = (2, 12)  # characters of decoration beside the title (fewer: layout; more: a subtitle)
+SINGLE_LINES = 5  # a lone decorated title is one of the first lines
+SINGLE_MAX_LEN = 80
+SINGLE_STRONG = 0.6  # one token this alien decorates a lone title ...
+SINGLE_WEAK = 0.4  # ... or two of at least this score,
+SINGLE_WEAK_SUM = 0.9  # ... summing to this
+SINGLE_WEIGHT = 0.35  # a lone title with alien tokens: no copy to compare with, so weaker than a copy
 
 
 def _grams(s: str) -> set[str]:
@@ -61,7 +73,7 @@ def detect(lines: list[Line]) -> list[Finding]:
             if b.index in used or not gb:
                 continue
             inter = len(grams[a.index] & gb)
-            if inter >= 2 and inter >= 0.6 * min(len(grams[a.index]), len(gb)):
+            if inter >= GROUP_MIN_SHARED and inter >= GROUP_SHARE * min(len(grams[a.index]), len(gb)):
                 group.append(b)
         if len(group) < 2 or len({ln.text for ln in group}) == 1:
             continue  # one line, or a layout line repeated as it is (打开客户端 查看更多图片)
@@ -76,23 +88,24 @@ def detect(lines: list[Line]) -> list[Finding]:
             alien = max(_token_scores(ln), default=0.0)
             # separators with nothing else beside the title are layout (某某县 | |), not decoration
             extra = _LAYOUT_RE.sub("", rest)
-            decorated = bool(_SITE_RE.search(rest)) or (bool(_SEP_RE.search(rest)) and 2 <= len(extra) <= 12
+            decorated = bool(_SITE_RE.search(rest)) or (bool(_SEP_RE.search(rest))
+                                                         and DECORATION_CHARS[0] <= len(extra) <= DECORATION_CHARS[1]
                                                          and not _DIGIT_RE.search(extra))  # a table row has figures
-            if alien >= 0.5:
-                w = 0.55
+            if alien >= ALIEN_COPY:
+                w = ALIEN_COPY_WEIGHT
             elif decorated:
-                w = 0.25
+                w = DECORATED_WEIGHT
             else:
                 continue
             out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, w, ln.index, whole_line=True,
                                detail=core))
     # a single decorated title with an alien token in the first lines
-    for ln in cand[:5]:
-        if ln.index in used or ln.sentence_like or ln.length > 80 or ln.n_cjk < 2:
+    for ln in cand[:SINGLE_LINES]:
+        if ln.index in used or ln.sentence_like or ln.length > SINGLE_MAX_LEN or ln.n_cjk < 2:
             continue
         scores = _token_scores(ln)
-        strong = max(scores, default=0.0) >= 0.6
-        if strong or (sum(1 for x in scores if x >= 0.4) >= 2 and sum(scores) >= 0.9):
-            out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, 0.35, ln.index, whole_line=True,
+        strong = max(scores, default=0.0) >= SINGLE_STRONG
+        if strong or (sum(1 for x in scores if x >= SINGLE_WEAK) >= 2 and sum(scores) >= SINGLE_WEAK_SUM):
+            out.append(Finding(ln.start, ln.end, R.TITLE_INJECTION, SINGLE_WEIGHT, ln.index, whole_line=True,
                                detail="single"))
     return out

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from wenforge.core import store
 from wenforge.eval.detectors.ai_data import load_samples, sample_weights, training_windows
 from wenforge.eval.detectors.ai_features import (
     HUMAN_LEANING,
@@ -41,6 +42,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ASSET = ASSETS / "ai.npz"  # n-gram block
 LEX_ASSET = ASSETS / "ai_lex.npz"  # lexical block
 STYLE_ASSET = ASSETS / "ai_style.npz"  # style block, stacker and threshold
+STYLE_KIND = "ai-style"  # the store's kind for the style block
 REBUILD = "wenforge detect-train ai"
 C_DEFAULT = 3.0  # n-gram block: strong-ish regularisation, masked grams are many and correlated
 C_LEX = 10.0  # lexical block: word 1-2-grams on same-question pairs (HC3 needs a sharp lexical model)
@@ -108,7 +110,7 @@ def save(vec, clf, path: Path | None = None) -> Path:
 
 @lru_cache(maxsize=1)
 def load_model(path: str | None = None) -> LinearModel:
-    return load_linear(Path(path) if path else ASSET, "AI-likeness", REBUILD)
+    return load_linear(Path(path) if path else ASSET, REBUILD)
 
 
 def _index_to_gram(model: LinearModel) -> list[str]:
@@ -150,7 +152,7 @@ def _words_of(doc: Doc) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load_lexical(path: str | None = None) -> LinearModel:
-    return load_linear(Path(path) if path else LEX_ASSET, "AI-likeness lexical", REBUILD)
+    return load_linear(Path(path) if path else LEX_ASSET, REBUILD)
 
 
 @lru_cache(maxsize=1)
@@ -176,11 +178,10 @@ class StyleModel:
 
 
 def save_style(m: StyleModel, path: Path | None = None) -> Path:
-    path = path or STYLE_ASSET
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, names=np.array(m.names), mean=m.mean.astype("float32"), scale=m.scale.astype("float32"),
-                        coef=m.coef.astype("float32"), block_coef=m.block_coef.astype("float64"),
-                        intercept=np.array([m.intercept]), threshold=np.array([m.threshold]))
+    arrays = {"mean": m.mean.astype("float32"), "scale": m.scale.astype("float32"), "coef": m.coef.astype("float32"),
+              "block_coef": m.block_coef.astype("float64")}
+    meta = {"names": list(m.names), "intercept": float(m.intercept), "threshold": float(m.threshold)}
+    path = store.save_model(path or STYLE_ASSET, STYLE_KIND, arrays, meta)
     load_style.cache_clear()
     return path
 
@@ -188,14 +189,12 @@ def save_style(m: StyleModel, path: Path | None = None) -> Path:
 @lru_cache(maxsize=1)
 def load_style(path: str | None = None) -> StyleModel:
     p = Path(path) if path else STYLE_ASSET
-    if not p.exists():
-        raise FileNotFoundError(f"AI-likeness style model missing: {p}; rebuild it with `{REBUILD}`")
-    z = np.load(p, allow_pickle=False)
-    names = [str(x) for x in z["names"]]
+    m = store.load_model(p, STYLE_KIND, REBUILD)
+    names, z = m.meta["names"], m.arrays
     if names != feature_names():
-        raise ValueError(f"{p} was built for other features; rebuild it with `{REBUILD}`")
+        raise store.ModelFileError(f"{p} was built for other features; rebuild it with `{REBUILD}`")
     return StyleModel(names, z["mean"].astype("float64"), z["scale"].astype("float64"), z["coef"].astype("float64"),
-                      z["block_coef"].astype("float64"), float(z["intercept"][0]), float(z["threshold"][0]))
+                      z["block_coef"].astype("float64"), float(m.meta["intercept"]), float(m.meta["threshold"]))
 
 
 def flag_threshold() -> float:

@@ -137,7 +137,7 @@ def _year(v: Any, key: str, where: str) -> int | None:
 
 def load_facts(source: str | Path | dict) -> FactSheet:
     """Parse a fact sheet from a YAML path or a mapping; clear errors name the file and key."""
-    from wenforge.core.config import YamlConfigError, load_yaml
+    from wenforge.core.config import ConfigError, load_yaml
 
     where = "fact sheet"
     if isinstance(source, dict):
@@ -151,7 +151,7 @@ def load_facts(source: str | Path | dict) -> FactSheet:
             data = load_yaml(p.read_text(encoding="utf-8"), where)
         except UnicodeDecodeError as e:
             raise FactSheetError(f"{where}: not UTF-8 text: {e}") from None
-        except YamlConfigError as e:
+        except ConfigError as e:
             raise FactSheetError(str(e)) from None
     if not isinstance(data, dict):
         raise FactSheetError(f"{where}: expected a mapping with reference_date, aliases, facts")

@@ -131,7 +131,7 @@ def sentence_tokens(sentence: str, pw: list[tuple[str, str]] | None = None) -> l
 
 @lru_cache(maxsize=1)
 def load_model(path: str | None = None) -> LinearModel:
-    return load_linear(Path(path) if path else ASSET, "grammar", "wenforge detect-train grammar")
+    return load_linear(Path(path) if path else ASSET, "wenforge detect-train grammar")
 
 
 def sentence_score(sentence: str, pw: list[tuple[str, str]] | None = None) -> float:

@@ -1,8 +1,9 @@
-"""A sublinear TF-IDF + logistic-regression text model kept as plain arrays (npz, no pickle).
+"""A sublinear TF-IDF + logistic-regression text model kept as plain arrays in the model store (`core.store`).
 
 The AI-likeness and grammar detectors both use one: scikit-learn fits it, `save_linear` stores the vocabulary,
-idf, coefficients, intercept and any extra scalars, `load_linear` reads it back, and `contributions` /
-`probability` score a bag of features exactly as scikit-learn's l2-normalised sublinear TF-IDF would.
+idf and coefficients as arrays and the intercept and any extra scalars as metadata, `load_linear` reads it
+back, and `contributions` / `probability` score a bag of features exactly as scikit-learn's l2-normalised
+sublinear TF-IDF would.
 """
 
 from __future__ import annotations
@@ -11,6 +12,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
+
+from wenforge.core.store import load_model, save_model
+
+KIND = "tfidf-logistic"
 
 
 @dataclass
@@ -23,36 +30,22 @@ class LinearModel:
 
 
 def save_linear(path: Path, vec, clf, **extra: float) -> Path:
-    """Store a fitted TfidfVectorizer + LogisticRegression (binary) and extra scalars."""
-    import numpy as np
-
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Store a fitted TfidfVectorizer + LogisticRegression (binary) and extra scalars in the model store."""
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-    np.savez_compressed(
-        path,
-        vocab=np.array(vocab),
-        idf=vec.idf_.astype("float32"),
-        coef=clf.coef_[0].astype("float32"),
-        intercept=np.array([clf.intercept_[0]]),
-        **{k: np.array([v]) for k, v in extra.items()},
-    )
-    return path
+    arrays = {"vocab": np.array(vocab), "idf": vec.idf_.astype("float32"), "coef": clf.coef_[0].astype("float32")}
+    meta = {"intercept": float(clf.intercept_[0]), "extra": {k: float(v) for k, v in extra.items()}}
+    return save_model(path, KIND, arrays, meta)
 
 
-def load_linear(path: Path, what: str, rebuild: str) -> LinearModel:
-    """Read a model saved by `save_linear`; a missing file names the command that rebuilds it."""
-    import numpy as np
-
-    if not path.exists():
-        raise FileNotFoundError(f"{what} model missing: {path}; rebuild it with `{rebuild}`")
-    z = np.load(path, allow_pickle=False)
-    core = {"vocab", "idf", "coef", "intercept"}
+def load_linear(path: Path, rebuild: str) -> LinearModel:
+    """Read a model saved by `save_linear`; a missing or broken file names the command that rebuilds it."""
+    m = load_model(path, KIND, rebuild)
     return LinearModel(
-        vocab={str(w): i for i, w in enumerate(z["vocab"])},
-        idf=z["idf"].astype("float64"),
-        coef=z["coef"].astype("float64"),
-        intercept=float(z["intercept"][0]),
-        extra={k: float(z[k][0]) for k in z.files if k not in core},
+        vocab={str(w): i for i, w in enumerate(m.arrays["vocab"])},
+        idf=m.arrays["idf"].astype("float64"),
+        coef=m.arrays["coef"].astype("float64"),
+        intercept=float(m.meta["intercept"]),
+        extra={k: float(v) for k, v in m.meta["extra"].items()},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
-from wenforge.pipeline.reasons import Reason
+from wenforge.core import reasons as R
 
 
 class WenforgeFilter(BaseFilter):
@@ -26,7 +26,7 @@ def apply_size_limit(doc: Document, max_chars: int, oversize: str) -> str | None
     if oversize == "exclude":
         doc.metadata["original_chars"] = len(doc.text)
         doc.text = doc.text[:2000]  # the exclusion record keeps a preview, not 50 MB
-        return Reason.TOO_LONG
+        return R.TOO_LONG
     doc.metadata["truncated_from"] = len(doc.text)
     doc.text = doc.text[:max_chars]
     return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from datatrove.data import Document
 
-from wenforge.pipeline.reasons import Reason
+from wenforge.core import reasons as R
 from wenforge.pipeline.steps.base import WenforgeFilter, apply_size_limit
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -96,10 +96,10 @@ class Decode(WenforgeFilter):
         else:
             dec = Decoded(raw.decode("utf-8", "replace"), "utf-8-replace", 0.0)
         if dec.binary:
-            return self.drop(doc, Reason.BINARY)
+            return self.drop(doc, R.BINARY)
         doc.text = dec.text
         doc.metadata["encoding"] = dec.encoding
         if not doc.text.strip():
-            return self.drop(doc, Reason.EMPTY_TEXT)
+            return self.drop(doc, R.EMPTY_TEXT)
         reason = apply_size_limit(doc, self.max_chars, self.oversize)
         return self.drop(doc, reason) if reason else True

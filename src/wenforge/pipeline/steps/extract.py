@@ -6,7 +6,7 @@ import re
 
 from datatrove.data import Document
 
-from wenforge.pipeline.reasons import Reason
+from wenforge.core import reasons as R
 from wenforge.pipeline.steps.base import WenforgeFilter
 
 _DOCUMENT_TAG = re.compile(r"<\s*(!doctype|html|head|body)\b", re.IGNORECASE)
@@ -54,7 +54,7 @@ class Extract(WenforgeFilter):
         text = extract_main_text(doc.text, favor_precision=self.favor_precision, include_tables=self.include_tables)
         if len(text.strip()) < self.min_chars:
             doc.text = doc.text[:2000]
-            return self.drop(doc, Reason.NO_MAIN_TEXT)
+            return self.drop(doc, R.NO_MAIN_TEXT)
         doc.text = text
         doc.metadata["extracted"] = True
         return True

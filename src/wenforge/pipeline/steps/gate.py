@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datatrove.data import Document
 
-from wenforge.pipeline.reasons import Reason
+from wenforge.core import reasons as R
 from wenforge.pipeline.steps.base import WenforgeFilter, apply_size_limit
 
 
@@ -24,6 +24,6 @@ class ReadGate(WenforgeFilter):
         if "_raw" in doc.metadata:
             return True  # raw pages are checked after decoding
         if not doc.text.strip():
-            return self.drop(doc, Reason.EMPTY_TEXT)
+            return self.drop(doc, R.EMPTY_TEXT)
         reason = apply_size_limit(doc, self.max_chars, self.oversize)
         return self.drop(doc, reason) if reason else True

@@ -6,7 +6,7 @@ import re
 
 from datatrove.data import Document
 
-from wenforge.pipeline.reasons import Reason
+from wenforge.core import reasons as R
 from wenforge.pipeline.steps.base import WenforgeFilter
 from wenforge.text.chars import cjk_ratio
 
@@ -54,7 +54,7 @@ class LanguageId(WenforgeFilter):
         if raw != lang:
             doc.metadata["language_variety"] = raw
         if self.allow and lang not in self.allow:
-            return self.drop(doc, Reason.LANGUAGE_NOT_ALLOWED)
+            return self.drop(doc, R.LANGUAGE_NOT_ALLOWED)
         if score < self.min_score:
-            return self.drop(doc, Reason.LANGUAGE_LOW_SCORE)
+            return self.drop(doc, R.LANGUAGE_LOW_SCORE)
         return True

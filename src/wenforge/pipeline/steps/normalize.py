@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datatrove.data import Document
 
-from wenforge.pipeline.reasons import Reason
+from wenforge.core import reasons as R
 from wenforge.pipeline.steps.base import WenforgeFilter
 from wenforge.text.chars import normalize_text
 
@@ -22,5 +22,5 @@ class Normalize(WenforgeFilter):
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
         doc.text = normalize_text(doc.text, nfkc=self.nfkc, strip_tags=self.strip_tags, simplified=self.to_simplified)
         if not doc.text:
-            return self.drop(doc, Reason.EMPTY_AFTER_NORMALIZE)
+            return self.drop(doc, R.EMPTY_AFTER_NORMALIZE)
         return True

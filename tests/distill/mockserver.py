@@ -1,6 +1,6 @@
 """A scripted OpenAI-compatible server that misbehaves on purpose: for tests, benchmarks and dry runs.
 
-    python -m wenforge.distill.mockserver --port 8811 --delay 0.2 \
+    python tests/distill/mockserver.py --port 8811 --delay 0.2 \
         --faults "500:0.1,429:0.1,timeout:0.05,truncated:0.05,malformed:0.05,drop:0.05" --log requests.jsonl
 
 Plain asyncio streams (HTTP/1.1, keep-alive), no dependencies, binds 127.0.0.1 only. Each request is

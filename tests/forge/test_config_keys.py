@@ -1,0 +1,168 @@
+"""Every key of a forge config, changed in the YAML file, changes what the rounds do.
+
+Training and generation are replaced by recorders (no model runs): each key is checked where the rounds consume
+it: the rows each round trains on, the training config built for it, the held-out prompts and generation
+settings, the evaluation, the next round's weights and the state written.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import types
+from pathlib import Path
+
+import pytest
+import yaml
+
+from wenforge.core.config import ConfigError
+from wenforge.forge.rounds import ForgeConfig, ForgeError, load_forge_config, run_forge
+
+HEAVY = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "trl", "peft", "datasets"))
+pytestmark = pytest.mark.skipif(not HEAVY, reason="the rounds build TRL configs (the train extra)")
+
+BASE = {"output_dir": "out", "rounds": 1, "rows_per_round": 12, "heldout_per_category": 2, "model": "org/m"}
+
+
+class Recorder:
+    """Stands in for training and generation: records what each got; answers `add` questions right only."""
+
+    def __init__(self):
+        self.trained: list[tuple[str, object, list]] = []  # (kind, config, rows)
+        self.generated: list[dict] = []
+
+    def train(self, kind):
+        def run(cfg, rows=None, callbacks=None):
+            self.trained.append((kind, cfg, list(rows or [])))
+            final = Path(cfg.output_dir) / "final"
+            final.mkdir(parents=True, exist_ok=True)
+            return types.SimpleNamespace(final_dir=final, steps=1)
+
+        return run
+
+    def generate(self, model_dir, prompts, max_new_tokens=48, **kw):
+        self.generated.append({"model": model_dir, "max_new_tokens": max_new_tokens, "prompts": prompts})
+        out = []
+        for p in prompts:
+            text = p if isinstance(p, str) else p[-1]["content"]
+            a, b = (int(x) for x in re.findall(r"\d+", text)[:2])
+            out.append(f"\\boxed{{{a + b}}}" if "一共有" in text else "\\boxed{0}")
+        return out
+
+
+@pytest.fixture
+def recorder(monkeypatch):
+    from wenforge.lm import generate as lm_generate
+    from wenforge.train import run as train_run
+
+    rec = Recorder()
+    monkeypatch.setattr(train_run, "run_grpo", rec.train("grpo"))
+    monkeypatch.setattr(train_run, "run_sft", rec.train("sft"))
+    monkeypatch.setattr(lm_generate, "generate", rec.generate)
+    return rec
+
+
+def _forge(folder: Path, keys: dict, name: str, recorder: Recorder) -> dict:
+    """run_forge on a config NAME.yaml in its own folder; what the rounds did."""
+    where = folder / name
+    where.mkdir(parents=True)
+    for f in folder.glob("*.jsonl"):
+        (where / f.name).write_bytes(f.read_bytes())
+    path = where / "forge.yaml"
+    path.write_text(yaml.safe_dump({**BASE, **keys}, allow_unicode=True), encoding="utf-8")
+    recorder.trained.clear()
+    recorder.generated.clear()
+    state = run_forge(load_forge_config(path), log=lambda *a: None)
+    out = Path(load_forge_config(path).output_dir)
+    r0 = state["rounds"][0]
+    kinds = [k for k, _, _ in recorder.trained]
+    grpo = next(c for k, c, _ in recorder.trained if k == "grpo")
+    ev = json.loads((out / "round_00" / "eval" / "eval.json").read_text(encoding="utf-8"))
+    return {
+        "out": out, "rounds": len(state["rounds"]), "weights": r0["weights"], "next": r0["next_weights"],
+        "train_rows": [r["question"] for r in recorder.trained[-1 if kinds[-1] == "grpo" else 0][2]],
+        "kinds": kinds, "grpo": grpo, "generated": recorder.generated[0], "eval": ev,
+        "held": [json.loads(x) for x in (out / "round_00" / "outputs.jsonl").read_text(encoding="utf-8").splitlines()],
+    }
+
+
+@pytest.fixture
+def folder(tmp_path):
+    from wenforge.forge.tasks import arithmetic_rows
+
+    rows = arithmetic_rows(40, seed=1) + arithmetic_rows(6, seed=2, split="test")
+    for r in rows:
+        r["kind"] = "few" if r["category"] == "add" else "many"
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    held = arithmetic_rows(4, seed=3, split="test")
+    (tmp_path / "held.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held), "utf-8")
+    return tmp_path
+
+
+CASES = [
+    # key, changed value, keys of both configs, what to observe
+    ("output_dir", "elsewhere", {}, lambda r: r["out"].name),
+    ("rounds", 2, {}, lambda r: r["rounds"]),
+    ("seed", 3, {}, lambda r: r["train_rows"]),
+    ("train_file", "rows.jsonl", {}, lambda r: r["train_rows"]),
+    ("heldout_file", "held.jsonl", {"train_file": "rows.jsonl"}, lambda r: [h["question"] for h in r["held"]]),
+    ("category_field", "kind", {"train_file": "rows.jsonl"}, lambda r: sorted(r["weights"])),
+    ("weights", {"add": 3, "sub": 1, "mul": 1}, {}, lambda r: r["weights"]),
+    ("rows_per_round", 6, {}, lambda r: len(r["train_rows"])),
+    ("max_repeat", 1, {"train_file": "rows.jsonl", "category_field": "kind", "rows_per_round": 40},
+     lambda r: len(r["train_rows"])),
+    ("heldout_per_category", 1, {}, lambda r: len(r["held"])),
+    ("model", "org/other", {}, lambda r: r["grpo"].model),
+    ("tiny", {"hidden_size": 16}, {"model": None, "tiny": {"hidden_size": 32}}, lambda r: r["grpo"].tiny),
+    ("warmup_sft", {"learning_rate": 0.01}, {}, lambda r: (r["kinds"], r["grpo"].model)),
+    ("train", {"learning_rate": 0.004, "num_generations": 4}, {},
+     lambda r: (r["grpo"].learning_rate, r["grpo"].num_generations)),
+    ("answer_format", "zh_answer_line", {}, lambda r: (r["grpo"].answer_format, r["eval"]["overall"].get("accuracy"))),
+    ("max_new_tokens", 9, {}, lambda r: r["generated"]["max_new_tokens"]),
+    ("detectors", ["safety"], {}, lambda r: r["eval"]["detectors"]),
+    ("feedback", {"gain": 0.0}, {}, lambda r: r["next"]),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "base", "observe"), CASES, ids=[c[0] for c in CASES])
+def test_keys_change_the_rounds(folder, recorder, key, value, base, observe):
+    before = observe(_forge(folder, base, "a", recorder))
+    after = observe(_forge(folder, {**base, key: value}, "b", recorder))
+    assert before != after, (key, before, after)
+
+
+def test_task(folder, recorder):
+    """`task: arithmetic` generates the rows; without it (and without train_file) there is nothing to train on."""
+    assert _forge(folder, {}, "generated", recorder)["train_rows"]
+    with pytest.raises(ForgeError, match="give train_file or task: arithmetic"):
+        _forge(folder, {"task": None}, "none", recorder)
+
+
+def test_paths_are_relative_to_the_config_file(folder, monkeypatch, tmp_path_factory):
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    path = folder / "f.yaml"
+    path.write_text("output_dir: out\ntrain_file: rows.jsonl\nheldout_file: held.jsonl\nmodel: org/m\n", "utf-8")
+    cfg = load_forge_config(path)
+    assert (cfg.output_dir, cfg.train_file, cfg.heldout_file) == tuple(str(folder / n) for n in ("out", "rows.jsonl",
+                                                                                                "held.jsonl"))
+    assert cfg.model == "org/m"  # not a folder beside the config: a hub name
+    assert load_forge_config(path, {"output_dir": "here"}).output_dir == "here"  # a flag: as given (the cwd's)
+
+
+def test_every_key_has_a_test():
+    tested = {c[0] for c in CASES} | {"task"}
+    assert set(ForgeConfig.model_fields) - tested == set()
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("output_dir: o\nroundz: 2\n", r":2: roundz: unknown key; did you mean 'rounds'\?"),
+    ("output_dir: o\nweights: {add: -1}\n", r":2: weights\.add: Input should be greater than or equal to 0"),
+    ("output_dir: o\nfeedback:\n  min_weight: 0\n", r":3: feedback\.min_weight: Input should be greater than 0"),
+    ("rounds: 2\n", r": output_dir: Field required"),
+])
+def test_bad_configs_name_the_file_line_and_key(tmp_path, body, message):
+    path = tmp_path / "f.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^{path}{message}"):
+        load_forge_config(path)

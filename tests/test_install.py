@@ -1,0 +1,124 @@
+"""The package stands alone: the same command gives byte-identical outputs from the checkout, from an empty
+directory and from a non-editable install in a fresh virtualenv; and the light install (no extras) runs the
+demo pipeline.
+
+The fresh virtualenv gets wenforge from a wheel built here (no network: `--no-deps --no-build-isolation`); its
+third-party dependencies come from this environment's site-packages through a .pth line, which adds the folder
+without running its .pth files, so the editable checkout is not on its path. The light run hides the extras
+(torch, transformers, trl, peft, datasets, accelerate, openai, ray) behind an import hook, as if they were not
+installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTRAS = ("torch", "transformers", "trl", "peft", "datasets", "accelerate", "openai", "ray")
+TEXTS = [
+    "月光像一层薄薄的纱，轻轻地覆在老屋的瓦檐上。祖母坐在门槛边，一针一线地缝着旧棉袄，偶尔抬头望一眼远处的山。",
+    "本报讯 记者从市交通运输局获悉，今年我市将新开通公交线路12条，优化调整线路30条，进一步方便市民出行。",
+    "澳门新葡京娱乐场官网注册送88元 点击进入 www.am888.com 最新入口 今日热点：市政府召开常务会议部署秋粮收购工作。",
+    "在这个数字化的时代，我们不仅要拥抱技术，更要守护心灵的宁静。让我们携手并进，共同书写属于我们的璀璨篇章。",
+]
+HIDE_EXTRAS = f"""
+import importlib.abc, sys
+class _NotInstalled(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {EXTRAS!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}} (hidden: light install)", name=name)
+        return None
+sys.meta_path.insert(0, _NotInstalled())
+"""
+
+
+def _here_wenforge() -> list[str]:
+    exe = Path(sys.executable).with_name("wenforge")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "wenforge.cli"]
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(tmp_path_factory) -> Path:
+    """A new virtualenv with wenforge installed from a wheel (not editable) and this environment's libraries."""
+    base = tmp_path_factory.mktemp("install")
+    wheels = base / "wheels"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+        capture_output=True, text=True, timeout=600, cwd=base,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' build/ folder, not part of the checkout
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    py = venv / "bin" / "python"
+    site = Path(subprocess.check_output([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                        text=True).strip())
+    (site / "parent_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    wheel = next(wheels.glob("wenforge-*.whl"))
+    inst = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert inst.returncode == 0, inst.stderr[-2000:]
+    where = subprocess.check_output([str(py), "-c", "import wenforge; print(wenforge.__file__)"], text=True, cwd=base)
+    assert str(site) in where and str(ROOT) not in where, where
+    return venv
+
+
+def _run(cmd: list[str], cwd: Path, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("WENFORGE_DATA", "PYTHONPATH")}
+    env.update(env_extra or {})
+    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
+    assert res.returncode == 0, f"{' '.join(cmd)} in {cwd}:\n{res.stdout[-1500:]}\n{res.stderr[-3000:]}"
+    return res
+
+
+def test_same_outputs_from_the_checkout_an_empty_folder_and_a_fresh_install(tmp_path, fresh_venv):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n"
+                           for i, t in enumerate(TEXTS)), encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    places = {"checkout": (_here_wenforge(), ROOT), "empty folder": (_here_wenforge(), empty),
+              "fresh install": ([str(fresh_venv / "bin" / "wenforge")], empty)}
+    outputs: dict[str, dict[str, bytes]] = {}
+    for place, (exe, cwd) in places.items():
+        out = tmp_path / place.replace(" ", "_")
+        out.mkdir()
+        _run([*exe, "clean", str(src), "-o", str(out / "clean.jsonl")], cwd)
+        _run([*exe, "style", str(src), "-o", str(out / "style.jsonl"), "--report", str(out / "style.html")], cwd)
+        _run([*exe, "detect", "ai", str(src), "-o", str(out / "ai.jsonl")], cwd)
+        outputs[place] = {f.name: f.read_bytes() for f in sorted(out.glob("*.jsonl"))}
+    assert set(outputs["checkout"]) == {"clean.jsonl", "style.jsonl", "ai.jsonl"}
+    rows = [json.loads(x) for x in outputs["checkout"]["clean.jsonl"].splitlines()]
+    assert rows[2]["spam"] and not rows[0]["spam"]  # the shipped lexicons are in use, not an empty matcher
+    for place in ("empty folder", "fresh install"):
+        for name, data in outputs["checkout"].items():
+            assert outputs[place][name] == data, f"{name} differs between the checkout and the {place}"
+
+
+def test_the_light_install_runs_the_demo_pipeline(tmp_path, fresh_venv):
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(HIDE_EXTRAS)
+    light = {"PYTHONPATH": str(hook)}
+    probe = subprocess.run([str(fresh_venv / "bin" / "python"), "-c", "import torch"], capture_output=True, text=True,
+                           env={**os.environ, **light})
+    assert probe.returncode != 0 and "hidden: light install" in probe.stderr
+    out = tmp_path / "demo-run"
+    _run([str(fresh_venv / "bin" / "wenforge"), "run", str(ROOT / "examples" / "demo.yaml"), "-o", str(out)],
+         tmp_path, light)
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["conserved"] and stats["rows"]["kept"] > 0 and list((out / "data").glob("*.parquet"))
+    import pyarrow.parquet as pq
+
+    kept = [r for f in sorted((out / "data").glob("*.parquet")) for r in pq.read_table(f).to_pylist()]
+    assert any(r["spam"] for r in kept) and all(r["l1"] for r in kept)  # cleaned and style-labelled
