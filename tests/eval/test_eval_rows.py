@@ -25,9 +25,11 @@ def test_eval_excludes_wrong_typed_rows_and_scores_the_rest(tmp_path):
     cfg = tmp_path / "eval.yaml"
     cfg.write_text(f"outputs: {out}\noutput_dir: {tmp_path / 'ev'}\ndetectors: [safety, hallucination]\n", encoding="utf-8")
     res = run_eval(load_config(cfg))
-    reasons = {e["id"]: e["reason"] for e in res["excluded"]}
-    assert set(reasons) == {"a", "c"}
+    reasons = {e["id"]: e["detail"] for e in res["excluded"]}
+    assert set(reasons) == {"a", "c"} and {e["reason"] for e in res["excluded"]} == {"wrong_field_type"}
     assert "'prompt' must be str" in reasons["a"] and "'reference' must be str" in reasons["c"]
+    stats = json.loads((tmp_path / "ev" / "stats.json").read_text())
+    assert stats["rows"] == {"read": 4, "kept": 2, "excluded": 2} and stats["excluded"] == {"wrong_field_type": 2}
     assert res["eval"]["overall"]["n"] == 2 and res["eval"]["overall"]["accuracy"] == 1.0
     assert {"literary_score", "ornateness", "overwrought", "quality"} <= set(res["eval"]["overall"])
 

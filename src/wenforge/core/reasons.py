@@ -30,6 +30,7 @@ UNKNOWN_FORMAT = "unknown_format"
 TOO_LARGE = "too_large"
 TOO_LONG = "too_long"
 DUPLICATE_ID = "duplicate_id"
+WRONG_FIELD_TYPE = "wrong_field_type"
 # pipeline: decode / extract / normalize / language / dedup
 BINARY = "binary_content"
 UNDECODABLE = "undecodable"
@@ -76,6 +77,7 @@ _REASONS = [
     Reason(TOO_LARGE, "the file or record is larger than the configured limit", "input"),
     Reason(TOO_LONG, "the document is longer than the configured limit", "input"),
     Reason(DUPLICATE_ID, "the row's id was seen before: later rows with the same id are skipped", "input"),
+    Reason(WRONG_FIELD_TYPE, "a field the command reads has the wrong type (a number where text belongs, ...)", "input"),
     Reason(BINARY, "the content is binary after decoding", "pipeline"),
     Reason(UNDECODABLE, "no text encoding decodes the bytes", "pipeline"),
     Reason(NO_MAIN_TEXT, "the page has no main text to extract", "pipeline"),

@@ -14,9 +14,12 @@ those checks and messages the same everywhere. Light on purpose (stdlib, orjson,
 
 from __future__ import annotations
 
+import gzip
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import orjson
 
@@ -62,15 +65,30 @@ def _looks_utf16(head: bytes) -> bool:
     return False
 
 
+def open_binary(path: str | Path) -> IO[bytes]:
+    """The file's bytes, decompressed when it ends in .gz or .zst (datatrove's writers compress their shards)."""
+    path = str(path)
+    if path.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if path.endswith(".zst"):
+        import zstandard
+
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True))
+    return open(path, "rb")
+
+
 def check_text_file(path: Path, *, allow_empty: bool = False) -> None:
-    """Raise `InputError` unless `path` looks like UTF-8 text (checks its first 8 KiB)."""
+    """Raise `InputError` unless `path` looks like UTF-8 text (checks its first 8 KiB, decompressed)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, expected a JSONL file")
-    with open(path, "rb") as f:
-        head = f.read(8192)
+    try:
+        with open_binary(path) as f:
+            head = f.read(8192)
+    except (OSError, EOFError) as e:  # a corrupt .gz or .zst stream
+        raise InputError(f"{path}: cannot be decompressed ({e})") from None
     if not head.strip():
         if allow_empty:
             return
@@ -108,10 +126,10 @@ def read_jsonl(path: str | Path, *, allow_empty: bool = False) -> Iterator[Line]
 
     The file is checked first (`check_text_file`); a UTF-8 byte-order mark before the first line is ignored.
     Lines end at `\n` only: U+2028, U+2029 and U+0085 are legal inside JSON strings and stay in their row.
-    Streams: memory does not grow with the file."""
+    .gz and .zst files are read decompressed. Streams: memory does not grow with the file."""
     path = Path(path)
     check_text_file(path, allow_empty=allow_empty)
-    with open(path, "rb") as f:
+    with open_binary(path) as f:
         for i, raw in enumerate(f, 1):
             if i == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM):]
@@ -166,22 +184,22 @@ def data_files(source: str | Path, suffixes: tuple[str, ...] = ROW_SUFFIXES) -> 
     return files
 
 
-def data_rows(source: str | Path) -> Iterator[dict]:
-    """Every row of a data file or folder that must be whole (training and benchmark sets): a bad line raises
-    `InputError` naming file:line instead of becoming an error record."""
-    for path in data_files(source):
-        for line in read_rows(path):
+def data_rows(source: str | Path, *, allow_empty: bool = False) -> Iterator[dict]:
+    """Every row of a data file or folder that must be whole (training and benchmark sets, a run's own records):
+    a bad line raises `InputError` naming file:line instead of becoming an error record."""
+    for path in data_files(source, (".jsonl", ".parquet", ".gz", ".zst")):
+        for line in read_rows(path, allow_empty=allow_empty):
             if line.row is None:
                 raise InputError(line.error)
             yield line.row
 
 
 def count_rows(path: str | Path) -> int:
-    """Rows of a JSONL file (non-blank lines) or of a Parquet file (its metadata): a progress total."""
+    """Rows of a JSONL file (non-blank lines, decompressed) or of a Parquet file (its metadata): a progress total."""
     path = Path(path)
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).metadata.num_rows
-    with open(path, "rb") as f:
+    with open_binary(path) as f:
         return sum(1 for raw in f if raw.strip())

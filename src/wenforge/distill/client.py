@@ -154,8 +154,9 @@ class TeacherClient:
     ):
         try:
             import httpx2
-        except ImportError as e:  # pragma: no cover - depends on the install
-            raise RuntimeError("wenforge distill needs the `openai` package: pip install 'wenforge[distill]'") from e
+        except ImportError as e:  # the `distill` extra is not installed
+            raise RuntimeError("wenforge distill needs the `distill` extra (httpx2, openai): "
+                               "pip install 'wenforge[distill]'") from e
         self._httpx = httpx2
         self._openai = None
         self.transport = transport

@@ -91,13 +91,9 @@ def _run(kwargs: dict[str, Any]) -> None:
         console.print("[red]give a CONFIG.yaml or at least --input and --output[/red]")
         raise typer.Exit(2)
 
-    try:
-        from wenforge.distill.run import Distiller
-    except ImportError as e:  # pragma: no cover
-        console.print(f"[red]{escape(str(e))}[/red]")
-        raise typer.Exit(2) from None
-
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from wenforge.distill.run import Distiller
 
     progress = Progress(TextColumn("distill"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("ok {task.fields[ok]} · excluded {task.fields[bad]}"), TimeElapsedColumn(),

@@ -198,5 +198,5 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
     for note in ev.get("notes", []):
         console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     for e in res["excluded"][:5]:
-        console.print(f"[yellow]excluded:[/yellow] {escape(e['reason'])}", highlight=False)
+        console.print(f"[yellow]excluded ({e['reason']}):[/yellow] {escape(e['detail'])}", highlight=False)
     console.print(f"report: {Path(res['out_dir']) / 'report.html'}", markup=False)

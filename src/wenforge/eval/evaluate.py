@@ -14,7 +14,8 @@ Per row (fields: `id`, `prompt`, `completion` (or `output`/`response`/`text`), o
 - `halluqa`: when the row has a HalluQA `question_id` (or `best_answers`/`wrong_answers`), judged
   against the reference answers.
 The run folder gets `eval.json` (summary, per-category/task/label breakdowns), `rows.jsonl` (per-row
-evidence), `excluded.jsonl` (malformed lines with file:line and reason), `feedback.json` and `report.html`.
+evidence), `excluded.jsonl` (each unusable line with its reason code and a file:line detail), `feedback.json`,
+`stats.json` (the shared run record) and `report.html`.
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from wenforge.core import reasons as R
 from wenforge.core.config import ConfigError, ConfigPath, ModelPath, problem_at
 from wenforge.core.config import load_config as load_yaml_config
 from wenforge.core.rows import read_jsonl
+from wenforge.core.runs import run_stats, write_stats
 from wenforge.eval.feedback import FeedbackConfig, build_feedback
 from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR, DETECTORS, DetectorError, run_detector
 from wenforge.rewards import ANSWER_FORMATS
@@ -237,15 +240,16 @@ def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None
     src = cfg.outputs or cfg.generate.prompts
     for line in read_jsonl(src):
         if line.row is None:
-            excluded.append({"line": line.lineno, "reason": line.error})
+            excluded.append({"line": line.lineno, "reason": R.MALFORMED_JSON, "detail": line.error})
             continue
         if cfg.outputs and _completion(line.row) is None:
-            excluded.append({"line": line.lineno, "id": line.row.get("id"),
-                             "reason": f"{src}:{line.lineno}: no completion field ({'/'.join(COMPLETION_FIELDS)})"})
+            excluded.append({"line": line.lineno, "id": line.row.get("id"), "reason": R.NO_COMPLETION,
+                             "detail": f"{src}:{line.lineno}: no completion field ({'/'.join(COMPLETION_FIELDS)})"})
             continue
         problem = _field_problem(line.row)
         if problem:
-            excluded.append({"line": line.lineno, "id": line.row.get("id"), "reason": f"{src}:{line.lineno}: {problem}"})
+            excluded.append({"line": line.lineno, "id": line.row.get("id"), "reason": R.WRONG_FIELD_TYPE,
+                             "detail": f"{src}:{line.lineno}: {problem}"})
             continue
         rows.append(line.row)
     if cfg.generate and not cfg.outputs:
@@ -288,6 +292,9 @@ def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None
     result["by"] = {g: v for g, v in result["by"].items() if v}
     result["worst"] = _worst(scored, cfg.worst_k)
     _write(out_dir, scored, excluded, result, fb)
+    write_stats(out_dir, run_stats(
+        "eval", read=len(rows) + len(excluded), kept=len(rows), excluded=dict(Counter(e["reason"] for e in excluded)),
+        seconds=time.time() - t0, config=result["config"], detectors=cfg.detectors, overall=result["overall"]))
     return {"eval": result, "feedback": fb, "out_dir": str(out_dir), "excluded": excluded}
 
 

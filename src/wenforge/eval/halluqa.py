@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from wenforge.core import store
+from wenforge.core.rows import data_rows
 from wenforge.eval.detectors import forest
 from wenforge.eval.detectors.claims import number_values
 from wenforge.text.ngrams import char_ngrams, cosine_counts
@@ -174,12 +175,8 @@ def judge(response: str, question: dict) -> dict:
 def load_halluqa(data_dir: Path) -> tuple[dict[int, dict], list[dict]]:
     qs = json.loads((data_dir / "hallucination" / "HalluQA.json").read_text(encoding="utf-8"))
     by_id = {int(q["question_id"]): q for q in qs}
-    answers = []
-    with open(data_dir / "hallucination" / "halluqa_llm_responses_gpt4judged.jsonl", encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            if isinstance(r.get("is_hallucination"), bool) and int(r["question_id"]) in by_id:
-                answers.append(r)
+    answers = [r for r in data_rows(data_dir / "hallucination" / "halluqa_llm_responses_gpt4judged.jsonl")
+               if isinstance(r.get("is_hallucination"), bool) and int(r["question_id"]) in by_id]
     return by_id, answers
 
 

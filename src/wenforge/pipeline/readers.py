@@ -10,19 +10,17 @@ decode step, so encoding detection is one step for every source.
 from __future__ import annotations
 
 import glob
-import gzip
 import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.readers.base import BaseReader
 from loguru import logger
 
 from wenforge.core import reasons as R
-from wenforge.core.rows import count_rows, parse_line, read_parquet
+from wenforge.core.rows import count_rows, open_binary, parse_line, read_parquet
 
 JSONL_EXT = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json", ".json.gz", ".json.zst")
 PARQUET_EXT = (".parquet",)
@@ -75,16 +73,6 @@ def _error_doc(code: str, source: str, line: int | None, detail: str, snippet: b
     if line is not None:
         meta["line"] = line
     return Document(text="", id=where, metadata=meta)
-
-
-def _open_binary(path: str) -> IO[bytes]:
-    if path.endswith(".gz"):
-        return gzip.open(path, "rb")
-    if path.endswith(".zst"):
-        import zstandard
-
-        return zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)
-    return open(path, "rb")
 
 
 def looks_binary(head: bytes) -> bool:
@@ -167,7 +155,7 @@ class CorpusReader(BaseReader):
 
     # -- JSONL -------------------------------------------------------------------------------------
     def _read_jsonl(self, path: str) -> Iterator[Document]:
-        with _open_binary(path) as raw:
+        with open_binary(path) as raw:
             f = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw
             head = f.peek(_SNIFF)[:_SNIFF]
             if not head:

@@ -6,13 +6,15 @@ no new judgement about documents.
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 from collections import Counter
 from pathlib import Path
 
-from wenforge.core.rows import read_parquet
+from wenforge.core.rows import read_jsonl, read_parquet
+
+# exclusion records read per shard for the report's examples: enough to sample from, bounded for huge runs
+EXAMPLES_READ_PER_FILE = 200
 from wenforge.report import Page
 
 
@@ -95,11 +97,11 @@ def _excluded_samples(excluded: Path, per_step: int, rng: random.Random) -> dict
     for step_dir in sorted(p for p in excluded.glob("*") if p.is_dir()):
         recs: list[dict] = []
         for f in sorted(step_dir.glob("*.jsonl.gz"))[:4]:
-            with gzip.open(f, "rt", encoding="utf-8") as fh:
-                for i, line in enumerate(fh):
-                    if i >= 200:
-                        break
-                    recs.append(json.loads(line))
+            for i, line in enumerate(read_jsonl(f, allow_empty=True)):
+                if i >= EXAMPLES_READ_PER_FILE:
+                    break
+                if line.row is not None:
+                    recs.append(line.row)
         rng.shuffle(recs)
         out[step_dir.name] = [
             {"id": r["id"], "reason": r["reason"], "source": f"{r.get('source')}:{r.get('line')}" if r.get("line") else r.get("source"), "text": r.get("text", "")}

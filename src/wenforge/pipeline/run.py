@@ -18,6 +18,7 @@ from pathlib import Path
 from wenforge import __version__
 from wenforge.core import reasons as R
 from wenforge.core.config import ConfigError
+from wenforge.core.rows import data_rows
 from wenforge.core.runs import run_stats, write_stats
 from wenforge.pipeline.build import RunLayout, build_stages, make_executor
 from wenforge.pipeline.config import PipelineConfig
@@ -187,28 +188,20 @@ def run_pipeline(
 
 def read_problems(root: Path, limit: int = 10) -> list[str]:
     """`file:line: reason: detail` for the first input problems (malformed lines, empty/binary files)."""
-    import gzip
-
     out: list[str] = []
     for f in sorted((Path(root) / "excluded" / "read").glob("*.jsonl.gz")):
-        with gzip.open(f, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                where = f"{rec.get('source')}:{rec['line']}" if rec.get("line") else str(rec.get("source"))
-                out.append(f"{where}: {rec['reason']}: {rec['metadata'].get('error_detail', '')}".rstrip(": "))
-                if len(out) >= limit:
-                    return out
+        for rec in data_rows(f, allow_empty=True):
+            where = f"{rec.get('source')}:{rec['line']}" if rec.get("line") else str(rec.get("source"))
+            out.append(f"{where}: {rec['reason']}: {rec['metadata'].get('error_detail', '')}".rstrip(": "))
+            if len(out) >= limit:
+                return out
     return out
 
 
 def exclusion_counts(root: Path) -> Counter:
     """Count exclusion records per (step, reason) by reading excluded/ (used by tests and audits)."""
-    import gzip
-
     counts: Counter = Counter()
     for f in sorted((Path(root) / "excluded").glob("*/*.jsonl.gz")):
-        with gzip.open(f, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                counts[(rec["step"], rec["reason"])] += 1
+        for rec in data_rows(f, allow_empty=True):
+            counts[(rec["step"], rec["reason"])] += 1
     return counts

@@ -50,11 +50,8 @@ def basic_style_vector(text: str) -> list[float]:
 
 
 def _style_vector_fn():
-    """The style system's features (``wenforge.style.style_features``) plus the light vector, when available."""
-    try:
-        from wenforge.style import style_features
-    except ImportError:
-        return basic_style_vector
+    """The style system's features (``wenforge.style.style_features``) plus the light vector."""
+    from wenforge.style import style_features
 
     def both(text: str) -> list[float]:
         feats = style_features(text)

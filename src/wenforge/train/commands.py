@@ -96,23 +96,25 @@ def register(app: typer.Typer) -> None:
         vocab_size: Annotated[int, typer.Option("--vocab-size")] = 1024,
     ) -> None:
         """Build a tiny random-init causal LM and a locally trained tokenizer (offline tests and demos)."""
-        import json
 
         from rich.console import Console
 
         console = Console()
         _need_train_extra(console)
+        from wenforge.core.rows import InputError, data_rows
         from wenforge.lm.tiny import TinySpec, build_tiny_model
 
         if not corpus.is_file():
             console.print(f"[red]no such corpus file: {escape(str(corpus))}[/red]")
             raise typer.Exit(2)
-        texts = []
-        for line in corpus.read_text(encoding="utf-8").splitlines():
-            if corpus.suffix == ".jsonl" and line.strip():
-                texts.extend(v for v in json.loads(line).values() if isinstance(v, str))
-            elif line.strip():
-                texts.append(line)
+        try:
+            if corpus.suffix == ".jsonl":
+                texts = [v for r in data_rows(corpus) for v in r.values() if isinstance(v, str)]
+            else:
+                texts = [line for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (InputError, UnicodeDecodeError) as e:
+            console.print(f"[red]{escape(str(e))}[/red]")
+            raise typer.Exit(2) from None
         spec = TinySpec(arch=arch, hidden_size=hidden_size, num_layers=layers, vocab_size=vocab_size)
         path = build_tiny_model(out, texts, spec)
         console.print(f"tiny {arch} model and tokenizer written to {path}", markup=False)

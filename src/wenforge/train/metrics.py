@@ -7,6 +7,7 @@ from pathlib import Path
 
 from transformers import TrainerCallback
 
+from wenforge.core.rows import read_jsonl
 from wenforge.report.page import Page
 
 # log key -> label in the report
@@ -46,10 +47,11 @@ def read_metrics(path: str | Path) -> list[dict]:
     if not p.exists():
         return []
     by_step: dict[tuple, dict] = {}
-    for line in p.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            by_step[(r.get("round", 0), r.get("step", 0), "train_runtime" in r)] = r
+    for line in read_jsonl(p, allow_empty=True):
+        r = line.row
+        if r is None:  # a line torn by a killed run; the resumed run logs that step again
+            continue
+        by_step[(r.get("round", 0), r.get("step", 0), "train_runtime" in r)] = r
     return [by_step[k] for k in sorted(by_step)]
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from wenforge.core.rows import data_rows
 from wenforge.eval.detectors.linear import (
     LinearModel,
     contributions,
@@ -246,36 +247,30 @@ def synthesise_error(sentence: str, rng: random.Random) -> str | None:
 
 def training_rows(data_dir: Path, *, seed: int = 0, synth_per_clean: float = 0.5) -> list[tuple[str, int, str]]:
     """(sentence, label, origin) from dev rows only: FCGEC, MuCGEC, their corrections, synthesised errors."""
-    import json
-
     rng = random.Random(seed)
     rows: list[tuple[str, int, str]] = []
     clean: list[str] = []
-    with open(data_dir / "grammar" / "fcgec_valid.jsonl", encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            if r["split"] != "dev":
-                continue
-            rows.append((r["sentence"], int(r["error_flag"]), "fcgec"))
-            if r["error_flag"]:
-                for c in (r.get("corrections") or [])[:1]:
-                    if c and c != r["sentence"]:
-                        rows.append((c, 0, "fcgec_correction"))
-                        clean.append(c)
-            else:
-                clean.append(r["sentence"])
-    with open(data_dir / "grammar" / "mucgec_dev.jsonl", encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            if r.get("split") != "dev" or r.get("unannotatable"):
-                continue
-            targets = [t for t in (r.get("targets") or []) if t]
-            if any(t == r["source"] for t in targets):
-                rows.append((r["source"], 0, "mucgec"))
-                continue
-            rows.append((r["source"], 1, "mucgec"))
-            if targets:
-                rows.append((targets[0], 0, "mucgec_correction"))
+    for r in data_rows(data_dir / "grammar" / "fcgec_valid.jsonl"):
+        if r["split"] != "dev":
+            continue
+        rows.append((r["sentence"], int(r["error_flag"]), "fcgec"))
+        if r["error_flag"]:
+            for c in (r.get("corrections") or [])[:1]:
+                if c and c != r["sentence"]:
+                    rows.append((c, 0, "fcgec_correction"))
+                    clean.append(c)
+        else:
+            clean.append(r["sentence"])
+    for r in data_rows(data_dir / "grammar" / "mucgec_dev.jsonl"):
+        if r.get("split") != "dev" or r.get("unannotatable"):
+            continue
+        targets = [t for t in (r.get("targets") or []) if t]
+        if any(t == r["source"] for t in targets):
+            rows.append((r["source"], 0, "mucgec"))
+            continue
+        rows.append((r["source"], 1, "mucgec"))
+        if targets:
+            rows.append((targets[0], 0, "mucgec_correction"))
     for s in clean:
         if rng.random() < synth_per_clean:
             e = synthesise_error(s, rng)
