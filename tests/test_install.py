@@ -28,6 +28,9 @@ TEXTS = [
     "本报讯 记者从市交通运输局获悉，今年我市将新开通公交线路12条，优化调整线路30条，进一步方便市民出行。",
     "澳门新葡京娱乐场官网注册送88元 点击进入 www.am888.com 最新入口 今日热点：市政府召开常务会议部署秋粮收购工作。",
     "在这个数字化的时代，我们不仅要拥抱技术，更要守护心灵的宁静。让我们携手并进，共同书写属于我们的璀璨篇章。",
+    # a pinyin-gloss mirror and character gibberish: these read the shipped character counts
+    "當(dāng)前，我國(guó)經(jīng)濟(jì)發(fā)展(zhǎn)呈現(xiàn)穩(wěn)中向好態(tài)勢(shì)，會(huì)議(yì)強(qiáng)調(diào)要繼續(xù)推進(jìn)改革。",
+    "今日要闻 腾猛蓝叙鹅珊 砚谍滔蔓揪 市场监管总局通报了一批典型案例，涉及食品安全和价格欺诈等问题。",
 ]
 HIDE_EXTRAS = f"""
 import importlib.abc, sys
@@ -63,6 +66,12 @@ def fresh_venv(tmp_path_factory) -> Path:
                                         text=True).strip())
     (site / "parent_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     wheel = next(wheels.glob("wenforge-*.whl"))
+    import zipfile
+
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    assets = {str(f.relative_to(ROOT / "src")) for f in (ROOT / "src" / "wenforge").rglob("assets/**/*") if f.is_file()}
+    assert assets and assets <= shipped, f"assets missing from the wheel: {sorted(assets - shipped)}"
+    assert "wenforge/NOTICE.md" in shipped
     inst = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q", str(wheel)],
         capture_output=True, text=True, timeout=600,

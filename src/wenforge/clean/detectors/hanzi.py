@@ -17,6 +17,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from wenforge.core.store import require_asset
+
 HANZI_FILE = Path(__file__).resolve().parent.parent / "assets" / "hanzi_bigrams.txt.gz"
 # sources of the counts, relative to the data folder: permissive or public-domain licences (its README)
 SOURCES = ("hallucination/uhgeval_concise.jsonl", "literary/modern_pd_prose.jsonl",
@@ -54,10 +56,8 @@ class HanziStats:
 
 @lru_cache(maxsize=1)
 def stats() -> HanziStats:
-    """The shipped counts (built once per process); empty when the asset is missing."""
-    if not HANZI_FILE.exists():
-        return HanziStats({}, {})
-    with gzip.open(HANZI_FILE, "rt", encoding="utf-8") as fh:
+    """The shipped counts (read once per process); a missing asset is an error."""
+    with gzip.open(require_asset(HANZI_FILE, "python -m wenforge.clean.build_assets DATA_DIR"), "rt", encoding="utf-8") as fh:
         head = json.loads(fh.readline())
         bigrams = {}
         for line in fh:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from wenforge.clean.detectors.common import Finding, Line
 from wenforge.core import reasons as R
+from wenforge.core.store import require_asset
 
 COMMON_BIGRAMS_FILE = Path(__file__).resolve().parent.parent / "assets" / "common_bigrams.txt"
 DATELINE_RE = re.compile(
@@ -37,9 +38,8 @@ BODY_MIN_CJK = 40  # an article shorter than this gives nothing to compare with
 
 @lru_cache(maxsize=1)
 def common_bigrams() -> frozenset[str]:
-    if COMMON_BIGRAMS_FILE.exists():
-        return frozenset(COMMON_BIGRAMS_FILE.read_text(encoding="utf-8").split())
-    return frozenset()
+    """The bigrams most paragraphs of genuine text share (shipped; topic words are what remains)."""
+    return frozenset(require_asset(COMMON_BIGRAMS_FILE, "python -m wenforge.clean.build_assets DATA_DIR").read_text(encoding="utf-8").split())
 
 
 _HAN_BIGRAM_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # overlapping Han bigrams, found in C
