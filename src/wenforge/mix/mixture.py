@@ -241,7 +241,7 @@ class MixConfig(BaseModel):
     shares: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = Field(
         None, description="target share per label (normalised to sum to 1)"
     )
-    budget: float | None = Field(None, gt=0, description="total units; default: everything the shares allow")
+    budget: int | float | None = Field(None, gt=0, description="total units; default: everything the shares allow")
     unit: Literal["chars", "tokens", "rows"] = Field("chars", description="rows: every row counts 1")
     seed: int = 0
     max_repeat: int = Field(1, ge=1, description="most copies of any document")
@@ -256,6 +256,214 @@ class MixConfig(BaseModel):
 
 
 # --------------------------------------------------------------------------------------------- mix
+@dataclass
+class _Tally:
+    """Pass 1's count: rows read, usable units and documents per label, exclusions by reason, malformed rows."""
+
+    read: int = 0
+    units: Counter = field(default_factory=Counter)
+    docs: Counter = field(default_factory=Counter)
+    excluded: Counter = field(default_factory=Counter)
+    bad_rows: list[dict] = field(default_factory=list)
+
+    def exclude(self, it: Item, reason: str) -> None:
+        """Count `it` as excluded for `reason` (its code is the part before any ':') and keep where it was."""
+        self.excluded[reason.split(":")[0]] += 1
+        self.bad_rows.append({"file": str(it.file) if it.file else None, "line": it.line, "reason": reason})
+
+
+@dataclass(frozen=True)
+class _Targets:
+    """The plan: total and target units per label, and per label its whole copies and the remainder to choose."""
+
+    total: float
+    units: dict[str, float]
+    full_repeats: dict[str, int]
+    remainder: dict[str, float]
+
+
+@dataclass
+class _Emitted:
+    """Pass 3's record: units and copies written per label, and how many selected documents got each copy count."""
+
+    units: Counter = field(default_factory=Counter)
+    docs: Counter = field(default_factory=Counter)
+    copies_hist: Counter = field(default_factory=Counter)
+
+
+class _ShuffleBuffer:
+    """Picks held until `size` of them, then shuffled by a generator seeded once and handed to `sink` as a batch."""
+
+    def __init__(self, seed: int, size: int, sink: Callable[[list[Pick]], None]):
+        self.rng, self.size, self.sink = random.Random(seed), size, sink
+        self.buf: list[Pick] = []
+
+    def add(self, pick: Pick) -> None:
+        """Hold `pick`; a full buffer is flushed."""
+        self.buf.append(pick)
+        if len(self.buf) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Shuffle the held picks and hand them to the sink (an empty batch too)."""
+        self.rng.shuffle(self.buf)
+        self.sink(list(self.buf))
+        self.buf.clear()
+
+
+def _count(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, float], measure: _Measure,
+           progress: Callable[[str, Path | None, int], None] | None) -> _Tally:
+    """Pass 1: rows and units per label in the mixture; unusable rows, unlabelled ones and other labels excluded."""
+    tally = _Tally()
+    for it in _items(rows):
+        tally.read += 1
+        if progress:
+            progress("count", it.file, it.line)
+        reason = it.problem
+        if reason is None and not isinstance(it.row.get(spec.text_field), str):
+            reason = f"{R.MISSING_TEXT}: missing or non-string `{spec.text_field}`"
+        if reason:
+            tally.exclude(it, reason)
+            continue
+        label = _label_of(it.row, spec.by)
+        if label is None:
+            tally.exclude(it, f"{R.LABEL_MISSING}: no `{spec.by}` column or taxonomy key")
+            continue
+        label = str(label)
+        if label not in shares:
+            tally.excluded[R.LABEL_NOT_IN_MIX] += 1
+            continue
+        tally.units[label] += measure(it.row[spec.text_field])
+        tally.docs[label] += 1
+    return tally
+
+
+def _refuse_empty_labels(shares: dict[str, float], tally: _Tally, by: str) -> None:
+    """Refuse shares for labels with no documents (fit=shares could only meet them with an empty mixture)."""
+    empty = [k for k, s in shares.items() if s > 0 and not tally.units[k]]
+    if empty:
+        have = ", ".join(f"{k}={tally.docs[k]}" for k in shares if tally.docs[k]) or "none"
+        raise MixError(
+            f"no documents labelled {', '.join(empty)} (by `{by}`) in the inputs, so the target shares cannot be met"
+            f" (documents per requested label: {have}); drop those labels or use fit='budget'"
+        )
+
+
+def _targets(shares: dict[str, float], avail: Counter, spec: MixConfig) -> _Targets:
+    """Target units per label from the budget (default: all units), shrunk under fit=shares to what repeats allow."""
+    budget_eff = float(spec.budget) if spec.budget else float(sum(avail.values()))
+    cap = {k: avail[k] * spec.max_repeat for k in shares}
+    if spec.fit == "shares":
+        fit_total = min((cap[k] / s for k, s in shares.items()), default=0.0)
+        total = min(budget_eff, fit_total)
+    else:
+        total = budget_eff
+    target = {k: total * s for k, s in shares.items()}
+    planned = {k: min(target[k], cap[k]) for k in shares}
+    full_repeats = {k: int(planned[k] // avail[k]) if avail[k] else 0 for k in shares}
+    remainder = {k: planned[k] - full_repeats[k] * avail[k] for k in shares}
+    return _Targets(total, target, full_repeats, remainder)
+
+
+def _bounded_heaps(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, float], measure: _Measure,
+                   targets: _Targets) -> dict[str, list[tuple[int, int, int]]]:
+    """Pass 2: per label, a max-heap on -priority of (-priority, position, units) just covering its remainder."""
+    heaps: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    heap_units: Counter = Counter()
+    for pos, it, label in _labelled(rows, spec, shares):
+        remainder = targets.remainder[label]
+        if targets.full_repeats[label] >= spec.max_repeat or remainder <= 0:
+            continue
+        n = measure(it.row[spec.text_field])
+        h = heaps[label]
+        heapq.heappush(h, (-_priority(spec.seed, it.key), pos, n))
+        heap_units[label] += n
+        # drop the highest-priority rows while the rest still cover the remainder
+        while h and heap_units[label] - h[0][2] >= remainder:
+            heap_units[label] -= heapq.heappop(h)[2]
+    return heaps
+
+
+def _take_lowest(heaps: dict[str, list[tuple[int, int, int]]], remainder: dict[str, float]
+                 ) -> tuple[set[int], dict[str, float]]:
+    """From each heap, lowest priority first, the rows that meet the remainder: their positions and units per label."""
+    extra: set[int] = set()
+    taken: dict[str, float] = {}
+    for label, h in heaps.items():
+        # stop at the row that crosses the remainder when it overshoots by more than half
+        acc = 0.0
+        for _negp, pos, n in sorted(h, key=lambda t: -t[0]):
+            if acc >= remainder[label] or (acc > 0 and acc + n / 2 > remainder[label]):
+                break
+            extra.add(pos)
+            acc += n
+        taken[label] = acc
+    return extra, taken
+
+
+def _chosen_units(shares: dict[str, float], avail: Counter, targets: _Targets, taken: dict[str, float]) -> Counter:
+    """Units chosen per label: its whole copies plus what was taken by priority."""
+    chosen: Counter = Counter({k: targets.full_repeats[k] * avail[k] for k in shares})
+    for label, acc in taken.items():
+        chosen[label] += acc
+    return chosen
+
+
+def _emit_pass(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, float], measure: _Measure,
+               targets: _Targets, extra: set[int], sink: Callable[[list[Pick]], None],
+               progress: Callable[[str, Path | None, int], None] | None) -> _Emitted:
+    """Pass 3: every copy of each selected row, in input order, through a seeded shuffle buffer into `sink`."""
+    buffer = _ShuffleBuffer(spec.seed, spec.shuffle_buffer, sink)
+    out = _Emitted()
+    for pos, it, label in _labelled(rows, spec, shares, progress, "write"):
+        copies = min(targets.full_repeats[label], spec.max_repeat) + (1 if pos in extra else 0)
+        if copies <= 0:
+            continue
+        copies = min(copies, spec.max_repeat)
+        n = measure(it.row[spec.text_field])
+        out.copies_hist[copies] += 1
+        for c in range(copies):
+            out.units[label] += n
+            out.docs[label] += 1
+            buffer.add(Pick(it, label, c))
+    buffer.flush()
+    return out
+
+
+def _mix_stats(spec: MixConfig, shares: dict[str, float], tally: _Tally, targets: _Targets, got: _Emitted,
+               seconds: float) -> dict:
+    """The mixture's record: rows read and selected, the plan, target and achieved units and shares per label,
+    copies per document, exclusions (rows not chosen included) and the first malformed rows."""
+    achieved_total = sum(got.units.values())
+    selected = sum(got.copies_hist.values())  # distinct rows written at least once
+    excluded = Counter(tally.excluded)
+    if tally.read - sum(excluded.values()) - selected:
+        excluded[R.NOT_SELECTED] = tally.read - sum(excluded.values()) - selected
+    target = targets.units
+    return {
+        "read": tally.read, "selected": selected,
+        "by": spec.by, "unit": spec.unit, "seed": spec.seed, "max_repeat": spec.max_repeat, "fit": spec.fit,
+        "budget": spec.budget, "total_target": round(targets.total, 1), "total_achieved": achieved_total,
+        "labels": {
+            k: {
+                "target_share": round(shares[k], 6),
+                "achieved_share": round(got.units[k] / achieved_total, 6) if achieved_total else 0.0,
+                "target_units": round(target[k], 1), "achieved_units": got.units[k],
+                "available_units": tally.units[k], "available_docs": tally.docs[k], "docs_written": got.docs[k],
+                "short_by_units": round(max(0.0, target[k] - got.units[k]), 1),
+            }
+            for k in shares
+        },
+        "max_abs_share_error": round(max((abs(got.units[k] / achieved_total - shares[k]) for k in shares),
+                                         default=0.0), 6)
+        if achieved_total else None,
+        "copies_per_selected_doc": {str(k): v for k, v in sorted(got.copies_hist.items())},
+        "excluded": dict(excluded),
+        "malformed_examples": tally.bad_rows[:50],
+        "seconds": round(seconds, 2),
+    }
+
+
 def mix_rows(
     rows: Shards | Sequence[dict],
     spec: MixConfig,
@@ -271,144 +479,17 @@ def mix_rows(
     t0 = time.perf_counter()
     shares = target_shares(spec.shares)
     measure = _Measure(spec.unit, spec.tokenizer)
-    by, fit, max_repeat, budget = spec.by, spec.fit, spec.max_repeat, spec.budget
-
-    # pass 1: count per label
-    avail_units: Counter = Counter()
-    avail_docs: Counter = Counter()
-    excluded: Counter = Counter()
-    bad_rows: list[dict] = []
-    n_read = 0
-    for it in _items(rows):
-        n_read += 1
-        if progress:
-            progress("count", it.file, it.line)
-        reason = it.problem
-        if reason is None and not isinstance(it.row.get(spec.text_field), str):
-            reason = f"{R.MISSING_TEXT}: missing or non-string `{spec.text_field}`"
-        if reason:
-            excluded[reason.split(":")[0]] += 1
-            bad_rows.append({"file": str(it.file) if it.file else None, "line": it.line, "reason": reason})
-            continue
-        label = _label_of(it.row, by)
-        if label is None:
-            excluded[R.LABEL_MISSING] += 1
-            bad_rows.append({"file": str(it.file) if it.file else None, "line": it.line,
-                             "reason": f"{R.LABEL_MISSING}: no `{by}` column or taxonomy key"})
-            continue
-        label = str(label)
-        if label not in shares:
-            excluded[R.LABEL_NOT_IN_MIX] += 1
-            continue
-        avail_units[label] += measure(it.row[spec.text_field])
-        avail_docs[label] += 1
-
-    empty = [k for k, s in shares.items() if s > 0 and not avail_units[k]]
-    if empty and fit == "shares":
-        have = ", ".join(f"{k}={avail_docs[k]}" for k in shares if avail_docs[k]) or "none"
-        raise MixError(
-            f"no documents labelled {', '.join(empty)} (by `{by}`) in the inputs, so the target shares cannot be met"
-            f" (documents per requested label: {have}); drop those labels or use fit='budget'"
-        )
-
-    # targets
-    total_avail = sum(avail_units.values())
-    budget_eff = float(budget) if budget else float(total_avail)
-    cap = {k: avail_units[k] * max_repeat for k in shares}
-    if fit == "shares":
-        fit_total = min((cap[k] / s for k, s in shares.items()), default=0.0)
-        total = min(budget_eff, fit_total)
-    else:
-        total = budget_eff
-    target = {k: total * s for k, s in shares.items()}
-    planned = {k: min(target[k], cap[k]) for k in shares}
-
-    # pass 2: select by priority (bounded max-heap per label on -priority)
-    full_repeats = {k: int(planned[k] // avail_units[k]) if avail_units[k] else 0 for k in shares}
-    remainder = {k: planned[k] - full_repeats[k] * avail_units[k] for k in shares}
-    heaps: dict[str, list] = defaultdict(list)
-    heap_units: Counter = Counter()
-    for pos, it, label in _labelled(rows, spec, shares):
-        if full_repeats[label] >= max_repeat or remainder[label] <= 0:
-            continue
-        n = measure(it.row[spec.text_field])
-        h = heaps[label]
-        heapq.heappush(h, (-_priority(spec.seed, it.key), pos, n))
-        heap_units[label] += n
-        # drop the highest-priority rows while the rest still cover the remainder
-        while h and heap_units[label] - h[0][2] >= remainder[label]:
-            heap_units[label] -= heapq.heappop(h)[2]
-    extra: dict[int, int] = {}
-    chosen_units: Counter = Counter({k: full_repeats[k] * avail_units[k] for k in shares})
-    for label, h in heaps.items():
-        # lowest priorities first; stop at the row that crosses the remainder when it overshoots by more than half
-        acc = 0.0
-        for _negp, pos, n in sorted(h, key=lambda t: -t[0]):
-            if acc >= remainder[label] or (acc > 0 and acc + n / 2 > remainder[label]):
-                break
-            extra[pos] = 1
-            acc += n
-        chosen_units[label] += acc
-    if fit == "shares":
-        _check_granularity(shares, chosen_units, spec.share_tolerance)
-
-    # pass 3: emit through a seeded shuffle buffer
-    rng = random.Random(spec.seed)
+    tally = _count(rows, spec, shares, measure, progress)
+    if spec.fit == "shares":
+        _refuse_empty_labels(shares, tally, spec.by)
+    targets = _targets(shares, tally.units, spec)
+    extra, taken = _take_lowest(_bounded_heaps(rows, spec, shares, measure, targets), targets.remainder)
+    if spec.fit == "shares":
+        _check_granularity(shares, _chosen_units(shares, tally.units, targets, taken), spec.share_tolerance)
     chosen: list[dict] = []
-    buf: list[Pick] = []
-    got_units: Counter = Counter()
-    got_docs: Counter = Counter()
-    copies_hist: Counter = Counter()
-
-    def flush() -> None:
-        rng.shuffle(buf)
-        if emit:
-            emit(list(buf))
-        else:
-            chosen.extend(p.item.row for p in buf)
-        buf.clear()
-
-    for pos, it, label in _labelled(rows, spec, shares, progress, "write"):
-        copies = min(full_repeats[label], max_repeat) + extra.get(pos, 0)
-        if copies <= 0:
-            continue
-        copies = min(copies, max_repeat)
-        n = measure(it.row[spec.text_field])
-        copies_hist[copies] += 1
-        for c in range(copies):
-            got_units[label] += n
-            got_docs[label] += 1
-            buf.append(Pick(it, label, c))
-            if len(buf) >= spec.shuffle_buffer:
-                flush()
-    flush()
-
-    achieved_total = sum(got_units.values())
-    selected = sum(copies_hist.values())  # distinct rows written at least once
-    if n_read - sum(excluded.values()) - selected:
-        excluded[R.NOT_SELECTED] = n_read - sum(excluded.values()) - selected
-    stats = {
-        "read": n_read, "selected": selected,
-        "by": by, "unit": spec.unit, "seed": spec.seed, "max_repeat": max_repeat, "fit": fit,
-        "budget": budget, "total_target": round(total, 1), "total_achieved": achieved_total,
-        "labels": {
-            k: {
-                "target_share": round(shares[k], 6),
-                "achieved_share": round(got_units[k] / achieved_total, 6) if achieved_total else 0.0,
-                "target_units": round(target[k], 1), "achieved_units": got_units[k],
-                "available_units": avail_units[k], "available_docs": avail_docs[k], "docs_written": got_docs[k],
-                "short_by_units": round(max(0.0, target[k] - got_units[k]), 1),
-            }
-            for k in shares
-        },
-        "max_abs_share_error": round(max((abs(got_units[k] / achieved_total - shares[k]) for k in shares), default=0.0), 6)
-        if achieved_total else None,
-        "copies_per_selected_doc": {str(k): v for k, v in sorted(copies_hist.items())},
-        "excluded": dict(excluded),
-        "malformed_examples": bad_rows[:50],
-        "seconds": round(time.perf_counter() - t0, 2),
-    }
-    return MixResult(stats, rows=chosen)
+    sink = emit or (lambda batch: chosen.extend(p.item.row for p in batch))
+    got = _emit_pass(rows, spec, shares, measure, targets, extra, sink, progress)
+    return MixResult(_mix_stats(spec, shares, tally, targets, got, time.perf_counter() - t0), rows=chosen)
 
 
 # ------------------------------------------------------------------------------------------- build
