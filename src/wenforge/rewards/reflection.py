@@ -30,11 +30,6 @@ _RE = re.compile(
 )
 
 
-def reflection_spans(completion: str) -> list[tuple[int, int, str]]:
-    """(start, end, phrase) of every reflection phrase in the whole completion."""
-    return [(m.start(), m.end(), m.group(0)) for m in _RE.finditer(completion)]
-
-
 def reflection_reward(completion: str) -> float:
     """1.0 when the reasoning (the think block, else the whole text) contains a reflection phrase, else 0.0.
 

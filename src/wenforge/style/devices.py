@@ -70,14 +70,6 @@ def _clause_end(text: str, pos: int, limit: int = 30) -> int:
     return m.start() if m else min(len(text), pos + limit)
 
 
-def _clause_start(text: str, pos: int, limit: int = 30) -> int:
-    lo = max(0, pos - limit)
-    for i in range(pos - 1, lo - 1, -1):
-        if text[i] in "，,。！？!?；;\n":
-            return i + 1
-    return lo
-
-
 # --- metaphor (比喻) --------------------------------------------------------------------------
 _LIKE_FRAME = re.compile(r"(?:好|就|正|活|恰)?像(?P<body>[^，,。！？!?；;\n]{1,20}?)(?:一样|一般|似的|般)")
 _NOT_METAPHOR = re.compile(r"往常|平时|平常|以前|过去|原来|之前|以往|上次|往年|上面|下面|前面|这样|那样|别人|其他")
@@ -161,10 +153,6 @@ def detect_parallelism(doc: Doc) -> DeviceResult:
 
 
 # --- antithesis (对偶) ------------------------------------------------------------------------
-def _word_pattern(doc: Doc, seg: Seg) -> tuple[int, ...]:
-    return tuple(e - s for w, s, e in doc.words if s >= seg.start and e <= seg.end)
-
-
 def detect_antithesis(doc: Doc) -> DeviceResult:
     """Adjacent clauses in one sentence, equal length (4-11 Han characters), with the same word-length
     pattern (海内/存/知己，天涯/若/比邻) or aligned shared characters, and not a mere repetition."""

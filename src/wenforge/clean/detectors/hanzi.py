@@ -40,7 +40,6 @@ class HanziStats:
         self.unigrams = unigrams
         self.bigrams = bigrams
         self.rank = {c: i for i, (c, _) in enumerate(sorted(unigrams.items(), key=lambda kv: -kv[1]))}
-        self.total = max(1, sum(unigrams.values()))
 
     def known_share(self, text: str) -> tuple[float, int]:
         """(share of the text's Han pairs seen at least ``MIN_BIGRAM_COUNT`` times in genuine text, pairs)."""
@@ -48,10 +47,6 @@ class HanziStats:
         if not pairs:
             return 1.0, 0
         return sum(map(self.bigrams.__contains__, pairs)) / len(pairs), len(pairs)
-
-    def prob(self, char: str) -> float:
-        """Relative frequency of a character in genuine text (0 for one never seen)."""
-        return self.unigrams.get(char, 0) / self.total
 
 
 @lru_cache(maxsize=1)
