@@ -60,8 +60,27 @@ NO_CONTENT = "no_content"
 LABEL_MISSING = "label_missing"
 LABEL_NOT_IN_MIX = "label_not_in_mix"
 NOT_SELECTED = "not_selected"
-# distill
+# distill: request failures, sample rejections, prompt outcome
 TEMPLATE_ERROR = "template_error"
+RATE_LIMITED = "rate_limited"
+SERVER_ERROR = "server_error"
+TIMEOUT = "timeout"
+CONNECTION_ERROR = "connection_error"
+MALFORMED_RESPONSE = "malformed_response"
+CLIENT_ERROR = "client_error"
+AUTH_ERROR = "auth_error"
+EMPTY_OUTPUT = "empty_output"
+TRUNCATED = "truncated"
+WRONG_ANSWER = "wrong_answer"
+NO_ANSWER = "no_answer"
+SPAM = "spam"
+WRONG_LANGUAGE = "wrong_language"
+STYLE_NOT_RAISED = "style_not_raised"
+LOW_LITERARY = "low_literary"
+CONTENT_LOST = "content_lost"
+LOW_SIMILARITY = "low_similarity"
+CHECK_ERROR = "check_error"
+NO_SAMPLE_PASSED = "no_sample_passed"
 # rewards: scoring completions
 NO_COMPLETION = "no_completion"
 NO_GOLD_ANSWER = "no_gold_answer"
@@ -109,25 +128,25 @@ _REASONS = [
     Reason(LABEL_NOT_IN_MIX, "the row's label has no target share in this mixture", "mix"),
     Reason(NOT_SELECTED, "a usable row the mixture did not need to reach its budget and shares", "mix"),
     Reason(TEMPLATE_ERROR, "the row lacks a value that the prompt template needs", "distill"),
-    Reason("rate_limited", "429 from the endpoint after all retries", "distill"),
-    Reason("server_error", "5xx from the endpoint after all retries", "distill"),
-    Reason("timeout", "request timed out after all retries", "distill"),
-    Reason("connection_error", "could not connect / connection dropped, after all retries", "distill"),
-    Reason("malformed_response", "response was not valid JSON or not a chat completion, after all retries", "distill"),
-    Reason("client_error", "4xx other than 429 (bad request, unknown model, ...): not retried", "distill"),
-    Reason("auth_error", "401/403 from the endpoint: check the API key env var", "distill"),
-    Reason("empty_output", "the teacher returned no answer text", "distill"),
-    Reason("truncated", "generation stopped at max_tokens (finish_reason=length)", "distill"),
-    Reason("wrong_answer", "outcome reward: the final answer does not match the reference", "distill"),
-    Reason("no_answer", "outcome reward: no final answer in the expected format", "distill"),
-    Reason("spam", "adversarial cleaner flagged the output", "distill"),
-    Reason("wrong_language", "output language differs from the expected language", "distill"),
-    Reason("style_not_raised", "rewrite's style_match is not above the source's", "distill"),
-    Reason("low_literary", "literary_score below literary_min", "distill"),
-    Reason("content_lost", "rewrite lost numbers, names, dates or key terms of the source", "distill"),
-    Reason("low_similarity", "rewrite too far from the source (char-bigram cosine below the floor)", "distill"),
-    Reason("check_error", "a verifier raised an error on this sample", "distill"),
-    Reason("no_sample_passed", "every sample of this prompt was rejected", "distill"),
+    Reason(RATE_LIMITED, "429 from the endpoint after all retries", "distill"),
+    Reason(SERVER_ERROR, "5xx from the endpoint after all retries", "distill"),
+    Reason(TIMEOUT, "request timed out after all retries", "distill"),
+    Reason(CONNECTION_ERROR, "could not connect / connection dropped, after all retries", "distill"),
+    Reason(MALFORMED_RESPONSE, "response was not valid JSON or not a chat completion, after all retries", "distill"),
+    Reason(CLIENT_ERROR, "4xx other than 429 (bad request, unknown model, ...): not retried", "distill"),
+    Reason(AUTH_ERROR, "401/403 from the endpoint: check the API key env var", "distill"),
+    Reason(EMPTY_OUTPUT, "the teacher returned no answer text", "distill"),
+    Reason(TRUNCATED, "generation stopped at max_tokens (finish_reason=length)", "distill"),
+    Reason(WRONG_ANSWER, "outcome reward: the final answer does not match the reference", "distill"),
+    Reason(NO_ANSWER, "outcome reward: no final answer in the expected format", "distill"),
+    Reason(SPAM, "adversarial cleaner flagged the output", "distill"),
+    Reason(WRONG_LANGUAGE, "output language differs from the expected language", "distill"),
+    Reason(STYLE_NOT_RAISED, "rewrite's style_match is not above the source's", "distill"),
+    Reason(LOW_LITERARY, "literary_score below literary_min", "distill"),
+    Reason(CONTENT_LOST, "rewrite lost numbers, names, dates or key terms of the source", "distill"),
+    Reason(LOW_SIMILARITY, "rewrite too far from the source (char-bigram cosine below the floor)", "distill"),
+    Reason(CHECK_ERROR, "a verifier raised an error on this sample", "distill"),
+    Reason(NO_SAMPLE_PASSED, "every sample of this prompt was rejected", "distill"),
     Reason(NO_COMPLETION, "the row has no completion field", "rewards"),
     Reason(NO_GOLD_ANSWER, "the row has no gold answer field (needed by the outcome reward)", "rewards"),
 ]

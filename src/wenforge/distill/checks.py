@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from wenforge.core import reasons as R
 from wenforge.text import cjk_ratio
 
 # ------------------------------------------------------------------------------------------------
@@ -109,9 +110,9 @@ def _number(x: Any) -> float:
 @register("nonempty", "the answer is not empty and was not cut off at max_tokens")
 def _nonempty(s: Sample, ctx: CheckContext) -> CheckResult:
     if not s.content.strip():
-        return CheckResult(False, "empty_output")
+        return CheckResult(False, R.EMPTY_OUTPUT)
     if s.finish_reason == "length":
-        return CheckResult(False, "truncated", f"{len(s.content)} chars")
+        return CheckResult(False, R.TRUNCATED, f"{len(s.content)} chars")
     return CheckResult(True)
 
 
@@ -126,8 +127,8 @@ def _outcome(s: Sample, ctx: CheckContext) -> CheckResult:
     if r >= 1.0:
         return CheckResult(True, score=r)
     if r > -1.0:
-        return CheckResult(False, "wrong_answer", f"reward {r:g}, reference {ctx.answer}", score=r)
-    return CheckResult(False, "no_answer", f"reward {r:g} (format {fmt})", score=r)
+        return CheckResult(False, R.WRONG_ANSWER, f"reward {r:g}, reference {ctx.answer}", score=r)
+    return CheckResult(False, R.NO_ANSWER, f"reward {r:g} (format {fmt})", score=r)
 
 
 @register("clean", "the adversarial cleaner does not flag the answer as spam")
@@ -135,14 +136,14 @@ def _clean(s: Sample, ctx: CheckContext) -> CheckResult:
     from wenforge.clean import clean_page
 
     res = clean_page(s.content)
-    if getattr(res, "spam", False):
+    if getattr(res, R.SPAM, False):
         reasons = getattr(res, "reasons", []) or []
         names = [str(getattr(r, "code", None) or getattr(r, "kind", None) or r) for r in reasons][:5]
         score = getattr(res, "spam_score", None)
         detail = f"spam_score {score:.3g}" if isinstance(score, (int, float)) else ""
         if names:
             detail = (detail + "; " if detail else "") + ", ".join(names)
-        return CheckResult(False, "spam", detail)
+        return CheckResult(False, R.SPAM, detail)
     return CheckResult(True)
 
 
@@ -177,7 +178,7 @@ def _language(s: Sample, ctx: CheckContext) -> CheckResult:
     got = detect_language(s.content)
     if got == "unknown" or got == expected:
         return CheckResult(True)
-    return CheckResult(False, "wrong_language", f"expected {expected}, got {got}")
+    return CheckResult(False, R.WRONG_LANGUAGE, f"expected {expected}, got {got}")
 
 
 def _profile(ctx: CheckContext):
@@ -210,7 +211,7 @@ def _style(s: Sample, ctx: CheckContext) -> CheckResult:
     base = ctx.cache["source_style"]
     if score > base + gain:
         return CheckResult(True, detail=f"{base:.3f} -> {score:.3f}", score=score - base)
-    return CheckResult(False, "style_not_raised", f"source {base:.3f}, rewrite {score:.3f}", score=score - base)
+    return CheckResult(False, R.STYLE_NOT_RAISED, f"source {base:.3f}, rewrite {score:.3f}", score=score - base)
 
 
 @register("literary", "literary_score of the answer is at least `literary_min` (unset: scored, for ranking)")
@@ -220,7 +221,7 @@ def _literary(s: Sample, ctx: CheckContext) -> CheckResult:
     score = _number(literary_score(s.content))
     floor = getattr(ctx.config, "literary_min", None)
     if floor is not None and score < floor:
-        return CheckResult(False, "low_literary", f"{score:.3f} < {floor}", score=score)
+        return CheckResult(False, R.LOW_LITERARY, f"{score:.3f} < {floor}", score=score)
     return CheckResult(True, score=score)
 
 
@@ -265,7 +266,7 @@ def run_checks(names: list[str], sample: Sample, ctx: CheckContext) -> Verdict:
         try:
             r = check.fn(sample, ctx)
         except Exception as e:  # noqa: BLE001 - a verifier bug must not kill a long run
-            reasons.append("check_error")
+            reasons.append(R.CHECK_ERROR)
             details[name] = f"{type(e).__name__}: {e}"[:300]
             continue
         if r.detail:

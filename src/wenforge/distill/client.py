@@ -28,10 +28,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from wenforge.core import reasons as R
+from wenforge.core.redact import redact_text, redact_url, url_secrets
+
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 _SHARD = 8  # connections per httpx pool (see TeacherClient.__init__)
-
-from wenforge.core.redact import redact_text, redact_url, url_secrets
 
 
 class TeacherError(Exception):
@@ -80,12 +81,12 @@ def _status_reason(status: int, retry_after: float | None, body: str) -> tuple[s
     """(reason, retryable, retry_after, detail) for an HTTP error status, whichever transport saw it."""
     detail = f"HTTP {status} {body}".strip()
     if status == 429:
-        return "rate_limited", True, retry_after, detail
+        return R.RATE_LIMITED, True, retry_after, detail
     if status >= 500 or status in RETRYABLE_STATUS:
-        return "server_error", True, retry_after, detail
+        return R.SERVER_ERROR, True, retry_after, detail
     if status in (401, 403):
-        return "auth_error", False, None, f"HTTP {status}"  # no body: it may echo the key
-    return "client_error", False, None, detail
+        return R.AUTH_ERROR, False, None, f"HTTP {status}"  # no body: it may echo the key
+    return R.CLIENT_ERROR, False, None, detail
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -216,20 +217,20 @@ class TeacherClient:
         if isinstance(e, _HTTPStatus):
             return _status_reason(e.status, parse_retry_after(e.retry_after), e.body[:200])
         if isinstance(e, hx.TimeoutException):
-            return "timeout", True, None, "request timed out"
+            return R.TIMEOUT, True, None, "request timed out"
         if isinstance(e, hx.TransportError):
-            return "connection_error", True, None, f"{type(e).__name__}: {e}"[:200]
+            return R.CONNECTION_ERROR, True, None, f"{type(e).__name__}: {e}"[:200]
         if isinstance(e, (json.JSONDecodeError, UnicodeDecodeError, _Malformed)):
-            return "malformed_response", True, None, f"{type(e).__name__}: {e}"[:200]
+            return R.MALFORMED_RESPONSE, True, None, f"{type(e).__name__}: {e}"[:200]
         if isinstance(e, asyncio.TimeoutError):
-            return "timeout", True, None, "request timed out"
+            return R.TIMEOUT, True, None, "request timed out"
         if o is None:
-            return "connection_error", True, None, f"{type(e).__name__}: {e}"[:200]
+            return R.CONNECTION_ERROR, True, None, f"{type(e).__name__}: {e}"[:200]
         if isinstance(e, o.APITimeoutError):
-            return "timeout", True, None, "request timed out"
+            return R.TIMEOUT, True, None, "request timed out"
         if isinstance(e, o.APIConnectionError):
             cause = e.__cause__ or e.__context__
-            return "connection_error", True, None, f"{type(cause).__name__ if cause else 'connection'}: {cause or e}"[:200]
+            return R.CONNECTION_ERROR, True, None, f"{type(cause).__name__ if cause else 'connection'}: {cause or e}"[:200]
         if isinstance(e, o.APIStatusError):
             status = e.status_code
             retry_after = parse_retry_after(e.response.headers.get("retry-after"))
@@ -238,10 +239,10 @@ class TeacherClient:
                 body = e.response.text[:200]
             return _status_reason(status, retry_after, body)
         if isinstance(e, (json.JSONDecodeError, UnicodeDecodeError, _Malformed, o.APIResponseValidationError)):
-            return "malformed_response", True, None, f"{type(e).__name__}: {e}"[:200]
+            return R.MALFORMED_RESPONSE, True, None, f"{type(e).__name__}: {e}"[:200]
         if isinstance(e, asyncio.TimeoutError):
-            return "timeout", True, None, "request timed out"
-        return "connection_error", True, None, f"{type(e).__name__}: {e}"[:200]
+            return R.TIMEOUT, True, None, "request timed out"
+        return R.CONNECTION_ERROR, True, None, f"{type(e).__name__}: {e}"[:200]
 
     async def _attempt(self, body: dict[str, Any]) -> dict[str, Any]:
         async with self.sem:

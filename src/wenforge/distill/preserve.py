@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from wenforge.core import reasons as R
 from wenforge.text import char_ngrams, cosine_counts
 
 _DIGITS = "零一二三四五六七八九"
@@ -146,9 +147,9 @@ class Preservation:
     @property
     def reason(self) -> str | None:
         if any(self.missing.values()):
-            return "content_lost"
+            return R.CONTENT_LOST
         if not self.ok:
-            return "low_similarity"
+            return R.LOW_SIMILARITY
         return None
 
     def detail(self) -> str:

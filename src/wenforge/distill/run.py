@@ -21,7 +21,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +45,8 @@ from wenforge.text.think import split_message
 
 @dataclass
 class PromptJob:
+    """One input row ready to send: its id, prompt, reference answer and rendered messages."""
+
     index: int
     id: str
     prompt: str = ""
@@ -96,6 +98,7 @@ def style_values(cfg: DistillConfig, shared: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_jobs(cfg: DistillConfig, template: Template, shared: dict[str, Any]) -> Iterator[PromptJob]:
+    """One job per input row, in order: rendered messages, or the reason the row cannot be used."""
     seen: set[str] = set()
     style = style_values(cfg, shared) if cfg.task == "style_transfer" else {}
     for index, row, problem in iter_rows(cfg.input, cfg.limit):
@@ -140,12 +143,16 @@ def build_jobs(cfg: DistillConfig, template: Template, shared: dict[str, Any]) -
 
 @dataclass
 class Judged:
+    """One teacher sample and the checks' verdict on it."""
+
     sample: Sample
     verdict: Verdict
 
 
 @dataclass
 class PromptResult:
+    """What one prompt produced: kept and rejected samples, or why it has no output, and request counts."""
+
     job: PromptJob
     kept: list[Judged] = field(default_factory=list)
     rejected: list[Judged] = field(default_factory=list)
@@ -182,6 +189,7 @@ def request_bodies(cfg: DistillConfig, messages: list[dict[str, str]]) -> list[t
 
 
 def assistant_message(cfg: DistillConfig, s: Sample) -> dict[str, str]:
+    """The teacher's reply as an assistant message, its reasoning kept as `reasoning_format` says."""
     if cfg.reasoning_format == "think_tags" and s.reasoning:
         return {"role": "assistant", "content": f"<think>\n{s.reasoning}\n</think>\n\n{s.content}"}
     msg = {"role": "assistant", "content": s.content}
@@ -192,6 +200,8 @@ def assistant_message(cfg: DistillConfig, s: Sample) -> dict[str, str]:
 
 @dataclass
 class RunSummary:
+    """Where a finished run wrote its output and run folder, and its stats.json record."""
+
     output: Path
     run_dir: Path
     stats: dict[str, Any]
@@ -201,6 +211,8 @@ ProgressFn = Callable[[str, dict[str, Any]], None]
 
 
 class Distiller:
+    """One distillation run of a config (one use: `run` or `arun` once)."""
+
     def __init__(self, cfg: DistillConfig, *, progress: ProgressFn | None = None, warn: Callable[[str], None] | None = None):
         self.cfg = cfg
         self.progress = progress or (lambda event, info: None)
@@ -210,6 +222,7 @@ class Distiller:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="distill-checks")
 
     def api_key(self) -> str:
+        """The teacher's API key from the configured env var, else a placeholder (with a warning)."""
         key = os.environ.get(self.cfg.api_key_env)
         if not key:
             self.warn(f"env var {self.cfg.api_key_env} is not set: sending a placeholder key (fine for local servers)")
@@ -218,6 +231,7 @@ class Distiller:
 
     # -- one prompt ---------------------------------------------------------------------------
     async def _one_request(self, client: TeacherClient, cache: ResponseCache, body: dict, salt, res: PromptResult):
+        """The teacher's answer to one request body, from the cache when already paid for."""
         key = request_key(body, salt)
         data = cache.get(key)
         if data is not None:
@@ -229,6 +243,7 @@ class Distiller:
         return data
 
     async def process(self, job: PromptJob, client: TeacherClient, cache: ResponseCache) -> PromptResult:
+        """Sample the teacher for one prompt and judge every sample with the checks."""
         res = PromptResult(job)
         if job.error:
             res.failure = job.error
@@ -248,7 +263,7 @@ class Distiller:
                 reasoning, content = split_message(ch["message"])
                 samples.append(Sample(content, reasoning or "", ch.get("finish_reason"), len(samples)))
         if not samples:
-            reason, detail = res.request_failures[0] if res.request_failures else ("empty_output", "no choices")
+            reason, detail = res.request_failures[0] if res.request_failures else (R.EMPTY_OUTPUT, "no choices")
             res.failure = (reason, detail)
             return res
         ctx = CheckContext(prompt=job.prompt, answer=job.answer, source=job.source, config=self.cfg, shared=self.shared)
@@ -268,90 +283,14 @@ class Distiller:
             res.kept = passing
         if not res.kept:
             codes = Counter(r for j in res.rejected for r in j.verdict.reasons)
-            res.failure = ("no_sample_passed", ", ".join(f"{k}×{v}" for k, v in codes.most_common()))
+            res.failure = (R.NO_SAMPLE_PASSED, ", ".join(f"{k}×{v}" for k, v in codes.most_common()))
         return res
 
     # -- the run ------------------------------------------------------------------------------
-    async def arun(self) -> RunSummary:
+    def _client(self) -> TeacherClient:
+        """The teacher client the config describes."""
         cfg = self.cfg
-        t0 = time.perf_counter()
-        template = load_template(cfg.template or ("style_transfer" if cfg.task == "style_transfer" else "generate"))
-        run_dir = cfg.resolved_run_dir
-        (run_dir / "excluded").mkdir(parents=True, exist_ok=True)
-        cfg.output.parent.mkdir(parents=True, exist_ok=True)
-        total = progress_total(cfg.input, cfg.limit)
-        self.progress("start", {"total": total})
-
-        counts: Counter = Counter()
-        excluded: Counter = Counter()
-        rejected: Counter = Counter()
-        examples_ok: list[dict] = []
-        examples_bad: list[dict] = []
-        cache = ResponseCache(cfg.resolved_cache_dir)
-        cached_before = len(cache)
-        tmp_out = cfg.output.with_name(cfg.output.name + ".partial")
-        files = _open_writers([tmp_out, run_dir / "excluded" / "prompts.jsonl.partial",
-                               run_dir / "excluded" / "samples.jsonl.partial"])
-        f_out, f_prompts, f_samples = files.handles
-        reasoning_chars: list[int] = []
-
-        def emit(r: PromptResult) -> None:
-            counts["prompts"] += 1
-            counts["requests_sent"] += r.requests_sent
-            counts["cache_hits"] += r.cache_hits
-            counts["samples"] += r.samples
-            counts["samples_passed"] += r.passing
-            for reason, _ in r.request_failures:
-                counts["request_failures"] += 1
-            for j in r.rejected:
-                counts["samples_rejected"] += 1
-                for code in j.verdict.reasons:
-                    rejected[code] += 1
-                rec = {
-                    "id": r.job.id,
-                    "sample": j.sample.index,
-                    "reasons": j.verdict.reasons,
-                    "details": j.verdict.details,
-                    "answer": j.sample.content[:2000],
-                    "reasoning_chars": len(j.sample.reasoning),
-                }
-                f_samples.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                if len(examples_bad) < 12:
-                    examples_bad.append(rec)
-            if r.failure:
-                counts["prompts_excluded"] += 1
-                excluded[r.failure[0]] += 1
-                f_prompts.write(
-                    json.dumps(
-                        {"id": r.job.id, "index": r.job.index, "reason": r.failure[0], "detail": r.failure[1]},
-                        ensure_ascii=False,
-                    )
-                    + "\n"
-                )
-            else:
-                counts["prompts_with_output"] += 1
-            for j in r.kept:
-                counts["rows_written"] += 1
-                reasoning_chars.append(len(j.sample.reasoning))
-                row = {
-                    "id": r.job.id,
-                    "messages": r.job.messages + [assistant_message(cfg, j.sample)],
-                    "meta": {
-                        "teacher": cfg.model,
-                        "task": cfg.task,
-                        "sample": j.sample.index,
-                        "score": round(j.verdict.score, 4),
-                        "checks": j.verdict.details,
-                        "reasoning_chars": len(j.sample.reasoning),
-                    },
-                }
-                f_out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                if len(examples_ok) < 8:
-                    examples_ok.append(row)
-            self.progress("advance", {"id": r.job.id, "ok": not r.failure})
-
-        # bounded window, results written in input order
-        client = TeacherClient(
+        return TeacherClient(
             base_url=cfg.base_url,
             api_key=self.api_key(),
             concurrency=cfg.concurrency,
@@ -363,95 +302,285 @@ class Distiller:
             seed=cfg.seed,
             transport=cfg.transport,
         )
-        pending: dict[int, PromptResult] = {}
-        next_index = 0
-        window = asyncio.Semaphore(max(cfg.concurrency * 4, 64))
-        tasks: set[asyncio.Task] = set()
 
-        def flush_ready() -> None:
-            nonlocal next_index
-            while next_index in pending:
-                emit(pending.pop(next_index))
-                next_index += 1
+    def _emit(self, tally: _Tally, r: PromptResult) -> None:
+        """Record one prompt's result in the output files and counters, then report progress."""
+        tally.record(r)
+        self.progress("advance", {"id": r.job.id, "ok": not r.failure})
 
-        async def worker(job: PromptJob) -> None:
-            try:
-                r = await self.process(job, client, cache)
-            finally:
-                window.release()
-            pending[job.index] = r
-            flush_ready()
-
-        errors: list[BaseException] = []
-
-        def done_cb(t: asyncio.Task) -> None:
-            tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
-                errors.append(t.exception())
-
-        try:
-            async with client:
-                for job in build_jobs(cfg, template, self.shared):
-                    if errors:
-                        raise errors[0]
-                    await window.acquire()
-                    t = asyncio.create_task(worker(job))
-                    tasks.add(t)
-                    t.add_done_callback(done_cb)
-                while tasks:
-                    await asyncio.wait(set(tasks))
-                if errors:
-                    raise errors[0]
-                flush_ready()
-        finally:
-            for t in tasks:
-                t.cancel()
-            cache.close()
-            self._executor.shutdown(wait=True)
-            files.close()
-        os.replace(tmp_out, cfg.output)
-        os.replace(run_dir / "excluded" / "prompts.jsonl.partial", run_dir / "excluded" / "prompts.jsonl")
-        os.replace(run_dir / "excluded" / "samples.jsonl.partial", run_dir / "excluded" / "samples.jsonl")
-
-        wall = time.perf_counter() - t0
+    def _stats(self, tally: _Tally, client: TeacherClient, cache: ResponseCache, cached_before: int,
+               seconds: float) -> dict[str, Any]:
+        """The run's stats.json record."""
         stats = run_stats(
-            "distill", read=counts["prompts"], kept=counts["prompts_with_output"], excluded=dict(excluded),
-            seconds=wall, config=cfg.public_dict(), packages=("openai",),
-            counts=dict(counts),
-            samples_rejected_by_reason=dict(rejected),
-            rejection_reasons={k: describe(k) for k in sorted(rejected)},
+            "distill", read=tally.counts["prompts"], kept=tally.counts["prompts_with_output"],
+            excluded=dict(tally.excluded), seconds=seconds, config=self.cfg.public_dict(), packages=("openai",),
+            counts=dict(tally.counts),
+            samples_rejected_by_reason=dict(tally.rejected),
+            rejection_reasons={k: describe(k) for k in sorted(tally.rejected)},
             checks=self.checks,
             client=client.stats.as_dict(),
             cache={"entries_before": cached_before, "entries_after": cached_before + cache.writes,
                    "commits": cache.commits},
-            reasoning_chars_median=sorted(reasoning_chars)[len(reasoning_chars) // 2] if reasoning_chars else 0,
+            reasoning_chars_median=upper_median(tally.reasoning_chars),
         )
         if "profile_error" in self.shared:
             stats["style_profile_error"] = self.shared["profile_error"]
+        return stats
+
+    async def arun(self) -> RunSummary:
+        """Run every prompt, rename the finished outputs into place, then write stats.json and the report."""
+        cfg = self.cfg
+        t0 = time.perf_counter()
+        template = load_template(template_name(cfg))
+        run_dir = cfg.resolved_run_dir
+        (run_dir / "excluded").mkdir(parents=True, exist_ok=True)
+        cfg.output.parent.mkdir(parents=True, exist_ok=True)
+        self.progress("start", {"total": progress_total(cfg.input, cfg.limit)})
+        cache = ResponseCache(cfg.resolved_cache_dir)
+        cached_before = len(cache)
+        files = _open_writers(output_paths(cfg))
+        tally = _Tally(cfg, *files.handles)
+        client = self._client()
+        window = _Window(window_size(cfg), lambda r: self._emit(tally, r))
+        try:
+            async with client:
+                for job in build_jobs(cfg, template, self.shared):
+                    await window.submit(job, lambda j: self.process(j, client, cache))
+                await window.drain()
+        finally:
+            window.cancel()
+            cache.close()
+            self._executor.shutdown(wait=True)
+            files.close()
+        files.publish()
+        stats = self._stats(tally, client, cache, cached_before, time.perf_counter() - t0)
         write_stats(run_dir, stats)
-        write_report(run_dir / "report.html", stats, examples_ok, examples_bad)
+        write_report(run_dir / "report.html", stats, tally.examples_ok, tally.examples_bad)
         self.progress("done", stats)
         return RunSummary(cfg.output, run_dir, stats)
 
     def run(self) -> RunSummary:
+        """`arun` in a fresh event loop."""
         return asyncio.run(self.arun())
+
+
+# ------------------------------------------------------------------------------------------------
+# the run's pieces
+
+WINDOW_PER_CONNECTION = 4  # prompts started per teacher connection, so checks and cache work overlap requests
+MIN_WINDOW = 64  # at low concurrency still read ahead enough prompts to keep the connections busy
+EXAMPLES_OK = 8  # accepted rows shown in the report
+EXAMPLES_BAD = 12  # rejected samples shown in the report
+REJECTED_ANSWER_CHARS = 2000  # a rejected answer is kept this long in excluded/samples.jsonl
+
+
+def template_name(cfg: DistillConfig) -> str:
+    """The configured template, else the task's default one."""
+    return cfg.template or ("style_transfer" if cfg.task == "style_transfer" else "generate")
+
+
+def window_size(cfg: DistillConfig) -> int:
+    """How many prompts may be in flight at once."""
+    return max(cfg.concurrency * WINDOW_PER_CONNECTION, MIN_WINDOW)
+
+
+def output_paths(cfg: DistillConfig) -> list[Path]:
+    """The run's final output files: the SFT rows, the excluded prompts, the rejected samples."""
+    excluded = cfg.resolved_run_dir / "excluded"
+    return [cfg.output, excluded / "prompts.jsonl", excluded / "samples.jsonl"]
+
+
+def partial_path(path: Path) -> Path:
+    """Where `path` is written until the run succeeds."""
+    return path.with_name(path.name + ".partial")
+
+
+def upper_median(values: list[int]) -> int:
+    """The middle value (the upper one of an even count), 0 for none."""
+    return sorted(values)[len(values) // 2] if values else 0
+
+
+def output_row(cfg: DistillConfig, job: PromptJob, j: Judged) -> dict[str, Any]:
+    """The SFT row of one kept sample."""
+    return {
+        "id": job.id,
+        "messages": job.messages + [assistant_message(cfg, j.sample)],
+        "meta": {
+            "teacher": cfg.model,
+            "task": cfg.task,
+            "sample": j.sample.index,
+            "score": round(j.verdict.score, 4),
+            "checks": j.verdict.details,
+            "reasoning_chars": len(j.sample.reasoning),
+        },
+    }
+
+
+def rejected_record(job: PromptJob, j: Judged) -> dict[str, Any]:
+    """The excluded/samples.jsonl record of one rejected sample, with all its failed checks."""
+    return {
+        "id": job.id,
+        "sample": j.sample.index,
+        "reasons": j.verdict.reasons,
+        "details": j.verdict.details,
+        "answer": j.sample.content[:REJECTED_ANSWER_CHARS],
+        "reasoning_chars": len(j.sample.reasoning),
+    }
+
+
+def excluded_record(job: PromptJob, failure: tuple[str, str]) -> dict[str, Any]:
+    """The excluded/prompts.jsonl record of a prompt that ended without output."""
+    return {"id": job.id, "index": job.index, "reason": failure[0], "detail": failure[1]}
+
+
+def _write_line(f: Any, record: dict[str, Any]) -> None:
+    """Append `record` to the open JSONL file `f`."""
+    f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@dataclass
+class _Tally:
+    """What the run has written so far: the open output files, counters and the report's examples."""
+
+    cfg: DistillConfig
+    f_out: Any
+    f_prompts: Any
+    f_samples: Any
+    counts: Counter = field(default_factory=Counter)
+    excluded: Counter = field(default_factory=Counter)  # prompt reason -> prompts
+    rejected: Counter = field(default_factory=Counter)  # sample reason -> samples
+    examples_ok: list[dict] = field(default_factory=list)
+    examples_bad: list[dict] = field(default_factory=list)
+    reasoning_chars: list[int] = field(default_factory=list)
+
+    def record(self, r: PromptResult) -> None:
+        """Count one prompt's result and write its rejected samples, its exclusion or its rows."""
+        self.counts["prompts"] += 1
+        self.counts["requests_sent"] += r.requests_sent
+        self.counts["cache_hits"] += r.cache_hits
+        self.counts["samples"] += r.samples
+        self.counts["samples_passed"] += r.passing
+        if r.request_failures:
+            self.counts["request_failures"] += len(r.request_failures)
+        for j in r.rejected:
+            self._reject(r.job, j)
+        if r.failure:
+            self._exclude(r.job, r.failure)
+        else:
+            self.counts["prompts_with_output"] += 1
+        for j in r.kept:
+            self._keep(r.job, j)
+
+    def _reject(self, job: PromptJob, j: Judged) -> None:
+        """Count and write one rejected sample."""
+        self.counts["samples_rejected"] += 1
+        for code in j.verdict.reasons:
+            self.rejected[code] += 1
+        rec = rejected_record(job, j)
+        _write_line(self.f_samples, rec)
+        if len(self.examples_bad) < EXAMPLES_BAD:
+            self.examples_bad.append(rec)
+
+    def _exclude(self, job: PromptJob, failure: tuple[str, str]) -> None:
+        """Count and write one prompt that ended without output."""
+        self.counts["prompts_excluded"] += 1
+        self.excluded[failure[0]] += 1
+        _write_line(self.f_prompts, excluded_record(job, failure))
+
+    def _keep(self, job: PromptJob, j: Judged) -> None:
+        """Count and write one kept sample as an SFT row."""
+        self.counts["rows_written"] += 1
+        self.reasoning_chars.append(len(j.sample.reasoning))
+        row = output_row(self.cfg, job, j)
+        _write_line(self.f_out, row)
+        if len(self.examples_ok) < EXAMPLES_OK:
+            self.examples_ok.append(row)
+
+
+class _Window:
+    """Prompts in flight: at most `size` at once, each result handed to `emit` in input order."""
+
+    def __init__(self, size: int, emit: Callable[[PromptResult], None]):
+        self._slots = asyncio.Semaphore(size)
+        self._emit = emit
+        self._pending: dict[int, PromptResult] = {}  # finished, waiting for an earlier prompt
+        self._next_index = 0
+        self._tasks: set[asyncio.Task] = set()
+        self._errors: list[BaseException] = []
+
+    async def submit(self, job: PromptJob, work: Callable[[PromptJob], Awaitable[PromptResult]]) -> None:
+        """Start `work(job)` once a slot is free; raises the first error of a prompt started before."""
+        self._raise_first_error()
+        await self._slots.acquire()
+        t = asyncio.create_task(self._run(job, work))
+        self._tasks.add(t)
+        t.add_done_callback(self._done)
+
+    async def drain(self) -> None:
+        """Wait for every started prompt, raise the first error, then hand over what is left."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+        self._raise_first_error()
+        self._flush()
+
+    def cancel(self) -> None:
+        """Cancel the prompts still in flight."""
+        for t in self._tasks:
+            t.cancel()
+
+    async def _run(self, job: PromptJob, work: Callable[[PromptJob], Awaitable[PromptResult]]) -> None:
+        """Run one prompt, free its slot, and hand over every result now in order."""
+        try:
+            r = await work(job)
+        finally:
+            self._slots.release()
+        self._pending[job.index] = r
+        self._flush()
+
+    def _flush(self) -> None:
+        """Emit the finished results that continue the input order."""
+        while self._next_index in self._pending:
+            self._emit(self._pending.pop(self._next_index))
+            self._next_index += 1
+
+    def _done(self, t: asyncio.Task) -> None:
+        """Forget a finished task, keeping its error."""
+        self._tasks.discard(t)
+        if not t.cancelled() and t.exception() is not None:
+            self._errors.append(t.exception())
+
+    def _raise_first_error(self) -> None:
+        """Raise the first error a prompt ended with, if any."""
+        if self._errors:
+            raise self._errors[0]
 
 
 @dataclass
 class _Writers:
+    """The run's output files, open under their .partial names."""
+
     stack: contextlib.ExitStack
+    paths: list[Path]  # the final names
     handles: list[Any]
 
     def close(self) -> None:
+        """Close every file."""
         self.stack.close()
+
+    def publish(self) -> None:
+        """Rename each finished .partial file over its final name."""
+        for p in self.paths:
+            os.replace(partial_path(p), p)
 
 
 def _open_writers(paths: list[Path]) -> _Writers:
+    """Open the .partial file of each of `paths` for writing."""
     stack = contextlib.ExitStack()
-    return _Writers(stack, [stack.enter_context(open(p, "w", encoding="utf-8")) for p in paths])
+    return _Writers(stack, paths, [stack.enter_context(open(partial_path(p), "w", encoding="utf-8")) for p in paths])
 
 
 def write_report(path: Path, stats: dict[str, Any], ok: list[dict], bad: list[dict]) -> Path:
+    """The run's report.html: counts, reasons, client stats, accepted and rejected examples."""
     from wenforge.report import Page
 
     c = stats["counts"]
@@ -494,4 +623,5 @@ def write_report(path: Path, stats: dict[str, Any], ok: list[dict], bad: list[di
 
 
 def run_distill(cfg: DistillConfig, **kw: Any) -> RunSummary:
+    """Run one distillation of `cfg` (keywords: `progress`, `warn`, as for `Distiller`)."""
     return Distiller(cfg, **kw).run()
