@@ -19,7 +19,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from wenforge.core.store import require_asset
+from wenforge.core.paths import require_asset
 from wenforge.text.chars import is_cjk
 
 ASSETS = Path(__file__).parent / "assets"

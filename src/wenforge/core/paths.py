@@ -25,3 +25,12 @@ def data_folder(given: str | Path | None = None) -> Path:
     if not path.is_dir():
         raise FileNotFoundError(f"data folder {path} does not exist")
     return path
+
+
+def require_asset(path: str | Path, rebuild: str) -> Path:
+    """`path` of a shipped data asset (word list, counts); `FileNotFoundError` naming it and its `rebuild` command
+    when it is missing: a missing asset is a broken install, never an empty default."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: shipped asset missing (a broken install?); rebuild it with `{rebuild}`")
+    return path

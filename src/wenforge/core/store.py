@@ -94,11 +94,3 @@ def load_model(path: str | Path, kind: str, rebuild: str) -> StoredModel:
         raise ModelFileError(f"{path}: a {record.get('kind')!r} model, not a {kind!r} model; {fix}")
     return StoredModel(arrays, record.get("meta") or {})
 
-
-def require_asset(path: str | Path, rebuild: str) -> Path:
-    """`path` of a shipped data asset (word list, counts); `FileNotFoundError` naming it and its `rebuild` command
-    when it is missing: a missing asset is a broken install, never an empty default."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: shipped asset missing (a broken install?); rebuild it with `{rebuild}`")
-    return path

@@ -9,7 +9,7 @@ Per row (fields: `id`, `prompt`, `completion` (or `output`/`response`/`text`), o
 - `reward`: the rule-based outcome reward when the row has an `answer` (or the row's own `reward`, as in a
   forge round's `eval_details.jsonl`, which `outputs:` can point at directly);
 - `literary_score`, `ornateness`, `overwrought` and `quality` (with the row's prompt), and `style_match` against
-  `style_profile`;
+  `style_profile` (each summary also gives `style_distance` = 1 - mean style_match);
 - every detector in `detectors` (kinds from wenforge.eval.kinds);
 - `halluqa`: when the row has a HalluQA `question_id` (or `best_answers`/`wrong_answers`), judged
   against the reference answers.
@@ -218,6 +218,8 @@ def _summary(rows: list[dict]) -> dict:
         v = [r[key] for r in rows if r.get(key) is not None]
         if v:
             out[key] = round(sum(v) / len(v), 4)
+    if "style_match" in out:  # what forge's style rounds bring down
+        out["style_distance"] = round(1 - out["style_match"], 4)
     for name, kind in DETECTORS.items():
         ds = [r["detectors"][name] for r in rows if name in r.get("detectors", {}) and "error" not in r["detectors"][name]]
         if ds:

@@ -20,7 +20,8 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--output", "-o", help="run folder (overrides output_dir)")
         ] = None,
     ) -> None:
-        """Rounds of GRPO training, held-out evaluation and re-weighting (more of what fails); resumes after a kill."""
+        """Rounds of GRPO training, held-out evaluation and re-weighting (more of what fails), or with `style_target`
+        rounds of SFT toward a voice; resumes after a kill."""
         from rich.console import Console
 
         console = Console()
@@ -46,6 +47,10 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         for r in state["rounds"]:
             o = r["eval"]["overall"]
+            if "style_distance" in r:
+                console.print(f"round {r['round']}: style distance {r['style_distance']:.4f}  targets -> "
+                              f"{r['next_weights']}")
+                continue
             console.print(
                 f"round {r['round']}: accuracy {o.get('accuracy', 0.0):.3f}  mean reward "
                 f"{o.get('mean_reward', 0.0):.3f}  fail rate {o['fail_rate']:.3f}  targets -> {r['next_weights']}"

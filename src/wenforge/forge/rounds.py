@@ -7,6 +7,10 @@ recipe passed in memory; ``train.jsonl`` keeps the rows for the record); the mod
 rows.jsonl, feedback.json, report.html); the feedback's category weights are the next round's targets: more
 of what fails. ``state.json`` records finished rounds, so a killed run resumes (an unfinished round's training
 resumes from its checkpoint; the same seed chooses the same rows).
+
+With ``style_target`` (a style profile JSON) the rounds are style rounds (``wenforge.forge.style``): SFT on the
+mixture's plain texts, continuations of fixed neutral prompts scored against the target, and a feedback that
+moves the mixture toward the labels whose texts are closer to it.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from wenforge.core.config import ConfigPath, ModelPath, load_config
+from wenforge.core.config import ConfigPath, ModelPath, load_config, problem_at
 from wenforge.eval.feedback import FeedbackConfig
+from wenforge.forge.style import STYLE_PROMPTS, label_closeness, style_feedback
 from wenforge.mix import MixConfig, MixError, MixResult, mix_rows
 from wenforge.report.page import Page
 from wenforge.rewards import ANSWER_FORMATS
@@ -31,6 +36,9 @@ PROMPT_FIELD = "question"
 WARMUP_ROUNDS = 4
 # A round's mixture may miss a target by at most this share (tiny rounds: whole rows cannot do better).
 MAX_SHARE_TOLERANCE = 0.5
+# Style rounds sample their continuations at this temperature unless `temperature` is set: a tiny model's greedy
+# continuation falls into a loop whose style is the loop's, not the model's.
+STYLE_TEMPERATURE = 1.0
 
 
 class ForgeError(ValueError):
@@ -53,7 +61,7 @@ class ForgeConfig(BaseModel):
     model: ModelPath | None = None
     tiny: dict | None = None
     warmup_sft: dict | None = Field(None, description="SFT recipe keys for a warm-up before round 0")
-    train: dict = Field(default_factory=dict, description="GRPO recipe keys for every round")
+    train: dict = Field(default_factory=dict, description="recipe keys for every round: GRPO (style rounds: SFT)")
     answer_format: Literal[ANSWER_FORMATS] = "boxed"  # type: ignore[valid-type]  # the rewards' registry
     max_new_tokens: int = Field(48, ge=1)
     detectors: list[str] = Field(
@@ -63,6 +71,32 @@ class ForgeConfig(BaseModel):
         default_factory=lambda: FeedbackConfig(min_weight=0.1),
         description="the evaluation's feedback rule that sets the next round's weights (docs/eval.md)",
     )
+    style_target: ConfigPath | None = Field(
+        None, description="style profile JSON (`wenforge style profile`): style rounds toward this voice"
+    )
+    text_field: str = Field("text", description="style rounds: the column holding each training row's text")
+    prompts: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=lambda: list(STYLE_PROMPTS), min_length=1,
+        description="style rounds: the neutral openings the model continues each round",
+    )
+    samples_per_prompt: int = Field(1, ge=1, description="style rounds: continuations sampled per prompt")
+    temperature: float | None = Field(
+        None, ge=0, le=2, description="generation temperature (default: greedy answers, 1.0 in style rounds)"
+    )
+
+    @model_validator(mode="after")
+    def _style_target(self) -> ForgeConfig:
+        if self.style_target is None:
+            return self
+        from wenforge.style.profile import ProfileError, load_profile
+
+        if not self.train_file:
+            raise problem_at("train_file", "style rounds (style_target) train on a labelled corpus: give train_file")
+        try:
+            load_profile(self.style_target)
+        except ProfileError as e:
+            raise problem_at("style_target", str(e)) from None
+        return self
 
 
 def load_forge_config(path: str | Path, overrides: dict | None = None) -> ForgeConfig:
@@ -72,7 +106,10 @@ def load_forge_config(path: str | Path, overrides: dict | None = None) -> ForgeC
 
 # ---------------------------------------------------------------- data
 def _pools(cfg: ForgeConfig) -> tuple[list[dict], list[dict]]:
-    """(training rows, held-out rows); each row's category, under `category_field`, is a string ("all" if absent)."""
+    """(training rows, held-out rows); each row's category, under `category_field`, is a string ("all" if absent).
+    Style rounds have no held-out rows (they continue `prompts`) and train on rows with a text."""
+    if cfg.style_target:
+        return _style_pool(cfg), []
     if cfg.train_file:
         from wenforge.train.data import read_rows
 
@@ -106,6 +143,18 @@ def _pools(cfg: ForgeConfig) -> tuple[list[dict], list[dict]]:
     return train, [r for rs in by_cat.values() for r in rs[: cfg.heldout_per_category]]
 
 
+def _style_pool(cfg: ForgeConfig) -> list[dict]:
+    """The training rows of style rounds: `train_file`'s split-dev rows with a text under `text_field`."""
+    from wenforge.train.data import read_rows
+
+    rows = [r for r in read_rows(cfg.train_file, split=None) if r.get("split", "dev") == "dev"]
+    rows = [r for r in rows if isinstance(r.get(cfg.text_field), str) and r[cfg.text_field].strip()]
+    if not rows:
+        raise ForgeError(f"{cfg.train_file}: no training rows with a text in {cfg.text_field!r} (text_field)")
+    key = cfg.category_field
+    return [{**r, key: str(r.get(key, "all"))} for r in rows]
+
+
 def _share_tolerance(n: int) -> float:
     """The share error a mixture of `n` rows cannot avoid (every category gets whole rows): one row's share,
     at least mix's default tolerance, at most MAX_SHARE_TOLERANCE."""
@@ -119,7 +168,7 @@ def round_mix(cfg: ForgeConfig, pool: list[dict], targets: dict[str, float], n: 
     spec = MixConfig(
         shares=targets,
         by=cfg.category_field,
-        text_field=PROMPT_FIELD,
+        text_field=cfg.text_field if cfg.style_target else PROMPT_FIELD,
         unit="rows",
         budget=n,
         seed=seed,
@@ -161,13 +210,20 @@ def _recipe(cfg: ForgeConfig, base: dict, kind: str, model: str | None, train_fi
     return recipe_from(keys, kind, source=f"forge {'train' if kind == 'grpo' else 'warmup_sft'} settings")
 
 
+def _train_rows(cfg: ForgeConfig, mixed: MixResult) -> list[dict]:
+    """What training sees: the mixture's rows; in style rounds their texts only, as plain-text SFT rows."""
+    if not cfg.style_target:
+        return mixed.rows
+    return [{"text": r[cfg.text_field]} for r in mixed.rows]
+
+
 def _train_on(cfg: ForgeConfig, mixed: MixResult, base: dict, kind: str, model: str | None, run_dir: Path):
     """Train on a mixture's rows (passed in memory; `train.jsonl` beside the run keeps them for the record)."""
     from wenforge.train.run import run_grpo, run_sft
 
     _write_jsonl(run_dir / "train.jsonl", mixed.rows)
     tcfg = _recipe(cfg, base, kind, model, run_dir / "train.jsonl", run_dir / kind)
-    return tcfg, (run_grpo if kind == "grpo" else run_sft)(tcfg, rows=mixed.rows)
+    return tcfg, (run_grpo if kind == "grpo" else run_sft)(tcfg, rows=_train_rows(cfg, mixed))
 
 
 def evaluate_round(cfg: ForgeConfig, model_dir: str, held: list[dict], gcfg, rdir: Path, weights: dict) -> dict:
@@ -179,7 +235,8 @@ def evaluate_round(cfg: ForgeConfig, model_dir: str, held: list[dict], gcfg, rdi
     from wenforge.train.data import grpo_prompt
 
     prompts = [grpo_prompt(gcfg, r[PROMPT_FIELD]) for r in held]
-    comps = generate(model_dir, prompts, max_new_tokens=cfg.max_new_tokens)
+    comps = generate(model_dir, prompts, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature or 0.0,
+                     seed=cfg.seed)
     outputs = [{**r, "category": r[cfg.category_field], "completion": c} for r, c in zip(held, comps, strict=True)]
     _write_jsonl(rdir / "outputs.jsonl", outputs)
     return run_eval(
@@ -191,6 +248,30 @@ def evaluate_round(cfg: ForgeConfig, model_dir: str, held: list[dict], gcfg, rdi
             literary=False,
             halluqa=False,
             feedback=cfg.feedback.model_copy(update={"weights": {"category": dict(weights)}}),
+        )
+    )
+
+
+def evaluate_style_round(cfg: ForgeConfig, model_dir: str, rdir: Path) -> dict:
+    """The model's sampled continuations of the prompts (``outputs.jsonl``), scored once by ``wenforge eval``
+    against the style target into ``rdir/eval`` (style_match per row, style_distance in eval.json, the style
+    scores, the configured detectors); returns run_eval's result."""
+    from wenforge.eval.evaluate import EvalConfig, run_eval
+    from wenforge.lm.generate import generate
+
+    prompts = [p for p in cfg.prompts for _ in range(cfg.samples_per_prompt)]
+    temperature = STYLE_TEMPERATURE if cfg.temperature is None else cfg.temperature
+    comps = generate(model_dir, prompts, max_new_tokens=cfg.max_new_tokens, temperature=temperature, seed=cfg.seed)
+    outputs = [{"id": i, "prompt": p, "completion": c} for i, (p, c) in enumerate(zip(prompts, comps, strict=True))]
+    _write_jsonl(rdir / "outputs.jsonl", outputs)
+    return run_eval(
+        EvalConfig(
+            outputs=str(rdir / "outputs.jsonl"),
+            output_dir=str(rdir / "eval"),
+            detectors=list(cfg.detectors),
+            style_profile=cfg.style_target,
+            halluqa=False,
+            feedback=cfg.feedback,
         )
     )
 
@@ -223,6 +304,14 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
     weights = {c: round(w / (sum(weights.values()) or 1.0), 4) for c, w in weights.items()}  # shares, as feedback gives
     model = cfg.model
     t0 = time.perf_counter()
+    kind = "sft" if cfg.style_target else "grpo"
+    if cfg.style_target and "closeness" not in state:
+        from wenforge.style import load_profile
+
+        state["closeness"] = label_closeness(
+            pool, cfg.category_field, cfg.text_field, load_profile(cfg.style_target), seed=cfg.seed
+        )
+        log(f"closeness of each label's texts to the style target: {state['closeness']}")
 
     if cfg.warmup_sft is not None:
         if state["warmup"] is None:
@@ -241,10 +330,18 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
             continue
         rdir = out / f"round_{k:02d}"
         mixed = round_mix(cfg, pool, weights, cfg.rows_per_round, seed=cfg.seed * 1000 + k)
-        log(f"round {k}: GRPO on {len(mixed.rows)} rows, targets {weights}, achieved {mixed.shares}")
-        gcfg, res = _train_on(cfg, mixed, cfg.train, "grpo", model, rdir)
-        result = evaluate_round(cfg, str(res.final_dir), held, gcfg, rdir, weights)
-        new = next_weights(result["feedback"], weights)
+        log(f"round {k}: {kind.upper()} on {len(mixed.rows)} rows, targets {weights}, achieved {mixed.shares}")
+        gcfg, res = _train_on(cfg, mixed, cfg.train, kind, model, rdir)
+        extra: dict[str, Any] = {}
+        if cfg.style_target:
+            result = evaluate_style_round(cfg, str(res.final_dir), rdir)
+            distance = result["eval"]["overall"]["style_distance"]
+            extra = {"style_distance": distance,
+                     "style_feedback": style_feedback(weights, state["closeness"], distance, cfg.feedback)}
+            new = extra["style_feedback"]["next_weights"]
+        else:
+            result = evaluate_round(cfg, str(res.final_dir), held, gcfg, rdir, weights)
+            new = next_weights(result["feedback"], weights)
         ev = result["eval"]
         rec = {
             "round": k,
@@ -254,10 +351,14 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
             "model": str(res.final_dir),
             "train_steps": res.steps,
             "eval": {"overall": ev["overall"], "by_category": ev.get("by", {}).get("category", {})},
+            **extra,
         }
         state["rounds"].append(rec)
         state_path.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
-        log(f"round {k}: held-out accuracy {ev['overall'].get('accuracy', 0.0):.3f}, next targets {new}")
+        if cfg.style_target:
+            log(f"round {k}: style distance {extra['style_distance']:.4f}, next targets {new}")
+        else:
+            log(f"round {k}: held-out accuracy {ev['overall'].get('accuracy', 0.0):.3f}, next targets {new}")
         weights, model = new, str(res.final_dir)
     state["seconds_this_run"] = round(time.perf_counter() - t0, 1)
     state_path.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -266,8 +367,9 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
 
 
 def write_forge_report(out: Path, state: dict) -> Path:
-    """``report.html``: rounds table, held-out accuracy and mixture target per category per round (with links to
-    each round's evaluation report), and the per-step GRPO signals of all rounds laid end to end."""
+    """``report.html``: rounds table, held-out accuracy (style rounds: style distance) and mixture target per
+    category per round (with links to each round's evaluation report), and the per-step training signals of all
+    rounds laid end to end."""
     from wenforge.train.metrics import CURVES, curves, read_metrics
 
     page = Page(f"wenforge forge: {out.name}")
@@ -284,17 +386,26 @@ def write_forge_report(out: Path, state: dict) -> Path:
                 "next_targets": r["next_weights"],
                 "train_steps": r["train_steps"],
                 "eval_report": f"round_{r['round']:02d}/eval/report.html",
+                **({"style_distance": r["style_distance"]} if "style_distance" in r else {}),
             }
             for r in rounds
         ]
     )
-    cats = sorted({c for r in rounds for c in r["eval"]["by_category"]})
+    style = any("style_distance" in r for r in rounds)
+    cats = sorted({c for r in rounds for c in r["weights"]} if style else
+                  {c for r in rounds for c in r["eval"]["by_category"]})
     xs = [r["round"] for r in rounds]
-    acc = {"overall": [r["eval"]["overall"].get("accuracy") for r in rounds]}
-    acc.update({c: [r["eval"]["by_category"].get(c, {}).get("accuracy") for r in rounds] for c in cats})
-    page.line_chart(
-        "held-out accuracy per round (after the round's training)", acc, x=xs, x_label="round", y_range=(0, 1)
-    )
+    if style:
+        page.line_chart(
+            "distance to the style target per round (1 - mean style_match)",
+            {"style_distance": [r.get("style_distance") for r in rounds]}, x=xs, x_label="round", y_range=(0, 1),
+        )
+    else:
+        acc = {"overall": [r["eval"]["overall"].get("accuracy") for r in rounds]}
+        acc.update({c: [r["eval"]["by_category"].get(c, {}).get("accuracy") for r in rounds] for c in cats})
+        page.line_chart(
+            "held-out accuracy per round (after the round's training)", acc, x=xs, x_label="round", y_range=(0, 1)
+        )
     weights = {
         c: [r["weights"].get(c, 0.0) for r in rounds] + [rounds[-1]["next_weights"].get(c, 0.0)] for c in cats
     }
@@ -315,7 +426,7 @@ def write_forge_report(out: Path, state: dict) -> Path:
         for key, s in curves(recs).items():
             series[key] += [(x + offset, y) for x, y in s]
         offset += max((x["step"] for x in recs), default=0)
-    page.heading("GRPO signals per step (all rounds)")
+    page.heading(f"{'SFT' if style else 'GRPO'} signals per step (all rounds)")
     for key, s in series.items():
         page.line_chart(CURVES[key], {key: [y for _, y in s]}, x=[x for x, _ in s])
     return page.write(out / "report.html")

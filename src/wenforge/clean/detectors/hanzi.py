@@ -17,7 +17,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from wenforge.core.store import require_asset
+from wenforge.core.paths import require_asset
 
 HANZI_FILE = Path(__file__).resolve().parent.parent / "assets" / "hanzi_bigrams.txt.gz"
 # sources of the counts, relative to the data folder: permissive or public-domain licences (its README)

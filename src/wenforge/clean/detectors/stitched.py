@@ -19,7 +19,7 @@ from pathlib import Path
 
 from wenforge.clean.detectors.common import Finding, Line
 from wenforge.core import reasons as R
-from wenforge.core.store import require_asset
+from wenforge.core.paths import require_asset
 
 COMMON_BIGRAMS_FILE = Path(__file__).resolve().parent.parent / "assets" / "common_bigrams.txt"
 DATELINE_RE = re.compile(
