@@ -43,13 +43,22 @@ def load_patterns(path: str = str(PATTERNS_FILE)) -> tuple[BaitPattern, ...]:
     return tuple(out)
 
 
+HEADLINE_MAX_CHARS = 60  # a line this short without sentence punctuation reads as a title or list entry
+HEADLINE_FACTOR = 1.4  # lures are placed in headline-like lines (titles, hot lists): weigh them up
+LONG_SENTENCE_CHARS = 40  # a sentence this long reports more than it lures
+LONG_SENTENCE_FACTOR = 0.35  # inside a full sentence a lure word is more often reported than used (crackdown news)
+SHORT_SENTENCE_FACTOR = 0.6  # a short sentence sits between the two
+QUOTED_FACTOR = 0.3  # a term inside “...” or 「...」 is named, not advertised
+MIN_HIT_WEIGHT = 0.01  # weaker hits carry no evidence and would only bloat the explanation
+
+
 def context_factor(ln: Line) -> float:
     """Lures sit in short headline-like lines (titles, hot lists); inside full sentences a lure word is
     more often reported than used (news about a gambling crackdown)."""
-    if ln.length <= 60 and not ln.sentence_like:
-        return 1.4
+    if ln.length <= HEADLINE_MAX_CHARS and not ln.sentence_like:
+        return HEADLINE_FACTOR
     if ln.sentence_like:
-        return 0.35 if ln.length >= 40 else 0.6
+        return LONG_SENTENCE_FACTOR if ln.length >= LONG_SENTENCE_CHARS else SHORT_SENTENCE_FACTOR
     return 1.0
 
 
@@ -93,8 +102,8 @@ class BaitDetector:
             f = factors.get(i)
             if f is None:
                 f = factors[i] = context_factor(ln)
-            w = w * f * (0.3 if _quoted(ln.text, a - off, b - off) else 1.0)
-            if w >= 0.01:
+            w = w * f * (QUOTED_FACTOR if _quoted(ln.text, a - off, b - off) else 1.0)
+            if w >= MIN_HIT_WEIGHT:
                 out.append(Finding(ln.start + a - off, ln.start + b - off, R.BAIT, w, ln.index, detail=detail))
 
         # one pass of the automaton and of each pattern over the lower-cased page (each pattern alone is
