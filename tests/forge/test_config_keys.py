@@ -150,8 +150,82 @@ def test_paths_are_relative_to_the_config_file(folder, monkeypatch, tmp_path_fac
     assert load_forge_config(path, {"output_dir": "here"}).output_dir == "here"  # a flag: as given (the cwd's)
 
 
+# Style rounds (`style_target`): a labelled corpus of two voices and two target profiles.
+STYLE_BASE = {"output_dir": "out", "rounds": 1, "rows_per_round": 8, "model": "org/m", "train_file": "texts.jsonl",
+              "category_field": "l2", "style_target": "lyric.json"}
+LYRIC = ["我常常想起故乡的那条小河。夏天的傍晚，河水被夕阳染成淡淡的金色，母亲在岸边洗衣。",
+         "秋天来了，院子里的桂花悄悄开了。那香气不浓，却像一句温柔的叮咛，让人想起很远的日子。",
+         "雨落在青石板上，一滴，又一滴。我撑着旧伞走过小巷，整座小城都在雨里安静地睡着了。"]
+NEWS = ["新华社北京3月5日电 记者从国家统计局获悉，2023年全国粮食总产量达到13908亿斤，增长1.3%。",
+        "本报讯 昨日，市交通运输局发布通知，自4月1日起，全市将新增12条公交线路，覆盖28个站点。",
+        "据中国气象局消息，受冷空气影响，未来三天华北地区将出现4至6级大风，气温下降8至10摄氏度。"]
+
+
+@pytest.fixture
+def style_folder(tmp_path):
+    from wenforge.style import build_profile, save_profile
+
+    rows = [{"text": t, "body": f"正文：{t}", "l2": "modern_essay"} for t in LYRIC]
+    rows += [{"text": t, "body": f"正文：{t}", "l2": "news_report"} for t in NEWS]
+    (tmp_path / "texts.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    save_profile(build_profile(LYRIC[1:]), tmp_path / "lyric.json")
+    save_profile(build_profile(NEWS[1:]), tmp_path / "news.json")
+    return tmp_path
+
+
+class StyleRecorder(Recorder):
+    """Records generation's keywords too; every continuation is the same lyrical sentence."""
+
+    def generate(self, model_dir, prompts, max_new_tokens=48, **kw):
+        self.generated.append({"model": model_dir, "max_new_tokens": max_new_tokens, "prompts": list(prompts), **kw})
+        return [LYRIC[0]] * len(prompts)
+
+
+def _style_forge(folder: Path, keys: dict, name: str, monkeypatch) -> dict:
+    """run_forge on a style config NAME.yaml in its own folder; what the round did."""
+    from wenforge.lm import generate as lm_generate
+    from wenforge.train import run as train_run
+
+    rec = StyleRecorder()
+    monkeypatch.setattr(train_run, "run_grpo", rec.train("grpo"))
+    monkeypatch.setattr(train_run, "run_sft", rec.train("sft"))
+    monkeypatch.setattr(lm_generate, "generate", rec.generate)
+    where = folder / name
+    where.mkdir()
+    for f in [*folder.glob("*.jsonl"), *folder.glob("*.json")]:
+        (where / f.name).write_bytes(f.read_bytes())
+    (where / "forge.yaml").write_text(yaml.safe_dump({**STYLE_BASE, **keys}, allow_unicode=True), encoding="utf-8")
+    state = run_forge(load_forge_config(where / "forge.yaml"), log=lambda *a: None)
+    ev = json.loads((where / "out" / "round_00" / "eval" / "eval.json").read_text(encoding="utf-8"))
+    return {"kinds": [k for k, _, _ in rec.trained], "train_texts": [r["text"] for r in rec.trained[-1][2]],
+            "generated": rec.generated[0], "eval": ev, "state": state}
+
+
+STYLE_CASES = [
+    ("style_target", "news.json", {}, lambda r: r["eval"]["overall"]["style_match"]),
+    ("text_field", "body", {}, lambda r: r["train_texts"]),
+    ("prompts", ["从前", "远方"], {}, lambda r: r["generated"]["prompts"]),
+    ("samples_per_prompt", 3, {}, lambda r: len(r["generated"]["prompts"])),
+    ("temperature", 0.3, {}, lambda r: r["generated"]["temperature"]),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "base", "observe"), STYLE_CASES, ids=[c[0] for c in STYLE_CASES])
+def test_style_keys_change_the_rounds(style_folder, monkeypatch, key, value, base, observe):
+    before = observe(_style_forge(style_folder, base, "a", monkeypatch))
+    after = observe(_style_forge(style_folder, {**base, key: value}, "b", monkeypatch))
+    assert before != after, (key, before, after)
+
+
+def test_style_target_turns_the_rounds_into_style_rounds(style_folder, monkeypatch):
+    """With a style target the rounds train SFT on text and record the distance; without one, GRPO on answers."""
+    r = _style_forge(style_folder, {}, "styled", monkeypatch)
+    assert r["kinds"] == ["sft"] and r["state"]["rounds"][0]["style_distance"] == r["eval"]["overall"]["style_distance"]
+    assert "style_match" in r["eval"]["overall"] and "closeness" in r["state"]
+
+
 def test_every_key_has_a_test():
-    tested = {c[0] for c in CASES} | {"task"}
+    tested = {c[0] for c in CASES + STYLE_CASES} | {"task"}
     assert set(ForgeConfig.model_fields) - tested == set()
 
 
@@ -160,6 +234,11 @@ def test_every_key_has_a_test():
     ("output_dir: o\nweights: {add: -1}\n", r":2: weights\.add: Input should be greater than or equal to 0"),
     ("output_dir: o\nfeedback:\n  min_weight: 0\n", r":3: feedback\.min_weight: Input should be greater than 0"),
     ("rounds: 2\n", r": output_dir: Field required"),
+    ("output_dir: o\ntrain_file: t.jsonl\nstyle_target: none.json\n", r":3: style_target: .*none\.json: cannot read"),
+    ("output_dir: o\nstyle_target: none.json\n", r": train_file: style rounds \(style_target\) train on a labelled"),
+    ("output_dir: o\nsamples_per_prompt: 0\n", r":2: samples_per_prompt: Input should be greater than or equal to 1"),
+    ("output_dir: o\ntemperature: 3\n", r":2: temperature: Input should be less than or equal to 2"),
+    ("output_dir: o\nprompts: []\n", r":2: prompts: List should have at least 1 item"),
 ])
 def test_bad_configs_name_the_file_line_and_key(tmp_path, body, message):
     path = tmp_path / "f.yaml"

@@ -86,6 +86,7 @@ class ForgeConfig(BaseModel):
 
     @model_validator(mode="after")
     def _style_target(self) -> ForgeConfig:
+        """Style rounds need a labelled corpus and a readable profile; the error names the key."""
         if self.style_target is None:
             return self
         from wenforge.style.profile import ProfileError, load_profile
