@@ -44,9 +44,10 @@ PROMPTS = ("今天", "我们", "在这个", "他说", "这是", "当时", "有�
 class DoseSettings:
     """Model, training and sampling settings shared by every (seed, share): only the mixture changes.
 
-    Sized for under a minute of one CPU core per model (quick: 5 models in ~5 minutes), chosen by held-out loss
-    on a 0.4 mixture, never by the style figures: at this budget a 2-layer, 64-wide model gets to about the loss
-    of a count-based character bigram model of the same windows (~6.0 nats per token; unigram ~6.9)."""
+    Sized for about 80 CPU-seconds per model, two models at a time (quick: 5 models in ~4 minutes on two idle
+    cores); the shape and learning rate were chosen by held-out loss on a 0.4 mixture at a fixed CPU budget,
+    never by the style figures. At this size the model ends near the loss of a count-based bigram model of the
+    same windows (~6.0 nats per token; unigram ~6.9): it writes word salad in the mixture's vocabulary."""
 
     # ~1 character per token on this corpus at 2048 (byte-level BPE; 1024 splits most Han characters in two)
     vocab_size: int = 2048
@@ -63,11 +64,11 @@ class DoseSettings:
     batch_size: int = 16
     learning_rate: float = 1e-2
     warmup_steps: int = 30
-    # characters per mixture (~7,000 windows: about 1.1 passes at steps x batch); the largest budget the corpus
-    # meets at every share with no document repeated (non-literature holds ~640k characters)
+    # characters per mixture (~7,000 windows: about 1.1 passes at steps x batch); the largest budget the
+    # corpus meets at every share with no document repeated (non-literature holds ~640k characters)
     budget_chars: int = 600_000
     samples_per_prompt: int = 8  # x 12 prompts = 96 continuations per model
-    max_new_tokens: int = 64  # a training window's length, so outputs and windows are scored at the same length
+    max_new_tokens: int = 64  # a training window's length: outputs and windows are scored at one length
     temperature: float = 1.0
     scored_train_windows: int = 150  # training windows scored for the classifier's own label share
     threads: int = 1  # torch threads per model: 1 is fastest on a shared 2-core box (bench/learn_bench.py)
@@ -92,7 +93,7 @@ def load_corpus(corpus_dir: Path) -> list[dict]:
 
 
 def mixture_shares(available: dict[str, int], literary_share: float) -> dict[str, float]:
-    """Literature at `literary_share`; every other label a part of the rest proportional to its available units."""
+    """Literature at `literary_share`; each other label a part of the rest in proportion to what it has."""
     others = {k: v for k, v in available.items() if k != LITERATURE and v > 0}
     rest = sum(others.values())
     shares = {k: (1 - literary_share) * v / rest for k, v in others.items()}
@@ -140,10 +141,10 @@ def build_base(out_dir: Path, corpus_texts: Sequence[str], settings: DoseSetting
 
 
 def check_same_tokenizer(base: Path, reference: bytes | None) -> bytes:
-    """`base`'s tokenizer.json; RuntimeError when it differs from `reference` (every seed shares one tokenizer)."""
+    """`base`'s tokenizer.json; RuntimeError when it differs from `reference` (all seeds share one)."""
     got = (base / "tokenizer.json").read_bytes()
     if reference is not None and got != reference:
-        raise RuntimeError(f"{base}: its tokenizer differs from the first seed's; the models would not be comparable")
+        raise RuntimeError(f"{base}: tokenizer differs from the first seed's: the models cannot compare")
     return got
 
 
@@ -167,13 +168,13 @@ def pretrain(base: Path, texts: Sequence[str], run_dir: Path, settings: DoseSett
 
 
 def sample(model_dir: Path, settings: DoseSettings, seed: int) -> list[tuple[str, str]]:
-    """(prompt, continuation) for every neutral prompt, `samples_per_prompt` times, sampled with `seed` from the
-    model's whole distribution at `temperature`."""
+    """(prompt, continuation) for every neutral prompt, `samples_per_prompt` times, sampled with `seed` from
+    the model's whole distribution at `temperature`."""
     from wenforge.lm.generate import generate, load_model
 
     lm = load_model(model_dir)
-    # transformers fills an unset top_k with 50 when sampling: every step cut to the 50 likeliest tokens, which
-    # favours the commonest characters (measured: 49 distinct first tokens in 400 draws, 273 with top_k=0)
+    # transformers fills an unset top_k with 50 when sampling: every step cut to the 50 likeliest tokens,
+    # which favours the commonest characters (measured: 49 distinct first tokens in 400 draws, 273 with 0)
     lm.model.generation_config.top_k = 0
     prompts = [p for p in settings.prompts for _ in range(settings.samples_per_prompt)]
     outs = generate(lm, prompts, max_new_tokens=settings.max_new_tokens, batch_size=len(prompts),
@@ -246,7 +247,8 @@ def run_one(rows: Sequence[dict], base: Path, literary_share: float, seed: int, 
     scored = score(outputs)
     # the training windows as the classifier sees the outputs: cut to the outputs' mean length
     cut = max(1, round(sum(map(len, outputs)) / len(outputs))) if outputs else settings.window_chars
-    train_sample = [w[:cut] for w in random.Random(seed).sample(wins, min(settings.scored_train_windows, len(wins)))]
+    picked = random.Random(seed).sample(wins, min(settings.scored_train_windows, len(wins)))
+    train_sample = [w[:cut] for w in picked]
     train_scored = score(train_sample)
     prompts = [p for p, _c in pairs]
     control = bigram_control(wins, prompts, cut, seed)
@@ -274,9 +276,9 @@ def run_one(rows: Sequence[dict], base: Path, literary_share: float, seed: int, 
         "output_mean_chars": _mean([len(c) for c in outputs]),
         "seconds": round(time.perf_counter() - t0, 1),
     }
+    sources = (("model", outputs, scored), ("bigram_control", control, control_scored))
     samples = [{"literary_share": literary_share, "seed": seed, "source": source, "prompt": p, "text": c, **s}
-               for source, texts, got in (("model", outputs, scored), ("bigram_control", control, control_scored))
-               for p, c, s in zip(prompts, texts, got, strict=True)]
+               for source, texts, got in sources for p, c, s in zip(prompts, texts, got, strict=True)]
     return row, samples
 
 
@@ -303,8 +305,9 @@ def _report(done: tuple[dict, list[dict]]) -> tuple[dict, list[dict]]:
     return done
 
 
-def dose_response(corpus_dir: Path, out: Path, *, shares: Sequence[float] = SHARES, seeds: Sequence[int] = (0,),
-                  quick: bool = False, settings: DoseSettings | None = None) -> list[dict]:
+def dose_response(corpus_dir: Path, out: Path, *, shares: Sequence[float] = SHARES,
+                  seeds: Sequence[int] = (0,), quick: bool = False,
+                  settings: DoseSettings | None = None) -> list[dict]:
     """Rows {literary_share, seed, output_literary_share, ornateness, literary_score, distinct_2, n_outputs,
     train_chars, train_literary_share_by_classifier, seconds, ...} per seed and share; writes `out/dose.json`
     and every scored continuation to `out/dose_samples.jsonl`. `quick`: the first seed only (same settings,

@@ -35,6 +35,7 @@ import json
 import math
 import random
 import re
+import shutil
 import statistics
 import time
 from collections.abc import Sequence
@@ -372,13 +373,15 @@ def run_arm(arm: str, d: Path, base: Path, rows: list[dict], budget: Budget, see
 
 
 def run_seed(seed: int, out: Path, budget: Budget) -> dict:
-    """One seed: warm the base, measure it, run the three arms from it and measure each."""
+    """One seed under OUT/seed<N> (written afresh: the trainers append to their logs): warm the base, measure
+    it, run the three arms from it and measure each."""
     import torch
 
     from wenforge.forge.tasks import arithmetic_rows
 
     torch.set_num_threads(THREADS)
     d = out / f"seed{seed}"
+    shutil.rmtree(d, ignore_errors=True)
     t0 = time.perf_counter()
     base, rows, warm = warm_base(d, seed, budget)
     budget = replace(budget, max_new_tokens=length_cap(base, warm))
@@ -459,7 +462,8 @@ def style_reward_runs(out: Path, *, seeds: Sequence[int] = (0,), quick: bool = F
     per_seed = [run_seed(s, out, budget) for s in seeds]
     result: dict[str, Any] = {arm: summarise(per_seed, arm) for arm in ARMS}
     result["goals"] = goals(result, per_seed)
-    result["setup"] = {"budget": asdict(budget), "templates": template_gap(), "ornate_share": ORNATE_SHARE,
+    result["setup"] = {"budget": {k: v for k, v in asdict(budget).items() if k != "max_new_tokens"},
+                       "templates": template_gap(), "ornate_share": ORNATE_SHARE,
                        "weights": {arm: arm_weights(arm) for arm in ARMS},
                        "temperature": TEMPERATURE, "seeds": list(seeds),
                        "sft_seconds": [s["sft_seconds"] for s in per_seed],

@@ -1,5 +1,5 @@
-"""The dose-response mechanism of bench/style_control/dose.py on a corpus built here: exact mixture shares at one
-character budget, one tokenizer, a minuscule model pretrained per share, and the result rows' fields."""
+"""The dose-response mechanism of bench/style_control/dose.py on a corpus built here: exact mixture shares at
+one character budget, one tokenizer, a minuscule model pretrained per share, and the result rows' fields."""
 
 from __future__ import annotations
 
