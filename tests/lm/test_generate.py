@@ -95,3 +95,20 @@ def test_eval_generates_locally_with_the_chat_template_in_batches(tiny, monkeypa
     assert chats == [[{"role": "user", "content": "你好"}], [{"role": "user", "content": "春眠不觉晓"}]]
     assert kw["batch_size"] == evaluate.GENERATE_BATCH
     assert out == real(path, chats, max_new_tokens=5)
+
+
+def test_sampling_is_not_cut_to_the_50_likeliest_tokens(tiny):
+    """transformers fills an unset top_k with 50; `generate` samples the whole distribution (top_k=0)."""
+    from wenforge.lm.generate import sampling_kwargs
+
+    loaded = tiny[1]
+    assert sampling_kwargs(1.0)["top_k"] == 0 and "top_k" not in sampling_kwargs(0.0)
+    import torch
+
+    enc = loaded.tokenizer(["好"] * 300, return_tensors="pt", add_special_tokens=False)
+    torch.manual_seed(0)
+    with torch.inference_mode():
+        gen = loaded.model.generate(**enc, max_new_tokens=1, pad_token_id=loaded.tokenizer.pad_token_id,
+                                    **sampling_kwargs(1.0))
+    first = {int(t) for t in gen[:, -1]}
+    assert len(first) > 50  # a random-init model is near uniform over its vocabulary: far more than 50 appear

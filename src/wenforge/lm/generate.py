@@ -4,7 +4,7 @@ A prompt is a string, used as is (a plain-text template such as R1-Zero's ``... 
 of chat messages (``{"role": ..., "content": ...}``), rendered by the tokenizer's chat template with the
 generation prompt. A tokenizer without a chat template gets the fallback ``role: content`` lines followed by
 ``assistant: `` (FALLBACK_ASSISTANT). Rendered prompts are tokenised without added special tokens: a chat
-template writes its own. Greedy when ``temperature`` is 0, else sampling with ``temperature`` and ``top_p``.
+template writes its own. Greedy when ``temperature`` is 0, else sampling with ``temperature`` and ``top_p`` (no top-k cut).
 
 Heavy: torch and transformers are imported inside the functions (extra ``train``); only local folders load.
 """
@@ -66,9 +66,11 @@ def encode(tokenizer: Any, texts: list[str]) -> Any:
 
 
 def sampling_kwargs(temperature: float, top_p: float = 1.0) -> dict[str, Any]:
-    """``generate`` keywords: greedy at temperature 0, else sampling."""
+    """``generate`` keywords: greedy at temperature 0, else sampling from the whole distribution at
+    ``temperature`` cut only by ``top_p``. ``top_k=0`` because transformers otherwise fills an unset top_k with 50
+    (or the model's own generation config value), a silent cut that temperature and top_p do not describe."""
     if temperature > 0:
-        return {"do_sample": True, "temperature": temperature, "top_p": top_p}
+        return {"do_sample": True, "temperature": temperature, "top_p": top_p, "top_k": 0}
     return {"do_sample": False}
 
 
