@@ -5,11 +5,11 @@
 Three experiments on CPU, with models trained here from scratch or from one tiny base:
 1. dose-response: the same small LM pretrained on `wenforge mix` mixtures at literary shares 0-0.6 of the
    pipeline's labelled example corpus; its continuations of neutral prompts scored by `wenforge style`
-   (bench/style_control/dose.py);
+   (wenforge.forge.dose);
 2. style reward: GRPO from one base with the outcome reward alone, outcome + the ornateness style reward, and
    outcome + the adversarial style reward (bench/style_control/reward.py);
 3. rounds toward a target voice: `wenforge forge` with a style target against a fixed-mixture control at the same
-   compute (bench/style_control/rounds.py).
+   compute (wenforge.forge.voice).
 The labelled corpus is the pipeline's output of examples/demo.yaml (built under OUT/corpus unless
 `--corpus DIR` names one). `--quick` runs the first seed only. Writes the JSON (`dose_response`, `style_reward`,
 `rounds`, `goals`, `seconds`) and OUT/report.html with the plots.
@@ -57,42 +57,6 @@ def dose_goals(rows: list[dict]) -> dict:
             "largest gap": None if worst is None else round(worst, 3)}
 
 
-def report(result: dict, out: Path) -> Path:
-    """OUT/report.html: the three experiments' tables and plots (all text escaped by wenforge.report.Page)."""
-    from wenforge.report import Page
-
-    page = Page("wenforge: does the forge forge style?")
-    dose = result.get("dose_response") or []
-    if dose:
-        page.heading("1. Dose-response of the literary share")
-        page.table([{k: r.get(k) for k in ("seed", "literary_share", "output_literary_share",
-                                            "train_literary_share_by_classifier", "ornateness", "literary_score",
-                                            "distinct_2")} for r in dose])
-        for seed in sorted({r["seed"] for r in dose}):
-            rows = [r for r in dose if r["seed"] == seed]
-            page.bar_chart(f"seed {seed}: outputs labelled literature, by training share",
-                           {f"{r['literary_share']:.1f}": r["output_literary_share"] for r in rows})
-    sr = result.get("style_reward") or {}
-    if sr:
-        page.heading("2. Style reward (GRPO from one base)")
-        page.table([{"arm": arm, **{f"{m} {p}": sr[arm][m][p] for m in ("ornateness", "overwrought", "accuracy")
-                                    for p in ("start", "end")}} for arm in ("outcome_only", "with_style",
-                                                                              "adversarial") if arm in sr])
-        page.bar_chart("ornateness at the end, by arm", {a: sr[a]["ornateness"]["end"] for a in sr
-                                                          if isinstance(sr[a], dict) and "ornateness" in sr[a]})
-    rounds = result.get("rounds") or []
-    if rounds:
-        page.heading("3. Rounds toward a target voice (forge with a style target vs a fixed mixture)")
-        page.table([{k: r.get(k) for k in ("seed", "round", "style_distance", "control_style_distance")}
-                    for r in rounds])
-        page.bar_chart("distance to the target profile, by round (forge)",
-                       {f"s{r.get('seed', 0)} r{r['round']}": r["style_distance"] for r in rounds})
-        page.bar_chart("distance to the target profile, by round (control)",
-                       {f"s{r.get('seed', 0)} r{r['round']}": r["control_style_distance"] for r in rounds})
-    page.heading("Goals").table([{"goal": k, "met": v} for k, v in result.get("goals", {}).items()])
-    return page.write(out / "report.html")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="the first seed only")
@@ -111,7 +75,7 @@ def main() -> None:
     corpus = a.corpus or labelled_corpus(a.out / "corpus")
     result: dict = {"quick": a.quick, "seeds": a.seeds[:1] if a.quick else a.seeds, "seconds": {}, "goals": {}}
     if "dose" in parts:
-        from style_control.dose import dose_response
+        from wenforge.forge.dose import dose_response
 
         t = time.perf_counter()
         result["dose_response"] = dose_response(corpus, a.out / "dose", seeds=a.seeds, quick=a.quick)
@@ -126,7 +90,7 @@ def main() -> None:
         result["goals"].update({f"reward: {k}": v for k, v in (sr.get("goals") or {}).items()})
         result["seconds"]["reward"] = round(time.perf_counter() - t, 1)
     if "rounds" in parts:
-        from style_control.rounds import style_rounds
+        from wenforge.forge.voice import style_rounds
 
         t = time.perf_counter()
         result["rounds"] = style_rounds(corpus, a.out / "rounds", seeds=a.seeds, quick=a.quick)
@@ -134,7 +98,9 @@ def main() -> None:
         result["goals"].update({f"rounds: {k}": v for k, v in (rec.get("goals") or {}).items()})
         result["seconds"]["rounds"] = round(time.perf_counter() - t, 1)
     result["seconds"]["total"] = round(time.perf_counter() - t0, 1)
-    result["report"] = str(report(result, a.out))
+    from wenforge.forge.style_demo import style_control_report
+
+    result["report"] = str(style_control_report(result, a.out))
     text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
     if a.json:
         a.json.write_text(text + "\n", encoding="utf-8")

@@ -1,1 +1,2 @@
-"""Parts of bench/style_control_bench.py: does the forge control style (dose-response, style reward, rounds)."""
+"""Parts of bench/style_control_bench.py that live outside the package: the style-reward experiment (the
+dose-response and the rounds toward a voice are `wenforge.forge.dose` and `wenforge.forge.voice`)."""

@@ -1,21 +1,16 @@
-"""The dose-response mechanism of bench/style_control/dose.py on a corpus built here: exact mixture shares at
+"""The dose-response mechanism of wenforge.forge.dose on a corpus built here: exact mixture shares at
 one character budget, one tokenizer, a minuscule model pretrained per share, and the result rows' fields."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))  # as `python bench/style_control_bench.py` has it
-
-from style_control import dose
+from wenforge.forge import dose
 
 HEAVY = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "trl", "datasets"))
 

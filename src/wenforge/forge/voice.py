@@ -46,7 +46,7 @@ MIN_LABEL_DOCS = 100
 class RoundsSettings:
     """Model, training, sampling and feedback settings; both arms share all but the feedback gain."""
 
-    vocab_size: int = 2048  # ~1 character per token on this corpus (bench/style_control/dose.py)
+    vocab_size: int = 2048  # ~1 character per token on this corpus (wenforge.forge.dose)
     hidden_size: int = 64
     num_layers: int = 2
     num_heads: int = 4
