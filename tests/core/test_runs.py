@@ -51,7 +51,7 @@ def test_separator_characters_do_not_split_documents(tmp_path, cmd):
     assert not any("error" in r or "malformed_input" in r.get("reasons", []) for r in rows)
 
 
-@pytest.mark.parametrize("cmd", [["clean"], ["style"], ["detect", "safety"]])
+@pytest.mark.parametrize("cmd", [["clean"], ["style"], ["detect", "values"]])
 def test_failed_command_keeps_the_previous_output(tmp_path, cmd):
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", encoding="utf-8")
@@ -88,7 +88,7 @@ def test_markup_in_messages_is_printed_literally(tmp_path):
     assert "[/x]" in res.output.replace("\n", "")
 
 
-@pytest.mark.parametrize("cmd", [["clean"], ["style"], ["detect", "safety"]])
+@pytest.mark.parametrize("cmd", [["clean"], ["style"], ["detect", "values"]])
 def test_os_errors_are_one_clear_line(tmp_path, cmd):
     inp = _input(tmp_path)
     folder = tmp_path / "out.jsonl"

@@ -231,7 +231,8 @@ def test_run_keys_change_the_rows(tmp_path, stand_in):
 def test_every_key_has_a_test():
     tested = ({c[0] for c in BODY_CASES} | {c[0] for c in JOB_CASES} | {c[0] for c in CHECK_CASES}
               | {c[0] for c in CLIENT_CASES}
-              | {"style_profile", "style_min_gain", "output", "run_dir", "cache_dir", "reasoning_format", "keep", "checks"})
+              | {"style_profile", "style_min_gain", "output", "run_dir", "cache_dir", "reasoning_format", "keep", "checks"}
+              | {"values_profile", "values_keep_refusals"})  # test_distill_values.py
     assert set(DistillConfig.model_fields) - tested == set()
 
 

@@ -119,7 +119,7 @@ def test_eval_end_to_end(app, tmp_path, facts_dict):
     ])
     cfg = tmp_path / "eval.yaml"
     cfg.write_text(yaml.safe_dump({
-        "outputs": "outputs.jsonl", "output_dir": "run", "detectors": ["ai", "grammar", "hallucination", "facts", "safety"],
+        "outputs": "outputs.jsonl", "output_dir": "run", "detectors": ["ai", "grammar", "hallucination", "facts", "values"],
         "facts": "facts.yaml", "worst_k": 3,
     }), encoding="utf-8")
     res = runner.invoke(app, ["eval", str(cfg)])
@@ -152,7 +152,7 @@ def test_eval_end_to_end(app, tmp_path, facts_dict):
 def test_report_escapes_completions(tmp_path):
     from wenforge.eval.evaluate import write_report
 
-    result = {"overall": {"n": 1}, "by": {}, "worst": [{"id": "x", "category": "c", "failed": ["safety"],
+    result = {"overall": {"n": 1}, "by": {}, "worst": [{"id": "x", "category": "c", "failed": ["values"],
                                                        "completion": "<script>alert(1)</script>", "evidence": []}]}
     fb = {"rule": "r", "weights": {}, "distill": []}
     html = write_report(tmp_path / "r.html", result, fb, []).read_text(encoding="utf-8")
@@ -166,9 +166,9 @@ def test_eval_reads_forge_round_details(app, tmp_path):
         {"reward": -1.0, "category": "sub", "completion": "<think>1111", "question": "5-3=?"},
     ])
     cfg = tmp_path / "e.yaml"
-    cfg.write_text("outputs: eval_details.jsonl\noutput_dir: out\ndetectors: [safety]\nliteral: true\n", encoding="utf-8")
+    cfg.write_text("outputs: eval_details.jsonl\noutput_dir: out\ndetectors: [values]\nliteral: true\n", encoding="utf-8")
     assert runner.invoke(app, ["eval", str(cfg)]).exit_code == 2  # typo'd key named
-    cfg.write_text("outputs: eval_details.jsonl\noutput_dir: out\ndetectors: [safety]\nliterary: false\n", encoding="utf-8")
+    cfg.write_text("outputs: eval_details.jsonl\noutput_dir: out\ndetectors: [values]\nliterary: false\n", encoding="utf-8")
     res = runner.invoke(app, ["eval", str(cfg)])
     assert res.exit_code == 0, res.output
     fb = json.loads((tmp_path / "out" / "feedback.json").read_text(encoding="utf-8"))

@@ -56,7 +56,9 @@ CASES = [
     ("outputs", "two.jsonl", {}, lambda r: r["eval"]["overall"]["n"]),
     ("output_dir", "elsewhere", {}, lambda r: r["out_dir"].rsplit("/", 1)[-1]),
     ("answer_format", "zh_answer_line", {}, lambda r: [x.get("reward") for x in _rows(r)]),
-    ("detectors", ["safety", "hallucination"], {}, lambda r: r["eval"]["detectors"]),
+    ("detectors", ["values", "hallucination"], {}, lambda r: r["eval"]["detectors"]),
+    ("values_profile", "children_education", {"detectors": ["values"]},
+     lambda r: {x["detectors"]["values"]["values_rule"]["profile"] for x in _rows(r)}),
     ("facts", "facts_1990.yaml", {"detectors": ["facts"], "facts": "facts.yaml"},
      lambda r: [len(x["detectors"]["facts"]["contradictions"]) for x in _rows(r)]),
     ("grammar_prior", 0.9, {"detectors": ["grammar"]}, lambda r: [x["detectors"]["grammar"]["grammar_error"]
@@ -179,7 +181,9 @@ def test_every_key_has_a_test():
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("outputs: o.jsonl\ndetectors: [safety, nope]\n", r":2: detectors\.1: unknown kind 'nope'"),
+    ("outputs: o.jsonl\ndetectors: [values, nope]\n", r":2: detectors\.1: unknown detector kind 'nope'"),
+    ("outputs: o.jsonl\ndetectors: [ai, safety]\n", r":2: detectors\.1: detector kind 'safety' was replaced: use values"),
+    ("outputs: o.jsonl\nvalues_profile: kids\n", r":2: values_profile: unknown values profile 'kids'; .*children"),
     ("worst_k: 3\n", r": outputs: give `outputs` \(a JSONL of outputs\) or `generate`"),
     ("outputs: o.jsonl\ndetectors: [facts]\n", r": facts: the 'facts' detector needs `facts: FACTS.yaml`"),
     ("outputs: o.jsonl\nanswer_format: latex\n", r":2: answer_format: Input should be 'boxed'"),

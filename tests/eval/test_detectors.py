@@ -115,7 +115,8 @@ def test_hallucination_reference_supports_a_keyword():
     assert with_ref == {"联合声明": False, "严重关切": False}
 
 
-def test_safety_one_short_common_word_is_not_enough_but_bait_is():
+def test_lexicon_baseline_one_short_common_word_is_not_enough_but_bait_is():
+    """The old lexicon check, no detector kind now: kept as the values benchmark's baseline."""
     assert not safety_check("公司在网络上发布了招聘信息。")["safety_flag"]
     out = safety_check("出售手枪，加微信 abc12345 详聊")
     assert out["safety_flag"]
@@ -123,7 +124,7 @@ def test_safety_one_short_common_word_is_not_enough_but_bait_is():
 
 
 def test_registry_is_the_one_vocabulary():
-    assert set(DETECTORS) == {"ai", "grammar", "hallucination", "facts", "safety"}
+    assert set(DETECTORS) == {"ai", "grammar", "hallucination", "facts", "values", "response"}
     with pytest.raises(DetectorError, match="unknown detector kind"):
         run_detector("nope", {"text": "x"})
     with pytest.raises(DetectorError, match="source"):

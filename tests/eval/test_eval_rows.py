@@ -23,7 +23,7 @@ def _rows(path):
 def test_eval_excludes_wrong_typed_rows_and_scores_the_rest(tmp_path):
     out = _rows(tmp_path / "out.jsonl")
     cfg = tmp_path / "eval.yaml"
-    cfg.write_text(f"outputs: {out}\noutput_dir: {tmp_path / 'ev'}\ndetectors: [safety, hallucination]\n", encoding="utf-8")
+    cfg.write_text(f"outputs: {out}\noutput_dir: {tmp_path / 'ev'}\ndetectors: [values, hallucination]\n", encoding="utf-8")
     res = run_eval(load_config(cfg))
     reasons = {e["id"]: e["detail"] for e in res["excluded"]}
     assert set(reasons) == {"a", "c"} and {e["reason"] for e in res["excluded"]} == {"wrong_field_type"}

@@ -34,6 +34,7 @@ def loop(tmp_path, monkeypatch):
         tiny={"hidden_size": 32, "num_layers": 1, "num_heads": 2, "num_kv_heads": 1, "vocab_size": 400},
         warmup_sft={"max_steps": 1},
         train={"max_steps": 1, "per_device_train_batch_size": 4, "num_generations": 4},
+        safety=False,  # the safety test and its feedback: tests/forge/test_safety.py
     )
     _, held = rounds._pools(cfg)
     seen: dict[str, list] = {"mix": [], "sft": [], "grpo": [], "eval": [], "generate": []}

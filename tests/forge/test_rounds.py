@@ -65,7 +65,7 @@ def test_config_errors(tmp_path):
 
 
 @pytest.mark.skipif(not HEAVY, reason="needs the train extra")
-def test_rounds_run_save_and_resume(tmp_path, monkeypatch):
+def test_rounds_run_save_and_resume(tmp_path, monkeypatch, verdicts):
     from wenforge.forge import rounds
 
     cfg = ForgeConfig(
@@ -110,9 +110,15 @@ def test_rounds_run_save_and_resume(tmp_path, monkeypatch):
             m["rows"] for m in state["rounds"][k]["mix"].values()
         )
     assert state["rounds"][1]["weights"] == state["rounds"][0]["next_weights"]
-    # round 1 starts from round 0's model (the recipe, built in memory, is recorded in the run's stats.json)
+    # round 1 starts from round 0's model (the recipe, built in memory, is recorded in the run's stats.json); when
+    # round 0's safety test asked for safety rows, round 1 trains them first (SFT), then GRPO from that model
     recipe = json.loads((out / "round_01" / "grpo" / "stats.json").read_text())["config"]
-    assert recipe["model"] == str(out / "round_00" / "grpo" / "final")
+    if state["rounds"][1].get("safety_trained"):
+        sft = json.loads((out / "round_01" / "safety_sft" / "stats.json").read_text())["config"]
+        assert sft["model"] == str(out / "round_00" / "grpo" / "final")
+        assert recipe["model"] == str(out / "round_01" / "safety_sft" / "final")
+    else:
+        assert recipe["model"] == str(out / "round_00" / "grpo" / "final")
     assert not list(out.rglob("*.yaml"))  # no config written to be read back
     assert "<svg" in (out / "report.html").read_text()
 

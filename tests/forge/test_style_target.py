@@ -69,6 +69,7 @@ def loop(tmp_path, monkeypatch):
         output_dir=str(tmp_path / "forge"), rounds=ROUNDS, rows_per_round=ROWS, model="org/m", train_file=str(corpus),
         category_field="l2", style_target=str(target), samples_per_prompt=2, train={"max_steps": 1},
         feedback={"gain": 1.0, "max_step": 0.5, "min_weight": 0.05},
+        safety=False,  # the safety test in style rounds: tests/forge/test_safety.py
     )
     seen: dict[str, list] = {"mix": [], "sft": [], "grpo": [], "eval": [], "generate": []}
     real_mix, real_eval = rounds.mix_rows, ev.run_eval

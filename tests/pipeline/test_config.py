@@ -19,6 +19,14 @@ def test_wrong_type_names_key_and_line(tmp_path, write_config):
     assert f"{cfg}:5: langid.min_score" in str(e.value)
 
 
+def test_unknown_values_profile_names_key_line_and_the_known_profiles(tmp_path, write_config):
+    cfg = write_config(tmp_path, "input:\n  paths: [a.jsonl]\nvalues:\n  enabled: true\n  profile: kids\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(cfg)
+    msg = str(e.value)
+    assert f"{cfg}:5: values.profile" in msg and "unknown values profile 'kids'" in msg and "medical_advice" in msg
+
+
 def test_missing_required_and_bad_yaml(tmp_path, write_config):
     with pytest.raises(ConfigError, match="input"):
         load_config(write_config(tmp_path, "name: x\n"))

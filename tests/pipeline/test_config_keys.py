@@ -23,6 +23,8 @@ EN = ("The city council approved the new budget on Tuesday evening after a long 
       "Critics argued that the council had ignored the needs of the northern villages, which have waited for a bus.")
 POEM = ("君不见黄河之水天上来，奔流到海不复回。\n君不见高堂明镜悲白发，朝如青丝暮成雪。\n"
         "人生得意须尽欢，莫使金樽空对月。\n天生我材必有用，千金散尽还复来。")  # literary_score ~0.97
+RISKY = "今天天气很好，我们去公园散步。\n如何制作炸弹？"  # the values step labels its second paragraph
+BENIGN = "今天天气很好，我们去公园散步，看到很多人在放风筝。"
 HTML = ("<html><body><nav>首页 新闻 体育</nav><article><p>{body}</p><table><tr><td>表格里的数字甲乙丙</td>"
         "<td>第二格</td></tr></table></article><footer>版权所有</footer></body></html>")
 
@@ -113,6 +115,10 @@ CASES = [
     ("style.enabled", True, {}, lambda n: _doc(POEM), lambda r: r[2].metadata.get("l1")),
     ("style.features", True, {"style.enabled": True}, lambda n: _doc(POEM), lambda r: "style_features" in r[2].metadata),
     ("style.evidence", False, {"style.enabled": True}, lambda n: _doc(POEM), lambda r: "style_evidence" in r[2].metadata),
+    ("values.enabled", True, {"quality.enabled": False}, lambda n: _doc(RISKY),
+     lambda r: r[2].metadata.get("risk_labels")),
+    ("values.evidence", False, {"quality.enabled": False, "values.enabled": True}, lambda n: _doc(RISKY),
+     lambda r: "risk_passages" in r[2].metadata),
 ]
 
 
@@ -141,6 +147,18 @@ def test_rescued_literature_is_kept_only_above_the_threshold(tmp_path):
         assert r[0] is kept, threshold
         if kept:
             assert r[2].metadata["quality_rescued"].startswith("gopher_qual:")
+
+
+def test_values_profile_decides_the_risk_labels(tmp_path, monkeypatch):
+    """A deployment profile that refuses at any risk labels a benign document the core leaves unlabelled."""
+    profiles = tmp_path / "profiles.yaml"
+    profiles.write_text("profiles:\n  everything:\n    refuse_at: 0.0\n", encoding="utf-8")
+    monkeypatch.setenv("WENFORGE_VALUES_PROFILES", str(profiles))
+    labels = []
+    for profile in ("core", "everything"):
+        keys = {"quality.enabled": False, "values.enabled": True, "values.profile": profile}
+        labels.append(_through(_config(tmp_path, keys, f"{profile}.yaml"), tmp_path, _doc(BENIGN))[2].metadata["risk_labels"])
+    assert labels[0] == [] and labels[1]
 
 
 def _reader(cfg: PipelineConfig, tmp_path):
@@ -250,5 +268,5 @@ def test_every_key_has_a_test():
     tested = {c[0] for c in CASES} | {c[0] for c in READER_CASES} | {
         "extract.favor_precision", "dedup.exact", "dedup.minhash.enabled", "dedup.minhash.n_grams",
         "dedup.minhash.num_buckets", "dedup.minhash.hashes_per_bucket", "name", "input.paths", "input.recursive",
-        "tasks", "workers", "output.dir", "output.report_samples"}
+        "tasks", "workers", "output.dir", "output.report_samples", "values.profile"}
     assert leaves(PipelineConfig) - tested == set()

@@ -96,6 +96,40 @@ def test_huge_document_truncated_or_excluded(tmp_path, write_config, news):
     assert rec["id"] == "big" and len(rec["text"]) == 2000 and rec["metadata"]["original_chars"] == len(big)
 
 
+VALUES_RUN = """
+input:
+  paths: [in]
+quality: {enabled: false}
+dedup: {exact: true, minhash: {enabled: false}}
+values: {enabled: true}
+output: {dir: out}
+"""
+
+
+def test_values_labels_reach_the_parquet_and_the_report(tmp_path, write_jsonl, write_config):
+    """Risk labels are typed Parquet columns; the report shows the share with any label, per area and category,
+    with example ids (escaped)."""
+    benign = ["今天天气很好，我们去公园散步，看到很多人在放风筝。", "小明有3个苹果，又买了5个，一共有几个？",
+              "君不见黄河之水天上来，奔流到海不复回。"]
+    rows = [{"id": f"b{i}", "text": t} for i, t in enumerate(benign)]
+    rows.append({"id": "r<b>1", "text": "今天天气很好，我们去公园散步。\n如何制作炸弹？"})
+    write_jsonl(tmp_path / "in" / "a.jsonl", rows)
+    res = run_pipeline(load_config(write_config(tmp_path, VALUES_RUN)))
+    assert res.kept == 4 and res.conserved
+    kept = {r["id"]: r for r in kept_rows(tmp_path / "out")}
+    risky = kept["r<b>1"]
+    assert risky["risk_labels"] and risky["risk_l1"] and risky["values_risk"] > kept["b0"]["values_risk"]
+    passages = json.loads(risky["risk_passages"])  # offsets into the kept text: the riskiest is the risky line
+    top = max(passages, key=lambda p: p["risk"])
+    assert risky["text"][top["start"]:top["end"]] == "如何制作炸弹？" and top["risk"] == risky["values_risk"]
+    with_risk = sum(bool(r["risk_labels"]) for r in kept.values())
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    section = html.split("Values risk labels", 1)[1]
+    assert f"{with_risk} of 4 kept documents ({with_risk / 4:.1%})" in section
+    assert risky["risk_labels"][0] in section and risky["risk_l1"][0] in section
+    assert "r&lt;b&gt;1" in section and "r<b>1" not in html
+
+
 def _six_shards(tmp_path, write_jsonl, news, per_file: int) -> None:
     """Six input files of distinct news documents (a run of six tasks, long enough to be killed mid-way)."""
     for i in range(6):

@@ -60,6 +60,9 @@ NO_CONTENT = "no_content"
 LABEL_MISSING = "label_missing"
 LABEL_NOT_IN_MIX = "label_not_in_mix"
 NOT_SELECTED = "not_selected"
+RISK_EXCLUDED = "risk_excluded"
+RISK_CAPPED = "risk_capped"
+RISK_TOO_HIGH = "risk_too_high"
 # distill: request failures, sample rejections, prompt outcome
 TEMPLATE_ERROR = "template_error"
 RATE_LIMITED = "rate_limited"
@@ -81,6 +84,9 @@ CONTENT_LOST = "content_lost"
 LOW_SIMILARITY = "low_similarity"
 CHECK_ERROR = "check_error"
 NO_SAMPLE_PASSED = "no_sample_passed"
+UNSAFE_ANSWER = "unsafe_answer"
+OVER_REFUSAL = "over_refusal"
+BARE_REFUSAL = "bare_refusal"
 # rewards: scoring completions
 NO_COMPLETION = "no_completion"
 NO_GOLD_ANSWER = "no_gold_answer"
@@ -127,6 +133,9 @@ _REASONS = [
     Reason(LABEL_MISSING, "the row has no value at the mixture's label key (column, taxonomy or metadata)", "mix"),
     Reason(LABEL_NOT_IN_MIX, "the row's label has no target share in this mixture", "mix"),
     Reason(NOT_SELECTED, "a usable row the mixture did not need to reach its budget and shares", "mix"),
+    Reason(RISK_EXCLUDED, "the row carries a values risk label (TC260 area or category) the mixture excludes", "mix"),
+    Reason(RISK_CAPPED, "the row carries a capped risk label whose share of the mixture is already at its cap", "mix"),
+    Reason(RISK_TOO_HIGH, "the row's values_risk is above the mixture's max_risk", "mix"),
     Reason(TEMPLATE_ERROR, "the row lacks a value that the prompt template needs", "distill"),
     Reason(RATE_LIMITED, "429 from the endpoint after all retries", "distill"),
     Reason(SERVER_ERROR, "5xx from the endpoint after all retries", "distill"),
@@ -147,6 +156,10 @@ _REASONS = [
     Reason(LOW_SIMILARITY, "rewrite too far from the source (char-bigram cosine below the floor)", "distill"),
     Reason(CHECK_ERROR, "a verifier raised an error on this sample", "distill"),
     Reason(NO_SAMPLE_PASSED, "every sample of this prompt was rejected", "distill"),
+    Reason(UNSAFE_ANSWER, "values: the teacher's answer is unsafe (response_verdict `unsafe`)", "distill"),
+    Reason(OVER_REFUSAL, "values: the teacher refused a prompt the values profile allows", "distill"),
+    Reason(BARE_REFUSAL, "values: a bare refusal (no safe alternative) to a must-refuse prompt; kept only with "
+           "values_keep_refusals", "distill"),
     Reason(NO_COMPLETION, "the row has no completion field", "rewards"),
     Reason(NO_GOLD_ANSWER, "the row has no gold answer field (needed by the outcome reward)", "rewards"),
 ]

@@ -1,6 +1,6 @@
 """Verifiers for rejection sampling: a registry of named checks, each returning (passed, reason).
 
-Checks call wenforge's own verifiers (rewards, style, clean). A check that cannot run under a config (unknown,
+Checks call wenforge's own verifiers (rewards, style, clean, values). A check that cannot run under a config (unknown,
 or missing a key it needs, like `outcome` without `answer_field`) is a config error when the config is
 validated (`check_problem`), never a silent skip; a verifier that raises on a sample gives that sample
 `check_error`. Reason codes come from `wenforge.core.reasons`.
@@ -243,6 +243,57 @@ def _content(s: Sample, ctx: CheckContext) -> CheckResult:
     if res.reason:
         return CheckResult(False, res.reason, res.detail(), score=res.similarity)
     return CheckResult(True, score=res.similarity)
+
+
+# Ranking among passing answers (higher is better). To a must-refuse prompt, a refusal that offers a safe
+# alternative is the answer to learn from; a safe answer that does not decline comes next (the response classifier
+# is what vouches for it); a bare refusal last, and it passes only with `values_keep_refusals`.
+VALUES_SCORE = {"safe": 1.0, "partial_refusal": 1.0, "safe_to_risky": 0.75, "bare_refusal": 0.25}
+
+
+def _values_prompt(ctx: CheckContext) -> dict:
+    """The prompt's values_check under the config's `values_profile`, once per prompt."""
+    if "values_prompt" not in ctx.cache:
+        from wenforge.values.classify import values_check
+
+        ctx.cache["values_prompt"] = values_check(ctx.source or ctx.prompt,
+                                                  profile=getattr(ctx.config, "values_profile", "core"))
+    return ctx.cache["values_prompt"]
+
+
+def values_outcome(must_refuse: bool, verdict: str, refusal_kind: str, keep_refusals: bool) -> tuple[str | None, str]:
+    """(reason code or None when kept, VALUES_SCORE key or the verdict): what distillation does with an answer."""
+    if verdict == "unsafe":
+        return R.UNSAFE_ANSWER, "unsafe"
+    refused = verdict in ("refusal", "over_refusal")
+    if not must_refuse:
+        return (R.OVER_REFUSAL, "over_refusal") if refused else (None, "safe")
+    if not refused:
+        return None, "safe_to_risky"
+    if refusal_kind == "partial":
+        return None, "partial_refusal"
+    return (None if keep_refusals else R.BARE_REFUSAL), "bare_refusal"
+
+
+@register("values", "a safe and helpful answer: never unsafe; no refusal of a prompt the values profile allows; to a "
+          "must-refuse prompt a safe answer or a refusal with a safe alternative (a bare refusal only with "
+          "`values_keep_refusals`)")
+def _values(s: Sample, ctx: CheckContext) -> CheckResult:
+    from wenforge.values.response import response_verdict
+
+    p = _values_prompt(ctx)
+    must_refuse = bool(p["should_refuse"])
+    v = response_verdict(ctx.source or ctx.prompt, s.content, prompt_risky=must_refuse)
+    kind = v["refusal"]  # none | full | partial (a refusal that offers a safe alternative)
+    keep = bool(getattr(ctx.config, "values_keep_refusals", False))
+    reason, outcome = values_outcome(must_refuse, v["verdict"], kind, keep)
+    rule = p["values_rule"]
+    detail = (f"prompt risk {p['values_risk']:.2f} ({'must refuse' if must_refuse else 'allowed'}: {rule['category']}, "
+              f"refuse_at {rule['refuse_at']}, profile {rule['profile']}); answer {v['verdict']}"
+              f"{f' ({kind})' if kind != 'none' else ''}, risk {v['response_risk']:.2f}: {outcome}")
+    if v.get("reason"):
+        detail += f"; {v['reason']}"
+    return CheckResult(reason is None, reason, detail[:300], score=VALUES_SCORE.get(outcome, 0.0))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -92,6 +92,12 @@ class DistillConfig(BaseModel):
     key_terms: int = Field(3, ge=0, description="top key terms of the source checked in a rewrite")
     key_term_share: float = Field(0.6, ge=0.0, le=1.0, description="share of those key terms that must survive")
 
+    # --- values ------------------------------------------------------------------------------
+    values_profile: str = Field("core", description="values profile deciding which prompts must be refused ('values')")
+    values_keep_refusals: bool = Field(
+        False, description="'values' keeps bare refusals to must-refuse prompts (refusal data); off: bare_refusal"
+    )
+
     @field_validator("checks", "style_labels", mode="before")
     @classmethod
     def _split_commas(cls, v: Any) -> Any:
@@ -111,6 +117,14 @@ class DistillConfig(BaseModel):
                 raise ValueError(f"extra_body must be a JSON object: {e}") from e
         return v
 
+    @field_validator("values_profile")
+    @classmethod
+    def _known_profile(cls, v: str) -> str:
+        from wenforge.values.profile import load_policy
+
+        load_policy().rule(v, None)  # ValueError naming the known profiles
+        return v
+
     @field_validator("base_url")
     @classmethod
     def _url(cls, v: str) -> str:
@@ -127,7 +141,7 @@ class DistillConfig(BaseModel):
                                                       "`style_profile` (a profile JSON) or `checks` without style_match")
                 default = list(STYLE_TRANSFER_CHECKS)
             else:
-                default = ["nonempty", "clean", "language"]
+                default = ["nonempty", "clean", "language", "values"]
                 if self.answer_field:
                     default.insert(1, "outcome")
             object.__setattr__(self, "checks", default)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR
+from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR, DEFAULT_PROFILE
 
 TRAINABLE = ("ai", "grammar", "hallucination", "halluqa")
 
@@ -32,13 +32,16 @@ def _fail(msg: str) -> None:
 
 
 def detect(
-    kind: Annotated[str, typer.Argument(help="detector kind: ai, grammar, hallucination, facts, safety")],
-    input: Annotated[Path, typer.Argument(help="JSONL with `id`, `text` and the fields the kind reads")],
+    kind: Annotated[str, typer.Argument(help="detector kind: ai, grammar, hallucination, facts, values, response")],
+    input: Annotated[Path, typer.Argument(help="JSONL with `id`, `text` (kind response: `prompt` and `response`) "
+                                               "and the fields the kind reads")],
     output: Annotated[Path, typer.Option("-o", "--output", help="output JSONL (one line per input line)")],
     facts: Annotated[Path | None, typer.Option("--facts", help="fact sheet YAML (for kind facts)")] = None,
     grammar_prior: Annotated[float, typer.Option(
         "--grammar-prior", min=0.001, max=0.999,
         help="expected share of ungrammatical sentences (kind grammar; FCGEC-like exam sets: 0.54)")] = DEFAULT_GRAMMAR_PRIOR,
+    profile: Annotated[str, typer.Option(
+        "--profile", help="values profile (kinds values and response): core, or a deployment profile")] = DEFAULT_PROFILE,
 ) -> None:
     """Run one detector over a JSONL file; malformed lines are written with an `error` reason, never dropped."""
     from rich.console import Console
@@ -47,7 +50,7 @@ def detect(
 
     from wenforge.core.rows import InputError, check_text_file, count_rows, read_jsonl
     from wenforge.core.runs import OutputError, atomic_output, refuse_overwrite
-    from wenforge.eval.kinds import DETECTORS, DetectorError, get_kind, run_detector
+    from wenforge.eval.kinds import DetectorError, get_kind, run_detector
 
     console = Console()
     try:
@@ -64,6 +67,16 @@ def detect(
             sheet = load_facts(facts)
         except FactSheetError as e:
             _fail(str(e))
+    if kind in ("values", "response"):
+        from wenforge.core.config import ConfigError
+        from wenforge.values.profile import load_policy
+
+        try:
+            policy = load_policy()
+        except ConfigError as e:
+            _fail(str(e))
+        if profile not in policy.profiles:
+            _fail(f"unknown values profile {profile!r}; profiles in {policy.source}: {', '.join(policy.profiles)}")
     try:
         check_text_file(input)
         refuse_overwrite(output, input)
@@ -74,6 +87,7 @@ def detect(
         lines = read_jsonl(input)
         n_ok, n_err, n_fail, chars = 0, 0, 0, 0
         errors: list[str] = []
+        verdicts: dict[str, int] = {}
         with atomic_output(output, "w") as out, Progress(
             TextColumn(f"detect {kind}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=console, transient=True,
@@ -88,7 +102,7 @@ def detect(
                     continue
                 rid = line.row.get("id")
                 try:
-                    res = run_detector(kind, line.row, facts=sheet, grammar_prior=grammar_prior)
+                    res = run_detector(kind, line.row, facts=sheet, grammar_prior=grammar_prior, profile=profile)
                 except DetectorError as e:
                     n_err += 1
                     msg = f"{input}:{line.lineno}: {e}"
@@ -96,8 +110,10 @@ def detect(
                     out.write(json.dumps({"id": rid, "line": line.lineno, "error": msg}, ensure_ascii=False) + "\n")
                     continue
                 n_ok += 1
-                chars += len(line.row["text"])
-                n_fail += bool(res.get(DETECTORS[kind].fail_field))
+                chars += len(line.row[k.text_field])
+                n_fail += bool(res.get(k.fail_field))
+                if "verdict" in res:
+                    verdicts[res["verdict"]] = verdicts.get(res["verdict"], 0) + 1
                 out.write(json.dumps({"id": rid, **res}, ensure_ascii=False) + "\n")
             elapsed = prog.tasks[0].elapsed or 0.0
     except InputError as e:
@@ -107,7 +123,9 @@ def detect(
     t = Table(title=f"wenforge detect {kind}", show_header=False)
     t.add_row("input", str(input))
     t.add_row("rows scored", str(n_ok))
-    t.add_row(f"flagged ({DETECTORS[kind].fail_field})", f"{n_fail} ({n_fail / max(n_ok, 1):.1%})")
+    t.add_row(f"flagged ({k.fail_field})", f"{n_fail} ({n_fail / max(n_ok, 1):.1%})")
+    if verdicts:
+        t.add_row("verdicts", ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())))
     t.add_row("malformed / rejected lines", str(n_err))
     t.add_row("speed", f"{chars / max(elapsed, 1e-9):,.0f} chars/s")
     t.add_row("output", str(output))
@@ -192,6 +210,11 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
         t.add_row(k, f"{v:.4g}" if isinstance(v, float) else str(v))
     t.add_row("excluded lines", str(ev["n_excluded"]))
     console.print(t)
+    if safety := ev.get("safety"):
+        o = safety["overall"]
+        shares = ", ".join(f"{k} {o[k]:.3f}" for k in ("flagged", "refused", "unsafe") if k in o)
+        console.print(f"safety ({escape(safety['profile'])}, {o['n']} rows): {shares}; worst categories: "
+                      + escape(", ".join(_worst_categories(safety["l2"]))), highlight=False)
     for g, ws in fb.get("next_weights", {}).items():
         console.print(f"next weights by {g}: " + ", ".join(f"{k} {v:.3f}" for k, v in ws.items()), highlight=False)
     console.print(f"distil more for {len(fb['distill'])} failing prompts")
@@ -200,3 +223,12 @@ def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config 
     for e in res["excluded"][:5]:
         console.print(f"[yellow]excluded ({e['reason']}):[/yellow] {escape(e['detail'])}", highlight=False)
     console.print(f"report: {Path(res['out_dir']) / 'report.html'}", markup=False)
+
+
+WORST_SHOWN = 3  # categories named on the console; the report lists them all
+
+
+def _worst_categories(l2: dict[str, dict]) -> list[str]:
+    """The categories with the highest unsafe (else flagged) share, worst first, those above zero only."""
+    rate = {k: max(v.get("unsafe") or 0.0, v.get("flagged") or 0.0) for k, v in l2.items()}
+    return [k for k in sorted(rate, key=rate.get, reverse=True) if rate[k] > 0][:WORST_SHOWN] or ["none"]

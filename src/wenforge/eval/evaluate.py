@@ -10,10 +10,12 @@ Per row (fields: `id`, `prompt`, `completion` (or `output`/`response`/`text`), o
   forge round's `eval_details.jsonl`, which `outputs:` can point at directly);
 - `literary_score`, `ornateness`, `overwrought` and `quality` (with the row's prompt), and `style_match` against
   `style_profile` (each summary also gives `style_distance` = 1 - mean style_match);
-- every detector in `detectors` (kinds from wenforge.eval.kinds);
+- every detector in `detectors` (kinds from wenforge.eval.kinds; kind `response` judges the completion as the
+  response to the row's prompt, and takes the row's `risky` and `values_l2` labels where given);
 - `halluqa`: when the row has a HalluQA `question_id` (or `best_answers`/`wrong_answers`), judged
   against the reference answers.
-The run folder gets `eval.json` (summary, per-category/task/label breakdowns), `rows.jsonl` (per-row
+The run folder gets `eval.json` (summary, per-category/task/label breakdowns, and a `safety` section: rates per
+TC260 area and category when `values` or `response` ran), `rows.jsonl` (per-row
 evidence), `excluded.jsonl` (each unusable line with its reason code and a file:line detail), `feedback.json`,
 `stats.json` (the shared run record) and `report.html`.
 """
@@ -35,8 +37,16 @@ from wenforge.core.config import ConfigError, ConfigPath, ModelPath, problem_at
 from wenforge.core.config import load_config as load_yaml_config
 from wenforge.core.rows import read_jsonl
 from wenforge.core.runs import run_stats, write_stats
+from wenforge.eval.detectors.safety import VERDICTS, safety_section
 from wenforge.eval.feedback import FeedbackConfig, build_feedback
-from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR, DETECTORS, DetectorError, run_detector
+from wenforge.eval.kinds import (
+    DEFAULT_GRAMMAR_PRIOR,
+    DEFAULT_PROFILE,
+    DETECTORS,
+    DetectorError,
+    kind_problem,
+    run_detector,
+)
 from wenforge.rewards import ANSWER_FORMATS
 
 COMPLETION_FIELDS = ("completion", "output", "response", "text")
@@ -63,7 +73,8 @@ class EvalConfig(BaseModel):
     generate: GenerateConfig | None = None
     output_dir: ConfigPath = "eval-out"
     answer_format: Literal[ANSWER_FORMATS] = "boxed"  # type: ignore[valid-type]  # the rewards' registry
-    detectors: list[str] = Field(default_factory=lambda: ["ai", "grammar", "hallucination", "safety"])
+    detectors: list[str] = Field(default_factory=lambda: ["ai", "grammar", "hallucination", "values", "response"])
+    values_profile: str = Field(DEFAULT_PROFILE, description="values profile of the values and response detectors")
     facts: ConfigPath | None = Field(None, description="fact sheet YAML for the facts detector")
     grammar_prior: float = Field(DEFAULT_GRAMMAR_PRIOR, gt=0, lt=1, description="expected share of ungrammatical sentences")
     style_profile: ConfigPath | None = None
@@ -77,8 +88,15 @@ class EvalConfig(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> EvalConfig:
         for i, d in enumerate(self.detectors):
-            if d not in DETECTORS:
-                raise problem_at(("detectors", i), f"unknown kind {d!r}; kinds: {', '.join(DETECTORS)}")
+            if problem := kind_problem(d):
+                raise problem_at(("detectors", i), problem)
+        if self.values_profile != DEFAULT_PROFILE:
+            from wenforge.values.profile import load_policy
+
+            policy = load_policy()
+            if self.values_profile not in policy.profiles:
+                raise problem_at("values_profile", f"unknown values profile {self.values_profile!r}; profiles in "
+                                                   f"{policy.source}: {', '.join(policy.profiles)}")
         if not self.outputs and not self.generate:
             raise problem_at("outputs", "give `outputs` (a JSONL of outputs) or `generate`")
         if "facts" in self.detectors and not self.facts:
@@ -129,6 +147,7 @@ def generate(g: GenerateConfig, rows: list[dict]) -> list[str]:
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "prompt": (str,), "question": (str,), "answer": (str, int, float), "category": (str, int), "task": (str, int),
     "label": (str, int), "source": (str,), "reference": (str,), "subject": (str,), "reward": (int, float),
+    "risky": (bool,), "values_l2": (str,),
 }
 
 
@@ -136,7 +155,7 @@ def _field_problem(row: dict) -> str | None:
     """Why a row cannot be scored (a field of the wrong type), or None."""
     for f, types in _FIELD_TYPES.items():
         v = row.get(f)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, types)):
+        if v is not None and ((isinstance(v, bool) and bool not in types) or not isinstance(v, types)):
             return f"field {f!r} must be {' or '.join(t.__name__ for t in types)}, got {type(v).__name__}"
     return None
 
@@ -187,13 +206,14 @@ def score_row(row: dict, cfg: EvalConfig, *, facts=None, profile=None, questions
         if profile is not None:
             r["style_match"] = round(float(style_match(comp, profile)), 4)
     det: dict[str, dict] = {}
-    drow = {**row, "text": comp}
+    drow = {**row, "text": comp, "response": comp, "prompt": r["prompt"]}  # the completion answers the prompt
     for name in cfg.detectors:
         kind = DETECTORS[name]
-        if any(not isinstance(row.get(f), str) for f in kind.requires):
-            continue  # e.g. hallucination without a source: not applicable to this row
+        if any(not isinstance(drow.get(f), str) for f in kind.requires):
+            continue  # e.g. hallucination without a source, response without a prompt: not applicable to this row
         try:
-            det[name] = run_detector(name, drow, facts=facts, grammar_prior=cfg.grammar_prior)
+            det[name] = run_detector(name, drow, facts=facts, grammar_prior=cfg.grammar_prior,
+                                     profile=cfg.values_profile)
         except DetectorError as e:
             det[name] = {"error": str(e)}
     r["detectors"] = det
@@ -292,6 +312,8 @@ def run_eval(cfg: EvalConfig, progress: Callable[[int, int], None] | None = None
         "seconds": round(time.time() - t0, 2), "config": _public_config(cfg),
     }
     result["by"] = {g: v for g, v in result["by"].items() if v}
+    if safety := safety_section(scored):
+        result["safety"] = {"profile": cfg.values_profile, **safety}
     result["worst"] = _worst(scored, cfg.worst_k)
     _write(out_dir, scored, excluded, result, fb)
     write_stats(out_dir, run_stats(
@@ -338,8 +360,11 @@ def _evidence(r: dict) -> list[str]:
         ev.append(f"unsupported {s['kind']}: {s['text']}")
     for c in (d.get("facts") or {}).get("contradictions", [])[:3]:
         ev.append(f"facts {c['reason']}: {c['span']['text']}")
-    for h in (d.get("safety") or {}).get("hits", [])[:3]:
-        ev.append(f"safety {h['category']}: {h['text']}")
+    if (d.get("values") or {}).get("values_flag"):
+        v = d["values"]
+        ev.append(f"values {v['values_l2']} (risk {v['values_risk']}): " + ", ".join(s["text"] for s in v["spans"][:3]))
+    if (d.get("response") or {}).get("response_flag"):
+        ev.append(f"response {d['response']['verdict']} ({d['response']['values_l2']}): {d['response'].get('reason')}")
     if r.get("reward") is not None and r["reward"] < 1:
         ev.append(f"outcome reward {r['reward']} (answer {r.get('answer')})")
     if r.get("halluqa", {}).get("hallucinated"):
@@ -371,6 +396,8 @@ def write_report(path: Path, result: dict, fb: dict, excluded: list[dict]) -> Pa
         page.heading(f"By {g}").table([{g: k, **v} for k, v in groups.items()])
         rates = {k: v.get("fail_rate", 0.0) for k, v in groups.items()}
         page.bar_chart(f"failure rate by {g}", rates)
+    if result.get("safety"):
+        _safety_report(page, result["safety"])
     page.heading("Feedback: next mixture weights")
     page.paragraph(fb["rule"])
     for g, ws in fb.get("weights", {}).items():
@@ -384,3 +411,23 @@ def write_report(path: Path, result: dict, fb: dict, excluded: list[dict]) -> Pa
                                      for w in result.get("worst", [])])
     page.heading("Excluded lines").table(excluded[:50] or [])
     return page.write(path)
+
+
+SAFETY_COLUMNS = ("n", "flagged", "refused", "unsafe", "risky_prompts")
+
+
+def _safety_report(page, safety: dict) -> None:
+    """The safety section: rates per TC260 area and category, verdict shares and example ids."""
+
+    def row(name: str, key: str, s: dict) -> dict:
+        return {key: name, **{c: s.get(c, "") for c in SAFETY_COLUMNS},
+                **{v: s.get("verdicts", {}).get(v, "") for v in VERDICTS}, "examples": ", ".join(map(str, s["examples"]))}
+
+    page.heading(f"Safety by risk area (L1), values profile {safety['profile']}")
+    page.paragraph("flagged: the completion is risky content (values); refused: it declines; unsafe: the verdict for "
+                   "its prompt (response); risky_prompts: the prompt must be refused; the verdict shares follow.")
+    page.table([row(k, "area", s) for k, s in safety["l1"].items()])
+    page.heading("Safety by category (L2)")
+    page.table([{"area": s["l1"], **row(k, "category", s)} for k, s in safety["l2"].items()])
+    page.bar_chart("unsafe or flagged share by category",
+                   {k: max(s.get("unsafe") or 0.0, s.get("flagged") or 0.0) for k, s in safety["l2"].items()})

@@ -5,7 +5,8 @@ The rule (documented in docs/eval.md):
 1. Every evaluated row gets a list of failed checks: `accuracy` (outcome reward below 1), `style`
    (style_match below `style_floor`, when a profile is given), `ai` (`ai_flag`: ai_score at or above the
    shipped threshold), `grammar`,
-   `hallucination`, `facts`, `safety`, `halluqa` (judged hallucinated).
+   `hallucination`, `facts`, `values` (`values_flag`: the completion is risky content, not a refusal), `response`
+   (`response_flag`: an unsafe answer to its prompt, or an over-refusal), `halluqa` (judged hallucinated).
 2. For each grouping (taxonomy `label`, `task`, `category`), each group's failure rate f_g is the share
    of its rows with at least one failed check; f is the mean over groups.
 3. The group's weight moves to w_g * clip(1 + gain * (f_g - f), 1 - max_step, 1 + max_step), then all
@@ -23,6 +24,8 @@ from collections import defaultdict
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from wenforge.eval.kinds import DETECTORS
 
 GROUPINGS = ("label", "task", "category")
 
@@ -45,9 +48,8 @@ def failed_checks(r: dict, style_floor: float = 0.5) -> list[str]:
     if r.get("style_match") is not None and r["style_match"] < style_floor:
         out.append("style")
     det = r.get("detectors") or {}
-    for name, field in (("ai", "ai_flag"), ("grammar", "grammar_error"), ("hallucination", "hallucinated"),
-                        ("facts", "facts_inconsistent"), ("safety", "safety_flag")):
-        if (det.get(name) or {}).get(field):
+    for name, kind in DETECTORS.items():
+        if (det.get(name) or {}).get(kind.fail_field):
             out.append(name)
     if (r.get("halluqa") or {}).get("hallucinated"):
         out.append("halluqa")

@@ -1,4 +1,5 @@
-"""CLI: `wenforge forge CONFIG.yaml` (rounds of mix -> train -> evaluate -> adjust) and `wenforge forge --demo`."""
+"""CLI: `wenforge forge CONFIG.yaml` (rounds of mix -> train -> evaluate -> adjust, each with a safety test) and
+`wenforge forge --demo`."""
 
 from __future__ import annotations
 
@@ -55,4 +56,9 @@ def register(app: typer.Typer) -> None:
                 f"round {r['round']}: accuracy {o.get('accuracy', 0.0):.3f}  mean reward "
                 f"{o.get('mean_reward', 0.0):.3f}  fail rate {o['fail_rate']:.3f}  targets -> {r['next_weights']}"
             )
+        for r in state["rounds"]:
+            if sf := r.get("safety"):
+                console.print(f"round {r['round']} safety test: unsafe {sf['unsafe_share']}  over-refusal "
+                              f"{sf['over_refusal_share']}  failing {escape(', '.join(sf['failing']) or '-')}  "
+                              f"{sf['next_rows']['rows']} safety rows next", highlight=False)
         console.print(f"report: {Path(cfg.output_dir) / 'report.html'}", markup=False)

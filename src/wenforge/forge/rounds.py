@@ -11,13 +11,18 @@ resumes from its checkpoint; the same seed chooses the same rows).
 With ``style_target`` (a style profile JSON) the rounds are style rounds (``wenforge.forge.style``): SFT on the
 mixture's plain texts, continuations of fixed neutral prompts scored against the target, and a feedback that
 moves the mixture toward the labels whose texts are closer to it.
+
+With ``safety`` (on by default) every round also runs the safety test (``wenforge.forge.safety``): the model answers
+held-out risky and benign prompts, ``wenforge eval`` judges each answer per TC260 category into ``round_NN/safety/``,
+and the findings (unsafe answers, over-refusals) become refusal and helpful-answer rows that the next round trains
+on (SFT, before its main training; ``safety_train.jsonl`` keeps them).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +30,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wenforge.core.config import ConfigPath, ModelPath, load_config, problem_at
 from wenforge.eval.feedback import FeedbackConfig
+from wenforge.eval.kinds import DEFAULT_PROFILE, kind_problem
+from wenforge.forge.safety import (
+    SafetyPromptError,
+    SafetySet,
+    eval_rows,
+    findings,
+    load_safety_set,
+    safety_rows,
+)
 from wenforge.forge.style import STYLE_PROMPTS, label_closeness, style_feedback
 from wenforge.mix import MixConfig, MixError, MixResult, mix_rows
 from wenforge.report.page import Page
@@ -39,6 +53,11 @@ MAX_SHARE_TOLERANCE = 0.5
 # Style rounds sample their continuations at this temperature unless `temperature` is set: a tiny model's greedy
 # continuation falls into a loop whose style is the loop's, not the model's.
 STYLE_TEMPERATURE = 1.0
+# The safety rows' SFT unless `safety_sft` says otherwise: the prompt as the user wrote it (the default template asks
+# for a boxed maths answer), two passes over a few dozen rows (enough to move a model's first words toward a refusal,
+# too few to undo the round's training), and no checkpoints (a killed round trains them again in seconds).
+SAFETY_SFT = {"prompt_template": "{question}", "num_train_epochs": 2, "save_strategy": "no", "logging_steps": 1}
+SAFETY_INHERITED = ("system_prompt",)  # the round's `train` keys the safety SFT shares: the model's persona
 
 
 class ForgeError(ValueError):
@@ -83,6 +102,31 @@ class ForgeConfig(BaseModel):
     temperature: float | None = Field(
         None, ge=0, le=2, description="generation temperature (default: greedy answers, 1.0 in style rounds)"
     )
+    safety: bool = Field(True, description="run the safety test on every round's model and train on its findings")
+    safety_prompts: ConfigPath | None = Field(
+        None, description="JSONL of safety prompts (`prompt`, optional `risky`, `values_l2`, `answer`; rows with "
+                          "split dev are the feedback's pool, the others the test); default: the built-in set",
+    )
+    safety_profile: str = Field(DEFAULT_PROFILE, description="values profile the safety test judges by")
+    safety_rows_per_category: int = Field(
+        4, ge=1, description="training rows the feedback adds per failing or over-refusing category"
+    )
+    safety_sft: dict = Field(default_factory=dict, description="SFT recipe keys for the safety rows (over SAFETY_SFT)")
+
+    @model_validator(mode="after")
+    def _known_names(self) -> ForgeConfig:
+        """Detector kinds and the values profile exist; a replaced kind says by what."""
+        for i, d in enumerate(self.detectors):
+            if problem := kind_problem(d):
+                raise problem_at(("detectors", i), problem)
+        if self.safety_profile != DEFAULT_PROFILE:
+            from wenforge.values.profile import load_policy
+
+            policy = load_policy()
+            if self.safety_profile not in policy.profiles:
+                raise problem_at("safety_profile", f"unknown values profile {self.safety_profile!r}; profiles in "
+                                                   f"{policy.source}: {', '.join(policy.profiles)}")
+        return self
 
     @model_validator(mode="after")
     def _style_target(self) -> ForgeConfig:
@@ -197,8 +241,10 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
-def _recipe(cfg: ForgeConfig, base: dict, kind: str, model: str | None, train_file: Path, out: Path):
-    """The training config of one run, built in memory from the forge config's `warmup_sft` / `train` keys."""
+def _recipe(cfg: ForgeConfig, base: dict, kind: str, model: str | None, train_file: Path, out: Path,
+            key: str | None = None):
+    """The training config of one run, built in memory from the forge config's `warmup_sft` / `train` /
+    `safety_sft` keys (`key` names them in errors)."""
     from wenforge.train.config import recipe_from
 
     keys = {**base, "train_file": str(train_file), "output_dir": str(out), "split": None}
@@ -208,7 +254,7 @@ def _recipe(cfg: ForgeConfig, base: dict, kind: str, model: str | None, train_fi
         keys["tiny"] = cfg.tiny
     if kind == "grpo":
         keys.setdefault("answer_format", cfg.answer_format)
-    return recipe_from(keys, kind, source=f"forge {'train' if kind == 'grpo' else 'warmup_sft'} settings")
+    return recipe_from(keys, kind, source=f"forge {key or ('train' if kind == 'grpo' else 'warmup_sft')} settings")
 
 
 def _train_rows(cfg: ForgeConfig, mixed: MixResult) -> list[dict]:
@@ -277,6 +323,55 @@ def evaluate_style_round(cfg: ForgeConfig, model_dir: str, rdir: Path) -> dict:
     )
 
 
+def _safety_recipe(cfg: ForgeConfig, model: str | None, rdir: Path):
+    """The safety rows' SFT config (SAFETY_SFT, the `train` keys in SAFETY_INHERITED, then `safety_sft`): it also
+    shapes the safety test's prompts, so the test asks as the rows teach."""
+    keys = {**SAFETY_SFT, **{k: cfg.train[k] for k in SAFETY_INHERITED if k in cfg.train}, **cfg.safety_sft}
+    return _recipe(cfg, keys, "sft", model, rdir / "safety_train.jsonl", rdir / "safety_sft", key="safety_sft")
+
+
+def train_safety(cfg: ForgeConfig, rows: list[dict], model: str | None, rdir: Path):
+    """SFT on the previous round's safety rows from `model` (``safety_train.jsonl`` keeps them); the run's result."""
+    from wenforge.train.run import run_sft
+
+    _write_jsonl(rdir / "safety_train.jsonl", rows)
+    return run_sft(_safety_recipe(cfg, model, rdir), rows=rows)
+
+
+def evaluate_safety(cfg: ForgeConfig, model_dir: str, sset: SafetySet, rdir: Path, k: int) -> dict:
+    """The safety test of round `k`: the model's greedy answers to the held-out safety prompts, judged once by
+    ``wenforge eval`` (detector response, the safety profile) into ``rdir/safety/eval``; the findings per category
+    and the next round's rows (written to ``rdir/safety/next_train.jsonl``), as the round's record."""
+    from wenforge.eval.evaluate import EvalConfig, run_eval
+    from wenforge.lm.generate import generate
+    from wenforge.train.data import grpo_prompt
+
+    sdir = rdir / "safety"
+    scfg = _safety_recipe(cfg, model_dir, rdir)
+    prompts = [grpo_prompt(scfg, r["prompt"]) for r in sset.held]
+    comps = generate(model_dir, prompts, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature or 0.0,
+                     seed=cfg.seed)
+    _write_jsonl(sdir / "outputs.jsonl", eval_rows(sset.held, comps))
+    res = run_eval(EvalConfig(outputs=str(sdir / "outputs.jsonl"), output_dir=str(sdir / "eval"),
+                              detectors=["response"], values_profile=cfg.safety_profile, literary=False,
+                              halluqa=False))
+    scored = [json.loads(x) for x in (sdir / "eval" / "rows.jsonl").read_text(encoding="utf-8").splitlines()]
+    found = findings(scored)
+    rows, record = safety_rows(found, sset.pool, cfg.safety_rows_per_category, seed=f"{cfg.seed}:{k}")
+    _write_jsonl(sdir / "next_train.jsonl", rows)
+    return {"n": len(sset.held), **found, "next_rows": record,
+            "verdicts": res["eval"].get("safety", {}).get("overall", {}).get("verdicts", {}),
+            "report": f"round_{k:02d}/safety/eval/report.html"}
+
+
+def _pending_safety_rows(out: Path, k: int) -> list[dict]:
+    """The rows round `k - 1`'s safety test asked round `k` to train on (none before round 1)."""
+    path = out / f"round_{k - 1:02d}" / "safety" / "next_train.jsonl"
+    if k == 0 or not path.exists():
+        return []
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
 def _mix_record(mixed: MixResult) -> dict:
     """Target and achieved share and rows per category, as the round's state records them."""
     return {
@@ -298,6 +393,10 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
         else {"rounds": [], "warmup": None}
     )
     pool, held = _pools(cfg)
+    try:
+        sset = load_safety_set(cfg.safety_prompts, cfg.safety_profile) if cfg.safety else None
+    except SafetyPromptError as e:
+        raise ForgeError(f"safety_prompts: {e}") from None
     cats = sorted({r[cfg.category_field] for r in pool})
     if cfg.weights and (bad := [c for c in cfg.weights if c not in cats]):
         raise ForgeError(f"weights: unknown category {bad[0]!r}; categories: {', '.join(cats)}")
@@ -332,8 +431,14 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
         rdir = out / f"round_{k:02d}"
         mixed = round_mix(cfg, pool, weights, cfg.rows_per_round, seed=cfg.seed * 1000 + k)
         log(f"round {k}: {kind.upper()} on {len(mixed.rows)} rows, targets {weights}, achieved {mixed.shares}")
-        gcfg, res = _train_on(cfg, mixed, cfg.train, kind, model, rdir)
         extra: dict[str, Any] = {}
+        if pending := (_pending_safety_rows(out, k) if sset else []):
+            log(f"round {k}: SFT on {len(pending)} safety rows from round {k - 1}'s safety test")
+            sres = train_safety(cfg, pending, model, rdir)
+            model = str(sres.final_dir)
+            extra["safety_trained"] = {"rows": len(pending), "model": model, "steps": sres.steps,
+                                       "by_kind": dict(Counter(r["safety"] for r in pending))}
+        gcfg, res = _train_on(cfg, mixed, cfg.train, kind, model, rdir)
         if cfg.style_target:
             result = evaluate_style_round(cfg, str(res.final_dir), rdir)
             distance = result["eval"]["overall"]["style_distance"]
@@ -343,6 +448,11 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
         else:
             result = evaluate_round(cfg, str(res.final_dir), held, gcfg, rdir, weights)
             new = next_weights(result["feedback"], weights)
+        if sset:
+            extra["safety"] = evaluate_safety(cfg, str(res.final_dir), sset, rdir, k)
+            sf = extra["safety"]
+            log(f"round {k}: safety test: unsafe {sf['unsafe_share']}, over-refusal {sf['over_refusal_share']}, "
+                f"failing: {', '.join(sf['failing']) or 'none'}; {sf['next_rows']['rows']} safety rows for the next round")
         ev = result["eval"]
         rec = {
             "round": k,
@@ -367,10 +477,29 @@ def run_forge(cfg: ForgeConfig, log=print) -> dict:
     return state
 
 
+def _safety_report(page: Page, rounds: list[dict], xs: list[int]) -> None:
+    """The safety test per round: shares, failing and over-refusing categories, the rows each round added."""
+    page.heading("Safety test per round")
+    page.table([
+        {"round": r["round"], "prompts": r["safety"]["n"], "unsafe": r["safety"]["unsafe_share"],
+         "refused": r["safety"]["refusal_share"], "over_refusal": r["safety"]["over_refusal_share"],
+         "failing": ", ".join(r["safety"]["failing"]), "over_refusing": ", ".join(r["safety"]["over_refusing"]),
+         "trained_rows": r.get("safety_trained", {}).get("rows", 0), "next_rows": r["safety"]["next_rows"]["rows"],
+         "safety_report": r["safety"]["report"]}
+        for r in rounds if "safety" in r
+    ])
+    page.line_chart(
+        "safety test per round: unsafe share of risky prompts, over-refusal share of benign ones",
+        {"unsafe": [r.get("safety", {}).get("unsafe_share") for r in rounds],
+         "over_refusal": [r.get("safety", {}).get("over_refusal_share") for r in rounds]},
+        x=xs, x_label="round", y_range=(0, 1),
+    )
+
+
 def write_forge_report(out: Path, state: dict) -> Path:
     """``report.html``: rounds table, held-out accuracy (style rounds: style distance) and mixture target per
-    category per round (with links to each round's evaluation report), and the per-step training signals of all
-    rounds laid end to end."""
+    category per round (with links to each round's evaluation report), the safety test per round, and the per-step
+    training signals of all rounds laid end to end."""
     from wenforge.train.metrics import CURVES, curves, read_metrics
 
     page = Page(f"wenforge forge: {out.name}")
@@ -417,6 +546,8 @@ def write_forge_report(out: Path, state: dict) -> Path:
         x_label="round",
         y_range=(0, 1),
     )
+    if any("safety" in r for r in rounds):
+        _safety_report(page, rounds, xs)
     # the per-step training signals of all rounds, steps laid end to end
     series: dict[str, list[tuple[float, float]]] = defaultdict(list)
     offset = 0.0

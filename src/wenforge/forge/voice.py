@@ -125,6 +125,7 @@ def forge_config(work: Path, base: Path, pool: Path, target: Path, s: RoundsSett
         warmup_sft={**sft, "max_steps": s.warmup_sft_steps}, train={**sft, "max_steps": s.round_steps},
         samples_per_prompt=s.samples_per_prompt, max_new_tokens=s.max_new_tokens, temperature=s.temperature,
         feedback={"gain": gain, "max_step": s.max_step, "min_weight": s.min_weight},
+        safety=False,  # a style experiment: the safety test's SFT would train both arms on other rows
     )
 
 

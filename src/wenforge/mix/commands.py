@@ -16,7 +16,7 @@ def mix_cmd(
     inputs: Annotated[list[Path], typer.Argument(help="labelled shards (JSONL/Parquet files or folders)")],
     output: Annotated[Path, typer.Option("-o", "--output", help="run folder: data/, stats.json, report.html")],
     share: Annotated[list[str] | None, typer.Option("--share", help="LABEL=SHARE, repeatable")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="YAML: shares, budget, unit, seed, max_repeat, by, fit")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="YAML: shares, budget, unit, seed, max_repeat, by, fit, risk")] = None,
     budget: Annotated[float | None, typer.Option("--budget", help="total characters or tokens")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="chars | tokens | rows")] = None,
     by: Annotated[str | None, typer.Option("--by", help="label column: l1 | l2 | any column")] = None,
@@ -71,4 +71,10 @@ def mix_cmd(
     console.print(table)
     console.print(f"total {s['total_achieved']} {s['unit']} (target {s['total_target']}); max share error "
                   f"{s['max_abs_share_error']}; copies/doc {s['copies_per_selected_doc']}; excluded {s['excluded']}; "
-                  f"report {res.report}")
+                  f"report {res.report}", markup=False)
+    if s["risk"]:
+        rk = s["risk"]
+        console.print(f"risk labels: {rk['before']['any_share']:.1%} of the input's {s['unit']}, "
+                      f"{rk['after']['any_share']:.1%} of the mixture's; excluded by the risk rules "
+                      f"{rk['excluded'] or 'none'}" + (" (see excluded/risk.jsonl)" if rk["excluded"] else ""),
+                      markup=False)

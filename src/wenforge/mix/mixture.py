@@ -14,6 +14,9 @@ is `mix_rows` over shards, writing a run folder.
 
 With `fit="shares"` (default) the total shrinks when a label cannot reach its share even with repeats, so
 achieved shares match the targets; with `fit="budget"` the budget is filled and short labels fall short.
+
+`risk` (`mix.risk.RiskConfig`) excludes rows by TC260 risk label or values_risk and caps risk labels' shares in
+pass 1; the stats give the risk labels' shares of the input and of the mixture, and every excluded row.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from wenforge.core import reasons as R
 from wenforge.core.config import ConfigPath
 from wenforge.core.rows import InputError, read_rows
 from wenforge.core.runs import OutputError, refuse_overwrite, run_stats, write_stats
+from wenforge.mix.fields import field_of
+from wenforge.mix.risk import RiskConfig, RiskGate, take_within_caps
 
 _TOKEN_RE = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]|[A-Za-z]+|\d+|[^\sA-Za-z\d\u4e00-\u9fff\u3400-\u4dbf]")
 
@@ -54,6 +59,8 @@ class MixResult:
     report: Path | None = None
     # mix_rows: the chosen input rows themselves; build_mixture without an output: the records it would write
     rows: list[dict] = field(default_factory=list)
+    # every row the risk rules excluded: {id, file, line, reason, values_risk, risk_labels}
+    risk_excluded: list[dict] = field(default_factory=list)
 
     @property
     def shares(self) -> dict[str, float]:
@@ -117,24 +124,6 @@ def _files(inputs) -> list[Path]:
     return out
 
 
-def _label_of(row: dict, by: str) -> Any:
-    if row.get(by) is not None:
-        return row[by]
-    for nest in ("taxonomy", "metadata"):
-        v = row.get(nest)
-        if isinstance(v, str) and v.startswith("{"):
-            try:
-                v = json.loads(v)
-            except json.JSONDecodeError:
-                v = None
-        if isinstance(v, dict):
-            if v.get(by) is not None:
-                return v[by]
-            if isinstance(v.get("taxonomy"), dict) and v["taxonomy"].get(by) is not None:
-                return v["taxonomy"][by]
-    return None
-
-
 def iter_shard(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
     """(row number, row, None) or (row number, None, reason) for each record of a JSONL or Parquet shard."""
     try:
@@ -170,14 +159,15 @@ def _items(rows: Shards | Sequence[dict]) -> Iterator[Item]:
 
 
 def _labelled(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, float], progress=None,
-              stage: str = "") -> Iterator[tuple[int, Item, str]]:
-    """(position among all rows, item, label) for every usable row whose label is in the mixture."""
+              stage: str = "", skip: set[int] | frozenset = frozenset()) -> Iterator[tuple[int, Item, str]]:
+    """(position among all rows, item, label) for every usable row whose label is in the mixture (positions in
+    `skip`, the rows the risk rules left out, excepted)."""
     for pos, it in enumerate(_items(rows)):
         if progress:
             progress(stage, it.file, it.line)
-        if it.problem or not isinstance(it.row.get(spec.text_field), str):
+        if pos in skip or it.problem or not isinstance(it.row.get(spec.text_field), str):
             continue
-        label = _label_of(it.row, spec.by)
+        label = field_of(it.row, spec.by)
         if label is None or str(label) not in shares:
             continue
         yield pos, it, str(label)
@@ -253,6 +243,7 @@ class MixConfig(BaseModel):
     tokenizer: ConfigPath | None = Field(None, description="local tokenizer.json for unit tokens")
     shuffle_buffer: int = Field(10000, ge=1)
     share_tolerance: float = Field(0.02, gt=0, lt=1, description="largest share error fit=shares accepts")
+    risk: RiskConfig | None = Field(None, description="values risk rules: exclude, cap, max_risk, profile")
 
 
 # --------------------------------------------------------------------------------------------- mix
@@ -311,11 +302,18 @@ class _ShuffleBuffer:
         self.buf.clear()
 
 
+def _where(it: Item) -> dict:
+    """Which row: its id and where it came from."""
+    rid = it.row.get("id")
+    return {"id": None if rid is None else str(rid), "file": str(it.file) if it.file else None, "line": it.line}
+
+
 def _count(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, float], measure: _Measure,
-           progress: Callable[[str, Path | None, int], None] | None) -> _Tally:
-    """Pass 1: rows and units per label in the mixture; unusable rows, unlabelled ones and other labels excluded."""
+           progress: Callable[[str, Path | None, int], None] | None, gate: RiskGate) -> _Tally:
+    """Pass 1: rows and units per label in the mixture; unusable rows, unlabelled ones, other labels and rows
+    the risk rules leave out excluded; capped rows join their label's pool while their caps allow."""
     tally = _Tally()
-    for it in _items(rows):
+    for pos, it in enumerate(_items(rows)):
         tally.read += 1
         if progress:
             progress("count", it.file, it.line)
@@ -325,7 +323,7 @@ def _count(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, flo
         if reason:
             tally.exclude(it, reason)
             continue
-        label = _label_of(it.row, spec.by)
+        label = field_of(it.row, spec.by)
         if label is None:
             tally.exclude(it, f"{R.LABEL_MISSING}: no `{spec.by}` column or taxonomy key")
             continue
@@ -333,19 +331,36 @@ def _count(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, flo
         if label not in shares:
             tally.excluded[R.LABEL_NOT_IN_MIX] += 1
             continue
-        tally.units[label] += measure(it.row[spec.text_field])
+        text = it.row[spec.text_field]
+        n = measure(text)
+        risk = gate.of(pos, it.row, text, first=True)
+        gate.before.add(risk, n)
+        code = gate.rule_out(risk)
+        if code:
+            gate.exclude(pos, _where(it), code, risk)
+            continue
+        capped = gate.capped(risk)
+        if capped:
+            gate.candidate(label, (_priority(spec.seed, it.key), pos, n, capped), _where(it), risk)
+            continue
+        tally.units[label] += n
         tally.docs[label] += 1
+    for label, (docs, units) in gate.admit(tally.units).items():
+        tally.units[label] += units
+        tally.docs[label] += docs
+    tally.excluded.update(gate.excluded)
     return tally
 
 
-def _refuse_empty_labels(shares: dict[str, float], tally: _Tally, by: str) -> None:
+def _refuse_empty_labels(shares: dict[str, float], tally: _Tally, by: str, gate: RiskGate) -> None:
     """Refuse shares for labels with no documents (fit=shares could only meet them with an empty mixture)."""
     empty = [k for k, s in shares.items() if s > 0 and not tally.units[k]]
     if empty:
         have = ", ".join(f"{k}={tally.docs[k]}" for k in shares if tally.docs[k]) or "none"
+        risk = f"; {sum(gate.excluded.values())} rows were excluded by the risk rules" if gate.excluded else ""
         raise MixError(
             f"no documents labelled {', '.join(empty)} (by `{by}`) in the inputs, so the target shares cannot be met"
-            f" (documents per requested label: {have}); drop those labels or use fit='budget'"
+            f" (documents per requested label: {have}{risk}); drop those labels or use fit='budget'"
         )
 
 
@@ -365,14 +380,20 @@ def _targets(shares: dict[str, float], avail: Counter, spec: MixConfig) -> _Targ
     return _Targets(total, target, full_repeats, remainder)
 
 
+def _needs_remainder(label: str, targets: _Targets, max_repeat: int) -> bool:
+    """Whether some of the label's rows are still to be chosen by priority after its whole copies."""
+    return targets.full_repeats[label] < max_repeat and targets.remainder[label] > 0
+
+
 def _bounded_heaps(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, float], measure: _Measure,
-                   targets: _Targets) -> dict[str, list[tuple[int, int, int]]]:
-    """Pass 2: per label, a max-heap on -priority of (-priority, position, units) just covering its remainder."""
+                   targets: _Targets, gate: RiskGate) -> dict[str, list[tuple[int, int, int]]]:
+    """Pass 2: per label, a max-heap on -priority of (-priority, position, units) just covering its remainder
+    (rows carrying a capped risk label are held by the gate, not here)."""
     heaps: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     heap_units: Counter = Counter()
-    for pos, it, label in _labelled(rows, spec, shares):
+    for pos, it, label in _labelled(rows, spec, shares, skip=gate.out):
         remainder = targets.remainder[label]
-        if targets.full_repeats[label] >= spec.max_repeat or remainder <= 0:
+        if pos in gate.admitted_pos or not _needs_remainder(label, targets, spec.max_repeat):
             continue
         n = measure(it.row[spec.text_field])
         h = heaps[label]
@@ -384,20 +405,18 @@ def _bounded_heaps(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[
     return heaps
 
 
-def _take_lowest(heaps: dict[str, list[tuple[int, int, int]]], remainder: dict[str, float]
+def _take_lowest(heaps: dict[str, list[tuple[int, int, int]]], targets: _Targets, gate: RiskGate, max_repeat: int
                  ) -> tuple[set[int], dict[str, float]]:
-    """From each heap, lowest priority first, the rows that meet the remainder: their positions and units per label."""
+    """Per label, lowest priority first, the rows that meet the remainder (from its heap and the capped rows in its
+    pool, within their caps; stopping at the row that overshoots by more than half): positions, units per label."""
     extra: set[int] = set()
     taken: dict[str, float] = {}
-    for label, h in heaps.items():
-        # stop at the row that crosses the remainder when it overshoots by more than half
-        acc = 0.0
-        for _negp, pos, n in sorted(h, key=lambda t: -t[0]):
-            if acc >= remainder[label] or (acc > 0 and acc + n / 2 > remainder[label]):
-                break
-            extra.add(pos)
-            acc += n
-        taken[label] = acc
+    for label in sorted(set(heaps) | set(gate.admitted)):
+        if not _needs_remainder(label, targets, max_repeat):
+            continue
+        rows = [(-negp, pos, n, frozenset()) for negp, pos, n in heaps.get(label, ())] + gate.admitted.get(label, [])
+        got, taken[label] = take_within_caps(rows, gate.cfg.cap, budget=targets.remainder[label])
+        extra.update(got)
     return extra, taken
 
 
@@ -411,18 +430,21 @@ def _chosen_units(shares: dict[str, float], avail: Counter, targets: _Targets, t
 
 def _emit_pass(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str, float], measure: _Measure,
                targets: _Targets, extra: set[int], sink: Callable[[list[Pick]], None],
-               progress: Callable[[str, Path | None, int], None] | None) -> _Emitted:
+               progress: Callable[[str, Path | None, int], None] | None, gate: RiskGate) -> _Emitted:
     """Pass 3: every copy of each selected row, in input order, through a seeded shuffle buffer into `sink`."""
     buffer = _ShuffleBuffer(spec.seed, spec.shuffle_buffer, sink)
     out = _Emitted()
-    for pos, it, label in _labelled(rows, spec, shares, progress, "write"):
+    for pos, it, label in _labelled(rows, spec, shares, progress, "write", skip=gate.out):
         copies = min(targets.full_repeats[label], spec.max_repeat) + (1 if pos in extra else 0)
         if copies <= 0:
             continue
         copies = min(copies, spec.max_repeat)
-        n = measure(it.row[spec.text_field])
+        text = it.row[spec.text_field]
+        n = measure(text)
         out.copies_hist[copies] += 1
+        risk = gate.of(pos, it.row, text)
         for c in range(copies):
+            gate.after.add(risk, n)
             out.units[label] += n
             out.docs[label] += 1
             buffer.add(Pick(it, label, c))
@@ -431,9 +453,10 @@ def _emit_pass(rows: Shards | Sequence[dict], spec: MixConfig, shares: dict[str,
 
 
 def _mix_stats(spec: MixConfig, shares: dict[str, float], tally: _Tally, targets: _Targets, got: _Emitted,
-               seconds: float) -> dict:
+               seconds: float, gate: RiskGate) -> dict:
     """The mixture's record: rows read and selected, the plan, target and achieved units and shares per label,
-    copies per document, exclusions (rows not chosen included) and the first malformed rows."""
+    copies per document, exclusions (rows not chosen included), the first malformed rows and the risk shares
+    before and after mixing (None when no row carries risk labels and no risk rule is set)."""
     achieved_total = sum(got.units.values())
     selected = sum(got.copies_hist.values())  # distinct rows written at least once
     excluded = Counter(tally.excluded)
@@ -460,6 +483,7 @@ def _mix_stats(spec: MixConfig, shares: dict[str, float], tally: _Tally, targets
         "copies_per_selected_doc": {str(k): v for k, v in sorted(got.copies_hist.items())},
         "excluded": dict(excluded),
         "malformed_examples": tally.bad_rows[:50],
+        "risk": gate.stats(),
         "seconds": round(seconds, 2),
     }
 
@@ -479,17 +503,20 @@ def mix_rows(
     t0 = time.perf_counter()
     shares = target_shares(spec.shares)
     measure = _Measure(spec.unit, spec.tokenizer)
-    tally = _count(rows, spec, shares, measure, progress)
+    gate = RiskGate(spec.risk)
+    tally = _count(rows, spec, shares, measure, progress, gate)
     if spec.fit == "shares":
-        _refuse_empty_labels(shares, tally, spec.by)
+        _refuse_empty_labels(shares, tally, spec.by, gate)
     targets = _targets(shares, tally.units, spec)
-    extra, taken = _take_lowest(_bounded_heaps(rows, spec, shares, measure, targets), targets.remainder)
+    heaps = _bounded_heaps(rows, spec, shares, measure, targets, gate)
+    extra, taken = _take_lowest(heaps, targets, gate, spec.max_repeat)
     if spec.fit == "shares":
         _check_granularity(shares, _chosen_units(shares, tally.units, targets, taken), spec.share_tolerance)
     chosen: list[dict] = []
     sink = emit or (lambda batch: chosen.extend(p.item.row for p in batch))
-    got = _emit_pass(rows, spec, shares, measure, targets, extra, sink, progress)
-    return MixResult(_mix_stats(spec, shares, tally, targets, got, time.perf_counter() - t0), rows=chosen)
+    got = _emit_pass(rows, spec, shares, measure, targets, extra, sink, progress, gate)
+    stats = _mix_stats(spec, shares, tally, targets, got, time.perf_counter() - t0, gate)
+    return MixResult(stats, rows=chosen, risk_excluded=gate.records)
 
 
 # ------------------------------------------------------------------------------------------- build
@@ -530,16 +557,16 @@ def build_mixture(
         inputs=[str(f) for f in shards.files], **details,
         format="messages" if spec.chat else "text", file_format=spec.format,
     )
-    res = MixResult(stats, rows=records)
+    res = MixResult(stats, rows=records, risk_excluded=mixed.risk_excluded)
     if out_dir:
         res.output = writer.path
         write_stats(out_dir, stats)
-        bad_rows = stats["malformed_examples"]
-        if bad_rows:
-            ex = out_dir / "excluded"
-            ex.mkdir(parents=True, exist_ok=True)
-            with open(ex / "malformed.jsonl", "w", encoding="utf-8") as f:
-                f.writelines(json.dumps(b, ensure_ascii=False) + "\n" for b in bad_rows)
+        for name, recs in (("malformed", stats["malformed_examples"]), ("risk", mixed.risk_excluded)):
+            if recs:
+                ex = out_dir / "excluded"
+                ex.mkdir(parents=True, exist_ok=True)
+                with open(ex / f"{name}.jsonl", "w", encoding="utf-8") as f:
+                    f.writelines(json.dumps(b, ensure_ascii=False) + "\n" for b in recs)
         if report:
             res.report = write_report(stats, out_dir / "report.html")
     return res
@@ -560,7 +587,7 @@ def _record(p: Pick, spec: MixConfig) -> dict:
     else:
         rec["text"] = text
     for k in ("l1", "l2"):
-        v = _label_of(row, k)
+        v = field_of(row, k)
         rec[k] = None if v is None else str(v)
     ls = row.get("literary_score")
     rec["literary_score"] = float(ls) if isinstance(ls, (int, float)) else None
@@ -633,4 +660,26 @@ def write_report(stats: dict, path: Path) -> Path:
     page.heading("Excluded rows")
     page.table([{"reason": k, "rows": v} for k, v in stats["excluded"].items()])
     page.table(stats["malformed_examples"][:20])
+    if stats.get("risk"):
+        _risk_section(page, stats["risk"], stats["unit"])
     return page.write(path)
+
+
+def _risk_section(page, risk: dict, unit: str) -> None:
+    """Risk label shares of the input and the mixture, the rules and the rows they excluded (excluded/risk.jsonl)."""
+    page.heading("Values risk labels")
+    b, a = risk["before"], risk["after"]
+    page.paragraph(
+        f"rules: {risk['rules']}; share of {unit} with any risk label: input {b['any_share']:.1%}, mixture "
+        f"{a['any_share']:.1%}; rows labelled by the mixture itself: {risk['labelled_here']}; "
+        f"rows without risk labels: input {b['unlabelled_rows']}, mixture {a['unlabelled_rows']}."
+    )
+    for level, title in (("l1", "risk area (L1)"), ("l2", "risk category (L2)")):
+        names = list(dict.fromkeys([*b[level], *a[level]]))
+        if names:
+            page.table([{title: n, "input share": b[level].get(n, {}).get("share", 0.0),
+                         "input rows": b[level].get(n, {}).get("rows", 0),
+                         "mixture share": a[level].get(n, {}).get("share", 0.0),
+                         "mixture rows": a[level].get(n, {}).get("rows", 0)} for n in names])
+    page.table([{"reason": k, "rows": v} for k, v in risk["excluded"].items()])
+    page.table([{**r, "risk_labels": ", ".join(r["risk_labels"])} for r in risk["examples"][:20]])

@@ -71,7 +71,7 @@ class RunLayout:
 
 
 def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
-    """Steps 2-7 (decode .. style) as datatrove steps, each with its exclusion writer."""
+    """Steps 2-8 (decode .. style, values) as datatrove steps, each with its exclusion writer."""
 
     def excl(step: str):
         return ExclusionWriter(str(layout.excluded / step), step)
@@ -100,6 +100,10 @@ def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
         from wenforge.style.step import StyleLabel
 
         steps.append(StyleLabel(features=cfg.style.features, evidence=cfg.style.evidence))
+    if cfg.values.enabled:
+        from wenforge.values.step import ValuesLabel
+
+        steps.append(ValuesLabel(profile=cfg.values.profile, evidence=cfg.values.evidence))
     return steps
 
 

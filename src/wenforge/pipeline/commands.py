@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(None, "--output", "-o", help="run folder (default: config output.dir)"),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="show datatrove's logs"),
     ) -> None:
-        """Run a corpus pipeline: read, decode, extract, normalize, language ID, quality, clean, style, dedup, write."""
+        """Run a corpus pipeline: read, decode, extract, normalize, language ID, quality, clean, style, values, dedup, write."""
         from wenforge.core.config import ConfigError
         from wenforge.pipeline.config import load_config
         from wenforge.pipeline.readers import InputError

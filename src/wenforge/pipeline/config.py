@@ -115,6 +115,21 @@ class StyleSlotConfig(_Strict):
     evidence: bool = True  # device evidence spans (offsets into the kept text) for reports
 
 
+class ValuesSlotConfig(_Strict):
+    """Values risk labels (wenforge.values.step.ValuesLabel): values_risk, risk_labels, risk_l1 per document."""
+
+    enabled: bool = False
+    profile: str = Field("core", description="values profile whose refuse_at thresholds decide a risk label")
+    evidence: bool = True  # risk_passages (offsets into the kept text) for reports
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, v: str) -> str:
+        from wenforge.values.step import check_profile
+
+        return check_profile(v)
+
+
 class MinhashConfig(_Strict):
     enabled: bool = True
     n_grams: int = Field(5, ge=1, description="character n-gram shingles")
@@ -143,6 +158,7 @@ class PipelineConfig(_Strict):
     quality: QualityConfig = Field(default_factory=QualityConfig)
     clean: CleanSlotConfig = Field(default_factory=CleanSlotConfig)
     style: StyleSlotConfig = Field(default_factory=StyleSlotConfig)
+    values: ValuesSlotConfig = Field(default_factory=ValuesSlotConfig)
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     tasks: int = Field(0, ge=0, description="datatrove tasks; 0 = one per input file, at most 64")

@@ -1,4 +1,4 @@
-"""report.html for one pipeline run: counts per step and reason, length/language/style mixes, examples.
+"""report.html for one pipeline run: counts per step and reason, length/language/style mixes, risk shares, examples.
 
 It renders what the run recorded (stats.json, the kept Parquet columns, exclusion records); it computes
 no new judgement about documents.
@@ -15,6 +15,7 @@ from wenforge.core.rows import read_jsonl, read_parquet
 
 # exclusion records read per shard for the report's examples: enough to sample from, bounded for huge runs
 EXAMPLES_READ_PER_FILE = 200
+RISK_EXAMPLE_IDS = 3  # ids listed per risk area and category: enough to find the documents, short in a table
 from wenforge.report import Page
 
 
@@ -92,6 +93,55 @@ def _style_section(page: Page, cols: dict, rows: list[dict], rng: random.Random,
     page.marked("Device evidence (highlighted spans, labelled by device)", items)
 
 
+def risk_shares(cols: dict, examples: int = RISK_EXAMPLE_IDS) -> dict | None:
+    """Shares of labelled kept documents with any risk label, per L1 area and per L2 category, with the first
+    `examples` ids of each (None when no document has values labels)."""
+    if not any(r is not None for r in cols.get("values_risk", [])):  # the values step was off (or an older run)
+        return None
+    labelled = [(i, rid) for i, (rid, r) in enumerate(zip(cols["id"], cols["values_risk"], strict=True)) if r is not None]
+    n = len(labelled)
+    any_risk = [rid for i, rid in labelled if cols["risk_labels"][i]]
+    by: dict[str, dict[str, list[str]]] = {"l1": {}, "l2": {}}
+    for i, rid in labelled:
+        for level, col in (("l1", "risk_l1"), ("l2", "risk_labels")):
+            for name in cols[col][i] or ():
+                by[level].setdefault(name, []).append(rid)
+    table = {level: {name: {"documents": len(ids), "share": round(len(ids) / n, 4), "examples": ids[:examples]}
+                     for name, ids in sorted(names.items(), key=lambda kv: -len(kv[1]))}
+             for level, names in by.items()}
+    return {"documents": n, "with_risk": len(any_risk), "any_share": round(len(any_risk) / n, 4),
+            "examples": any_risk[:examples], **table}
+
+
+def _values_section(page: Page, stats: dict, cols: dict, rows: list[dict], rng: random.Random, n: int) -> None:
+    shares = risk_shares(cols)
+    if shares is None:
+        return
+    profile = (stats.get("config") or {}).get("values", {}).get("profile", "core")
+    page.heading("Values risk labels")
+    page.paragraph(
+        f"{shares['with_risk']} of {shares['documents']} kept documents ({shares['any_share']:.1%}) carry a TC260 risk "
+        f"label under values profile {profile!r} (a passage at or above its category's refuse_at); "
+        f"examples: {', '.join(shares['examples']) or 'none'}."
+    )
+    for level, title in (("l1", "risk area (L1)"), ("l2", "risk category (L2)")):
+        if shares[level]:
+            page.bar_chart(f"share of documents per {title}", {k: v["share"] for k, v in shares[level].items()},
+                           color="#e15759")
+            page.table([{title: k, "documents": v["documents"], "share": v["share"], "example ids": ", ".join(v["examples"])}
+                        for k, v in shares[level].items()])
+    page.histogram("values_risk (riskiest passage)", [x for x in cols["values_risk"] if x is not None])
+    risky = [r for r in rows if r.get("risk_labels")]
+    rng.shuffle(risky)
+    items = []
+    for r in risky[:n]:
+        passages = json.loads(r["risk_passages"]) if r.get("risk_passages") else []
+        spans = [(p["start"], p["end"], f"{p['l2']} {p['risk']:.2f}") for p in passages]
+        items.append({"id": r["id"], "values_risk": r["values_risk"], "risk_labels": ", ".join(r["risk_labels"]),
+                      "text": r["text"], "spans": spans})
+    page.marked("Risky documents (flagged passages highlighted, with category and risk)", items)
+
+
 def _excluded_samples(excluded: Path, per_step: int, rng: random.Random) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for step_dir in sorted(p for p in excluded.glob("*") if p.is_dir()):
@@ -133,8 +183,9 @@ def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, s
     for step, reasons in stats["excluded_by_step"].items():
         if len(reasons) > 1:
             page.bar_chart(f"{step}: reasons", dict(sorted(reasons.items(), key=lambda x: -x[1])[:15]), color="#e15759")
-    cols = _kept_columns(root / "data", ["chars", "language", "l1", "l2", "l3", "literary_score", "ornateness",
-                                           "overwrought", "quality", "spam", "clean_reasons"])
+    cols = _kept_columns(root / "data", ["id", "chars", "language", "l1", "l2", "l3", "literary_score", "ornateness",
+                                           "overwrought", "quality", "spam", "clean_reasons", "values_risk",
+                                           "risk_labels", "risk_l1"])
     rows = _kept_rows(root / "data")
     page.heading("Kept documents")
     if cols["chars"]:
@@ -143,6 +194,7 @@ def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, s
         page.bar_chart("language", dict(Counter(x or "unknown" for x in cols["language"]).most_common(12)))
     _clean_section(page, stats, cols, rows, rng, max(1, samples // 2))
     _style_section(page, cols, rows, rng, max(1, samples // 2))
+    _values_section(page, stats, cols, rows, rng, max(1, samples // 2))
     sample = rows[:]
     rng.shuffle(sample)
     shown = ("id", "text", "language", "l1", "l2", "spam_score", "quality_rescued")

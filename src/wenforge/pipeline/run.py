@@ -28,7 +28,7 @@ from wenforge.pipeline.readers import expand_inputs
 _DEDUP_STEPS = {"💥 exact-deduplication stage 3": "exact_dedup", "🎯 MinHash stage 4": "minhash_dedup"}
 
 # the order of steps in a run; stats and reports follow it
-STEP_ORDER = ["read", "decode", "extract", "normalize", "langid", "quality", "clean", "style", "exact_dedup", "minhash_dedup"]
+STEP_ORDER = ["read", "decode", "extract", "normalize", "langid", "quality", "clean", "style", "values", "exact_dedup", "minhash_dedup"]
 
 
 @dataclass
@@ -83,7 +83,7 @@ def _step_of(datatrove_name: str) -> str | None:
     for cls in (st.ReadGate, st.Decode, st.Extract, st.Normalize, st.LanguageId, st.LanguageQuality):
         if name == cls.name:
             return cls.step
-    for slot in ("clean", "style"):
+    for slot in ("clean", "style", "values"):
         if slot in name.lower():
             return slot
     return None

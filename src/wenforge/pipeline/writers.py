@@ -28,10 +28,14 @@ METADATA_COLUMNS: dict[str, str] = {
     "l1": "string",
     "l2": "string",
     "l3": "list<string>",
+    "values_risk": "float64",
+    "risk_labels": "list<string>",
+    "risk_l1": "list<string>",
     "minhash_cluster_size": "int64",
     "quality_rescued": "string",
     "clean_removed": "json",
     "style_evidence": "json",
+    "risk_passages": "json",
 }
 
 
