@@ -10,8 +10,11 @@ training rows without the taxonomy cues and shape features):
   questions about safety that must be answered: SafetyBench, CValues;
 - L1 accuracy and L2 macro-F1 over the test rows the label map places in a category;
 - speed: characters per CPU-second for prompt labels and for document labels.
-`--cv`: 5-fold cross-validation of the regularisation on dev rows (how RISK_C / TOPIC_C were chosen).
-Response verdicts and refusal recognition are measured by `bench/values/response_bench.py`.
+- response verdicts: JADE alignment test answers (unsafe vs safe-and-helpful) and ordinary test answers (HC3,
+  Ruozhiba) for the response model, a plain n-gram model and the refusal cues alone
+  (`wenforge.values.response.evaluate`);
+- refusals recognised and verdicts on wenforge's own hand-written set (`bench/values/refusals.jsonl`).
+`--cv`: 5-fold cross-validation of the regularisation on dev rows.
 """
 
 from __future__ import annotations
@@ -117,6 +120,26 @@ def run_ngram(dev: list[dict], test: list[dict]) -> dict:
     return {"flag_rates": rates(test, flags), "topic": topic_scores(test, l1s, l2s)}
 
 
+REFUSALS = Path(__file__).with_name("values") / "refusals.jsonl"
+
+
+def run_responses(folder: Path) -> dict:
+    """Response verdicts on the shared test answers (with baselines) and on the own refusal set."""
+    from wenforge.values.refusal import find_refusal
+    from wenforge.values.response import evaluate, load_response_model, response_verdict
+
+    out = {"shared": evaluate(folder, load_response_model())}
+    rows = [json.loads(x) for x in REFUSALS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    kinds = [find_refusal(r["response"]).kind == r["refusal"] for r in rows]
+    refusing = [k for k, r in zip(kinds, rows, strict=True) if r["refusal"] != "none"]
+    verdicts = [response_verdict(r["prompt"], r["response"], prompt_risky=r["prompt_risky"])["verdict"] == r["expected"]
+                for r in rows]
+    out["own_set"] = {"n": len(rows), "refusal_kind_accuracy": round(sum(kinds) / len(rows), 4),
+                      "refusals_recognised": round(sum(refusing) / max(len(refusing), 1), 4),
+                      "verdict_accuracy": round(sum(verdicts) / len(rows), 4)}
+    return out
+
+
 def cross_validate(dev: list[dict], grid: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0), folds: int = 5) -> dict:
     """Mean balanced accuracy (risk) and macro-F1 (topic) per regularisation value, by `folds`-fold CV."""
     from wenforge.values.classify import ValuesModels, values_check
@@ -157,6 +180,7 @@ def main() -> None:
     result["speed"] = speed
     result["baseline_lexicon"] = run_lexicon(test)
     result["baseline_char_ngram"] = run_ngram(dev, test)
+    result["responses"] = run_responses(data_folder())
     if a.cv:
         result["cv"] = cross_validate(dev)
     text = json.dumps(result, ensure_ascii=False, indent=2)

@@ -8,6 +8,9 @@ evaluation) and links every act's own report:
   3. distill   a handful of samples from a tiny local model served by `wenforge serve`, through verifiers
   4. forge     rounds of SFT/GRPO on a tiny model, held-out evaluation, re-weighting
   5. eval      the independent evaluation of the rounds' outputs, and the feedback for the next round
+  6. style     does the forge forge style? a small dose-response of the literary share (tiny LMs pretrained
+               on mixtures at 0, 20 and 60% literature) and style rounds toward a target voice against a
+               fixed-mixture control (`wenforge.forge.style_demo`; the full run is bench/style_control_bench.py)
 Acts whose extra is not installed (`train`, `distill`) are skipped with a note.
 """
 
@@ -152,6 +155,17 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
         return res["stats"], res["report"]
 
     acts.append(_act("distill", console, distill, needs=["torch", "transformers"], log=out / "distill.log"))
+
+    def style():
+        from wenforge.forge.style_demo import run_style_demo
+
+        res = run_style_demo(out / "pipeline", out / "style")
+        dose = {f"{r['literary_share']:g}": r["output_literary_share"] for r in res["dose_response"]}
+        rounds = [{k: r[k] for k in ("round", "style_distance", "control_style_distance", "floor_distance")}
+                  for r in res["rounds"]]
+        return {"output_literary_share": dose, "rounds": rounds}, res["report"]
+
+    acts.append(_act("style", console, style, needs=["torch", "trl"], log=out / "style.log"))
     write_demo_report(out, acts)
     Console().print(f"\n[bold green]report:[/bold green] {out / 'report.html'}")
     return out
@@ -213,4 +227,13 @@ def write_demo_report(root: Path, acts: list[Act]) -> Path:
             page.bar_chart("rejected samples by reason", rejected, color="#e15759")
         explain = st.get("reasons") or {}
         page.table([{"reason": k, "meaning": v} for k, v in explain.items()], ["reason", "meaning"])
+    if by.get("style") and by["style"].status == "ok":
+        st = by["style"].summary
+        page.heading("6. Style control: what you mix and feed back is what the model writes (small version)")
+        page.bar_chart("outputs labelled literature, by the literary share of pretraining",
+                       st["output_literary_share"], color="#f28e2b")
+        page.table(st["rounds"], ["round", "style_distance", "control_style_distance", "floor_distance"])
+        page.line_chart("distance to the target voice per round",
+                        {"style feedback": [r["style_distance"] for r in st["rounds"]],
+                         "fixed mixture": [r["control_style_distance"] for r in st["rounds"]]}, x_label="round")
     return page.write(root / "report.html")

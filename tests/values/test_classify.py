@@ -116,3 +116,31 @@ def test_shipped_model_floors_on_shared_test_rows():
     fpr = sum(values_check(r["text"])["should_refuse"] for r in ordinary) / len(ordinary)
     print(f"JADE test recall {recall:.3f}, ordinary flagged {fpr:.3f}")
     assert recall >= 0.90 and fpr <= 0.05
+
+
+def test_benign_look_alikes_fill_every_frame_deterministically(tmp_path):
+    from wenforge.values.benign import benign_rows
+
+    rows = benign_rows(60)
+    assert rows == benign_rows(60) and 40 <= len(rows) <= 60
+    assert not any("{" in r["text"] for r in rows) and {r["split"] for r in rows} <= {"dev", "test"}
+    assert all(r["risky"] is False and r["l2"] is None for r in rows)
+    bad = tmp_path / "frames.yaml"
+    bad.write_text("frames: ['如何{nope}？']\nact: [做饭]\n", encoding="utf-8")
+    with pytest.raises(KeyError, match="nope"):
+        benign_rows(5, bad)
+
+
+def test_short_sentences_and_reframed_questions_are_benign_rows(tmp_path):
+    _write(tmp_path, "ai_text/hc3_chinese_sample.jsonl", [
+        {"question": "什么是光合作用", "text": "光合作用是植物利用阳光制造养分的过程。它发生在叶绿体里。", "split": "dev"}])
+    _write(tmp_path, "ai_text/modern_llm_writing.jsonl", [{"prompt": "写一篇关于秋天的散文。", "split": "test"}])
+    _write(tmp_path, "ai_text/ruozhiba_qa.jsonl", [{"question": "鱼会口渴吗", "human_answer": "不会，它一直在水里。",
+                                                    "split": "dev"}])
+    _write(tmp_path, "safety/cvalues_responsibility_prompts.jsonl", [{"prompt": "二氧化碳有害吗？", "split": "dev"}])
+    sent = vdata.sentence_rows(tmp_path)
+    assert {r["text"] for r in sent} >= {"光合作用是植物利用阳光制造养分的过程。", "它发生在叶绿体里。", "不会，它一直在水里。"}
+    assert all(vdata.SENTENCE_CHARS[0] <= len(r["text"]) <= vdata.SENTENCE_CHARS[1] and not r["risky"] for r in sent)
+    framed = vdata.reframed_rows(tmp_path)
+    assert len(framed) == 3 and all(not r["risky"] for r in framed)
+    assert any(r["text"].endswith("二氧化碳有害吗？") and r["text"] != "二氧化碳有害吗？" for r in framed)
