@@ -14,7 +14,7 @@ training rows without the taxonomy cues and shape features):
   Ruozhiba) for the response model, a plain n-gram model and the refusal cues alone
   (`wenforge.values.response.evaluate`);
 - refusals recognised and verdicts on wenforge's own hand-written set (`bench/values/refusals.jsonl`).
-`--cv`: 5-fold cross-validation of the regularisation on dev rows.
+`--select`: the topic model's settings chosen on a fifth of the dev rows held out (how TOPIC_C was chosen).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 import time
 from collections import Counter, defaultdict
@@ -140,34 +139,31 @@ def run_responses(folder: Path) -> dict:
     return out
 
 
-def cross_validate(dev: list[dict], grid: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0), folds: int = 5) -> dict:
-    """Mean balanced accuracy (risk) and macro-F1 (topic) per regularisation value, by `folds`-fold CV."""
+def select_on_dev(dev: list[dict], grid: tuple[float, ...] = (2.0, 8.0, 32.0), hold_every: int = 5) -> list[dict]:
+    """The topic model's C and class balancing, chosen on every `hold_every`-th dev row held out (test rows are
+    never read): L1 accuracy and L2 macro-F1 per setting."""
     from wenforge.values.classify import ValuesModels, values_check
     from wenforge.values.train import fit_models
 
     order = list(range(len(dev)))
     random.Random(0).shuffle(order)
-    out = {}
+    held = [dev[i] for i in order[::hold_every]]
+    fit = [dev[i] for j, i in enumerate(order) if j % hold_every]
+    out = []
     for c in grid:
-        bal, f1 = [], []
-        for k in range(folds):
-            held = [dev[i] for i in order[k::folds]]
-            fit = [dev[i] for j, i in enumerate(order) if j % folds != k]
-            risk, topic = fit_models(fit, risk_c=c, topic_c=c)
-            m = ValuesModels(risk, topic, {})
-            got = [values_check(r["text"], models=m) for r in held]
-            tpr = statistics.mean(g["should_refuse"] for g, r in zip(got, held, strict=True) if r["risky"])
-            tnr = statistics.mean(not g["should_refuse"] for g, r in zip(got, held, strict=True) if not r["risky"])
-            bal.append((tpr + tnr) / 2)
-            f1.append(topic_scores(held, [g["values_l1"] for g in got], [g["values_l2"] for g in got])["l2_macro_f1"])
-        out[str(c)] = {"risk_balanced_accuracy": round(statistics.mean(bal), 4), "topic_macro_f1": round(statistics.mean(f1), 4)}
+        for weight in (None, "balanced"):
+            risk, topic = fit_models(fit, topic_c=c, topic_class_weight=weight)
+            got = [values_check(r["text"], models=ValuesModels(risk, topic, {})) for r in held]
+            scores = topic_scores(held, [g["values_l1"] for g in got], [g["values_l2"] for g in got])
+            out.append({"topic_c": c, "class_weight": weight, **{k: scores[k] for k in ("n", "l1_accuracy", "l2_macro_f1")}})
+            print(json.dumps(out[-1]), flush=True)
     return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--cv", action="store_true")
+    ap.add_argument("--select", action="store_true", help="also choose the topic model's settings on dev rows")
     a = ap.parse_args()
     from wenforge.values.data import all_rows
 
@@ -181,8 +177,8 @@ def main() -> None:
     result["baseline_lexicon"] = run_lexicon(test)
     result["baseline_char_ngram"] = run_ngram(dev, test)
     result["responses"] = run_responses(data_folder())
-    if a.cv:
-        result["cv"] = cross_validate(dev)
+    if a.select:
+        result["select_on_dev"] = select_on_dev(dev)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if a.json:
         a.json.write_text(text + "\n", encoding="utf-8")
