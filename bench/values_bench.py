@@ -51,7 +51,7 @@ def rates(rows: list[dict], flags: list[bool]) -> dict[str, dict]:
     """Flag rate per source and for the grouped goals."""
     by: dict[str, list[bool]] = defaultdict(list)
     for r, f in zip(rows, flags, strict=True):
-        by[r["source"]].append(f)
+        by[r["source"] + (" (risky)" if r["risky"] else " (benign)") if r["source"] == "own" else r["source"]].append(f)
         if r["risky"]:
             by["risky (all)"].append(f)
         elif r["source"] in ORDINARY:
