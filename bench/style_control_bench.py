@@ -65,6 +65,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, help="a pipeline run folder with labelled data/*.parquet")
     ap.add_argument("--out", type=Path, default=Path("runs/style_control"))
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--scale", choices=("cpu", "gpu"), default="cpu",
+                    help="gpu: the dose-response and the rounds larger, on one CUDA device (GPU_DOSE, GPU_ROUNDS); "
+                         "the style-reward part stays on the CPU recipe")
     a = ap.parse_args()
     parts = [p.strip() for p in a.only.split(",") if p.strip()]
     unknown = set(parts) - set(PARTS)
@@ -73,12 +76,15 @@ def main() -> None:
     t0 = time.perf_counter()
     a.out.mkdir(parents=True, exist_ok=True)
     corpus = a.corpus or labelled_corpus(a.out / "corpus")
-    result: dict = {"quick": a.quick, "seeds": a.seeds[:1] if a.quick else a.seeds, "seconds": {}, "goals": {}}
+    result: dict = {"scale": a.scale, "quick": a.quick, "seeds": a.seeds[:1] if a.quick else a.seeds, "seconds": {}, "goals": {}}
     if "dose" in parts:
         from wenforge.forge.dose import dose_response
 
         t = time.perf_counter()
-        result["dose_response"] = dose_response(corpus, a.out / "dose", seeds=a.seeds, quick=a.quick)
+        from wenforge.forge.dose import GPU_DOSE
+
+        result["dose_response"] = dose_response(corpus, a.out / "dose", seeds=a.seeds, quick=a.quick,
+                                                settings=GPU_DOSE if a.scale == "gpu" else None)
         result["seconds"]["dose"] = round(time.perf_counter() - t, 1)
         result["goals"].update({f"dose: {k}": v for k, v in dose_goals(result["dose_response"]).items()})
     if "reward" in parts:
@@ -93,7 +99,11 @@ def main() -> None:
         from wenforge.forge.voice import style_rounds
 
         t = time.perf_counter()
-        result["rounds"] = style_rounds(corpus, a.out / "rounds", seeds=a.seeds, quick=a.quick)
+        from wenforge.forge.voice import GPU_ROUND_COUNT, GPU_ROUNDS
+
+        gpu = a.scale == "gpu"
+        result["rounds"] = style_rounds(corpus, a.out / "rounds", seeds=a.seeds, quick=a.quick,
+                                        rounds=GPU_ROUND_COUNT if gpu else 3, settings=GPU_ROUNDS if gpu else None)
         rec = json.loads((a.out / "rounds" / "rounds.json").read_text(encoding="utf-8"))
         result["goals"].update({f"rounds: {k}": v for k, v in (rec.get("goals") or {}).items()})
         result["seconds"]["rounds"] = round(time.perf_counter() - t, 1)

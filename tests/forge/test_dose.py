@@ -118,3 +118,28 @@ def test_a_differing_tokenizer_is_refused(tmp_path):
     assert dose.check_same_tokenizer(tmp_path, None) == b"{}"
     with pytest.raises(RuntimeError, match="tokenizer differs"):
         dose.check_same_tokenizer(tmp_path, b'{"x": 1}')
+
+
+def test_the_gpu_recipe_trains_and_samples_on_the_device(tmp_path, monkeypatch):
+    """GPU_DOSE (bench/style_control_gpu.sh) asks the trainer for the device and loads the model there; the CPU
+    settings keep use_cpu. Checked without a GPU by capturing what the trainer and the loader are given."""
+    import wenforge.lm.generate as gen
+    import wenforge.train.run as run
+
+    seen: dict = {}
+
+    class Done:
+        final_dir = tmp_path / "final"
+
+    def fake_sft(recipe, rows):
+        seen["use_cpu"] = recipe.use_cpu
+        return Done()
+
+    monkeypatch.setattr(run, "run_sft", fake_sft)
+    for settings, cpu in ((dose.DoseSettings(), True), (dose.GPU_DOSE, False)):
+        dose.pretrain(tmp_path / "base", ["甲乙丙"], tmp_path / f"run{cpu}", settings, 0)
+        assert seen["use_cpu"] is cpu
+    monkeypatch.setattr(gen, "load_model", lambda path, device="cpu": seen.setdefault("device", device))
+    monkeypatch.setattr(gen, "generate", lambda lm, prompts, **kw: ["" for _ in prompts])
+    dose.sample(tmp_path, dose.GPU_DOSE, 0)
+    assert seen["device"] == "cuda"

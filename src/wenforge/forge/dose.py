@@ -75,6 +75,7 @@ class DoseSettings:
     scored_train_windows: int = 150  # training windows scored for the classifier's own label share
     threads: int = 1  # torch threads per model: 1 is fastest on a shared 2-core box (bench/learn_bench.py)
     workers: int = 2  # models trained at once, one process each (1: in this process)
+    device: str = "cpu"  # "cuda" trains and samples on the GPU (the larger recipe: GPU_DOSE)
     prompts: tuple[str, ...] = field(default=PROMPTS)
 
     def tiny_spec(self, seed: int) -> dict:
@@ -83,6 +84,14 @@ class DoseSettings:
                 "num_heads": self.num_heads, "num_kv_heads": self.num_kv_heads,
                 "intermediate_size": self.intermediate_size, "max_positions": max(512, self.max_length * 2),
                 "seed": seed}
+
+
+# The same experiment larger, on one GPU (`python bench/style_control_bench.py --scale gpu`): a 4-layer model of
+# hidden 256 (~4 M parameters), 4,000 steps of 32 windows of 128 tokens (~16 M tokens, ~10 passes over the
+# budget) on the whole corpus budget, one model at a time. Not run yet: no task so far was lent a GPU.
+GPU_DOSE = DoseSettings(hidden_size=256, num_layers=4, num_heads=8, num_kv_heads=4, intermediate_size=1024,
+                        window_chars=160, max_length=128, steps=4000, batch_size=32, learning_rate=1e-3,
+                        warmup_steps=200, max_new_tokens=128, workers=1, device="cuda")
 
 
 def load_corpus(corpus_dir: Path) -> list[dict]:
@@ -164,7 +173,8 @@ def pretrain(base: Path, texts: Sequence[str], run_dir: Path, settings: DoseSett
         "max_steps": settings.steps, "per_device_train_batch_size": settings.batch_size,
         "learning_rate": settings.learning_rate, "warmup_steps": settings.warmup_steps,
         "lr_scheduler_type": "cosine", "max_length": settings.max_length, "logging_steps": 10,
-        "save_strategy": "no", "disable_tqdm": True, "resume": False, "use_cpu": True, "seed": seed,
+        "save_strategy": "no", "disable_tqdm": True, "resume": False, "use_cpu": settings.device == "cpu",
+        "seed": seed,
     }
     return run_sft(recipe_from(keys, "sft", source="style_control dose settings"), rows=rows).final_dir
 
@@ -174,7 +184,7 @@ def sample(model_dir: Path, settings: DoseSettings, seed: int) -> list[tuple[str
     the model's whole distribution at `temperature` (`generate` applies no top-k cut)."""
     from wenforge.lm.generate import generate, load_model
 
-    lm = load_model(model_dir)
+    lm = load_model(model_dir, device=settings.device)
     prompts = [p for p in settings.prompts for _ in range(settings.samples_per_prompt)]
     outs = generate(lm, prompts, max_new_tokens=settings.max_new_tokens, batch_size=len(prompts),
                     temperature=settings.temperature, seed=seed)

@@ -70,7 +70,15 @@ class RoundsSettings:
     min_weight: float = 0.02
     tokenizer_windows: int = 4000  # pool windows the tokenizer is trained on
     threads: int = 1  # torch threads: 1 is fastest on a loaded 2-core machine (docs/rl.md)
+    device: str = "cpu"  # "cuda": the SFT of every round on the GPU (sampling stays in the forge's own process)
 
+
+
+# The larger recipe for one GPU (`--scale gpu`): a 4-layer model of hidden 256, 4x the warm-up and round steps,
+# 4 rounds. Not run yet: no task so far was lent a GPU.
+GPU_ROUNDS = RoundsSettings(hidden_size=256, num_layers=4, num_heads=8, num_kv_heads=4, intermediate_size=1024,
+                            warmup_sft_steps=400, round_steps=220, device="cuda")
+GPU_ROUND_COUNT = 4
 
 
 def load_rows(corpus_dir: Path) -> list[dict]:
@@ -116,7 +124,8 @@ def forge_config(work: Path, base: Path, pool: Path, target: Path, s: RoundsSett
 
     sft = {"per_device_train_batch_size": s.batch_size, "learning_rate": s.learning_rate,
            "warmup_steps": s.warmup_steps, "lr_scheduler_type": "cosine", "max_length": s.max_length,
-           "logging_steps": 10, "save_strategy": "no", "disable_tqdm": True, "resume": False, "use_cpu": True,
+           "logging_steps": 10, "save_strategy": "no", "disable_tqdm": True, "resume": False,
+           "use_cpu": s.device == "cpu",
            "seed": seed}
     return ForgeConfig(
         output_dir=str(work), rounds=rounds, seed=seed, train_file=str(pool), category_field=LABEL_FIELD,
