@@ -143,3 +143,14 @@ def test_the_gpu_recipe_trains_and_samples_on_the_device(tmp_path, monkeypatch):
     monkeypatch.setattr(gen, "generate", lambda lm, prompts, **kw: ["" for _ in prompts])
     dose.sample(tmp_path, dose.GPU_DOSE, 0)
     assert seen["device"] == "cuda"
+
+
+def test_a_real_base_model_is_used_as_is_and_a_wrong_folder_is_named(tmp_path):
+    base = tmp_path / "qwen"
+    base.mkdir()
+    (base / "config.json").write_text("{}", encoding="utf-8")
+    settings = dose.DoseSettings(base_model=str(base))
+    assert dose.build_base(tmp_path / "unused", ["甲"], settings, 0) == base
+    assert not (tmp_path / "unused").exists()
+    with pytest.raises(FileNotFoundError, match="no config.json"):
+        dose.build_base(tmp_path / "x", ["甲"], dose.DoseSettings(base_model=str(tmp_path / "none")), 0)

@@ -76,6 +76,9 @@ class DoseSettings:
     threads: int = 1  # torch threads per model: 1 is fastest on a shared 2-core box (bench/learn_bench.py)
     workers: int = 2  # models trained at once, one process each (1: in this process)
     device: str = "cpu"  # "cuda" trains and samples on the GPU (the larger recipe: GPU_DOSE)
+    # a local model folder to continue pretraining from (a real base model; every share starts from it) instead
+    # of a tiny model built from scratch; the size keys above then do not apply
+    base_model: str | None = None
     prompts: tuple[str, ...] = field(default=PROMPTS)
 
     def tiny_spec(self, seed: int) -> dict:
@@ -143,9 +146,15 @@ def distinct_2(texts: Sequence[str]) -> float:
 
 def build_base(out_dir: Path, corpus_texts: Sequence[str], settings: DoseSettings, seed: int) -> Path:
     """The random-init tiny model of `seed` (kept when `out_dir` has one), its tokenizer trained on the whole
-    corpus: byte-level BPE training is deterministic, so every seed gets the same tokenizer (checked)."""
+    corpus: byte-level BPE training is deterministic, so every seed gets the same tokenizer (checked). With
+    `settings.base_model`, that folder (every seed and share continues from the same weights)."""
     from wenforge.lm.tiny import TinySpec, build_tiny_model
 
+    if settings.base_model:
+        base = Path(settings.base_model)
+        if not (base / "config.json").is_file():
+            raise FileNotFoundError(f"{base}: base_model is not a model folder (no config.json)")
+        return base
     if not (out_dir / "config.json").exists():
         build_tiny_model(out_dir, corpus_texts, TinySpec(**settings.tiny_spec(seed)))
     return out_dir
