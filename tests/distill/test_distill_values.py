@@ -48,15 +48,6 @@ def verdicts(monkeypatch):
     monkeypatch.setattr(response, "response_verdict", stand_in_verdict)
 
 
-@pytest.fixture
-def everything_profile(tmp_path, monkeypatch):
-    """A deployment profile (merged over the shipped ones) under which every prompt must be refused."""
-    path = tmp_path / "profiles.yaml"
-    path.write_text("profiles:\n  everything:\n    refuse_at: 0.0\n", encoding="utf-8")
-    monkeypatch.setenv("WENFORGE_VALUES_PROFILES", str(path))
-    return "everything"
-
-
 def _cfg(**keys):
     return load_config(None, {"input": "p.jsonl", "output": "o.jsonl", **keys})
 

@@ -18,15 +18,6 @@ def _label(texts: list[str], **kw) -> list[dict]:
     return [d.metadata for d in ValuesLabel(**kw).run(docs)]
 
 
-@pytest.fixture
-def everything_profile(tmp_path, monkeypatch):
-    """A deployment profile (user file merged over the shipped ones) that refuses at any risk."""
-    path = tmp_path / "profiles.yaml"
-    path.write_text("profiles:\n  everything:\n    refuse_at: 0.0\n", encoding="utf-8")
-    monkeypatch.setenv("WENFORGE_VALUES_PROFILES", str(path))
-    return "everything"
-
-
 def test_a_risky_document_gets_labels_with_evidence_and_a_benign_one_none():
     risky, benign = _label([RISKY, BENIGN])
     tax = load_taxonomy()
