@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "wenforge"
 LEVELS: dict[str, int] = {
     "core": 0,
     "text": 1, "report": 1,
-    "clean": 2, "style": 2, "lm": 2, "values": 2,
+    "clean": 2, "style": 2, "lm": 2, "values": 2, "pii": 2, "decontam": 2,
     "rewards": 3,
     "mix": 4, "pipeline": 4, "train": 4, "serve": 4,
     "eval": 5, "distill": 5,

@@ -5,7 +5,7 @@
   and returns one float per completion; TRL logs it as ``rewards/<name>/mean``.
 - verl: this file is a verl custom reward module: ``custom_reward_function.path=<this file>``,
   ``custom_reward_function.name=compute_score``. ``extra_info`` may carry ``fmt``, ``weights`` and ``options``.
-- OpenRLHF: ``--remote_rm_url <this file> --label_key answer`` calls ``reward_func(queries, prompts, labels)``.
+- OpenRLHF (0.11): ``--reward.remote_url <this file> --data.label_key answer`` calls ``reward_func(queries, prompts, labels)``.
 
 No torch import here except inside ``reward_func`` (OpenRLHF expects tensors and always has torch).
 """
@@ -144,7 +144,7 @@ def compute_score(data_source: str, solution_str: str, ground_truth: Any, extra_
 # ---------------------------------------------------------------- OpenRLHF
 def reward_func(queries: Sequence[str], prompts: Sequence[str], labels: Sequence[str], **kwargs: Any):
     """OpenRLHF's remote reward function: ``queries`` are prompt + response, ``labels`` the gold answers
-    (``--label_key``). Returns rewards, scores (rescaled to [0, 1] for dynamic filtering) and extra logs."""
+    (``--data.label_key``). Returns rewards, scores (rescaled to [0, 1] for dynamic filtering) and extra logs."""
     import torch
 
     fmt = kwargs.get("fmt", "boxed")
