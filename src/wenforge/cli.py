@@ -48,7 +48,7 @@ app = typer.Typer(
 
 def _register() -> None:
     """Attach each capability's commands (their modules import heavy libraries lazily)."""
-    for name in ("pipeline", "clean", "style", "mix", "rewards", "train", "forge", "distill", "serve", "eval"):
+    for name in ("pipeline", "clean", "style", "mix", "rewards", "train", "forge", "distill", "serve", "eval", "pii", "decontam"):
         __import__(f"wenforge.{name}.commands", fromlist=["register"]).register(app)
 
 

@@ -60,6 +60,9 @@ def _through(cfg: PipelineConfig, tmp_path, doc: Document) -> tuple[bool, str | 
     return True, None, doc
 
 
+PII = "电话13812345678，邮箱ab@163.com"
+
+
 def _doc(text: str = "", **metadata) -> Document:
     return Document(text=text, id="d", metadata=dict(metadata))
 
@@ -76,6 +79,12 @@ def _outcome(r):
 # key, a value other than the default, other keys of both configs, the document (from the news fixture), what to
 # observe: the default's run and the changed run must observe different things.
 CASES = [
+    ("pii.enabled", True, {"quality.enabled": False}, lambda n: _doc(PII), lambda r: r[2].text),
+    ("pii.types", ["email"], {"pii.enabled": True, "quality.enabled": False}, lambda n: _doc(PII), lambda r: r[2].text),
+    ("pii.mode", "hash", {"pii.enabled": True, "pii.salt": "s", "quality.enabled": False}, lambda n: _doc(PII),
+     lambda r: r[2].text),
+    ("pii.salt", "t", {"pii.enabled": True, "pii.mode": "hash", "pii.salt": "s", "quality.enabled": False},
+     lambda n: _doc(PII), lambda r: r[2].text),
     ("limits.max_chars", 10, {}, lambda n: _doc(EN), lambda r: len(r[2].text)),
     ("limits.oversize", "exclude", {"limits.max_chars": 10}, lambda n: _doc(EN), _outcome),
     ("decode.enabled", False, {}, lambda n: _doc(_raw=n[0].encode("gb18030")), lambda r: "\ufffd" in r[2].text),
@@ -268,5 +277,8 @@ def test_every_key_has_a_test():
     tested = {c[0] for c in CASES} | {c[0] for c in READER_CASES} | {
         "extract.favor_precision", "dedup.exact", "dedup.minhash.enabled", "dedup.minhash.n_grams",
         "dedup.minhash.num_buckets", "dedup.minhash.hashes_per_bucket", "name", "input.paths", "input.recursive",
-        "tasks", "workers", "output.dir", "output.report_samples", "values.profile"}
+        "tasks", "workers", "output.dir", "output.report_samples", "values.profile",
+        # each decontaminate key changes a run in tests/decontam/test_pipeline.py (the index is built per run)
+        "decontaminate.enabled", "decontaminate.against", "decontaminate.field", "decontaminate.n",
+        "decontaminate.threshold", "decontaminate.min_tokens", "decontaminate.action"}
     assert leaves(PipelineConfig) - tested == set()

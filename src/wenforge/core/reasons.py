@@ -40,6 +40,7 @@ LANGUAGE_NOT_ALLOWED = "language_not_allowed"
 LANGUAGE_LOW_SCORE = "language_low_score"
 EXACT_DUPLICATE = "exact_duplicate"
 NEAR_DUPLICATE = "near_duplicate"
+BENCHMARK_CONTAMINATION = "benchmark_contamination"
 # clean: adversarial cleaning
 TITLE_INJECTION = "title_injection"
 BAIT = "bait"
@@ -111,6 +112,8 @@ _REASONS = [
     Reason(LANGUAGE_LOW_SCORE, "the language score is below the threshold", "pipeline"),
     Reason(EXACT_DUPLICATE, "an exact duplicate of a kept document", "pipeline"),
     Reason(NEAR_DUPLICATE, "a near duplicate (MinHash) of a kept document", "pipeline"),
+    Reason(BENCHMARK_CONTAMINATION, "the document holds a benchmark test item (decontaminate: the share of the item's "
+           "n-grams reached the threshold); the record names the benchmark, item and span", "pipeline"),
     Reason(TITLE_INJECTION, "title line repeated with alien Latin/digit tokens or site names", "clean", True),
     Reason(BAIT, "adult / gambling / cheat / contact bait phrase (weighted lexicon + curated patterns)", "clean", True),
     Reason(GIBBERISH, "random alphanumeric or base64-like token string inside Chinese text", "clean", True),

@@ -71,7 +71,7 @@ class RunLayout:
 
 
 def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
-    """Steps 2-8 (decode .. style, values) as datatrove steps, each with its exclusion writer."""
+    """Steps 2-8 (decode .. pii, style, values) as datatrove steps, each with its exclusion writer."""
 
     def excl(step: str):
         return ExclusionWriter(str(layout.excluded / step), step)
@@ -96,6 +96,12 @@ def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
         from wenforge.clean.step import AdversarialClean
 
         steps.append(AdversarialClean(excl("clean"), config=cfg.clean.options))
+    if cfg.pii.enabled:  # before style and values, so their evidence offsets are into the redacted text
+        from wenforge.pii.replace import resolve_salt
+        from wenforge.pii.step import PIIRedact
+
+        salt = resolve_salt(cfg.pii.salt.get_secret_value() if cfg.pii.salt else None)
+        steps.append(PIIRedact(mode=cfg.pii.mode, types=cfg.pii.types, salt=salt))
     if cfg.style.enabled:
         from wenforge.style.step import StyleLabel
 
@@ -104,6 +110,10 @@ def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
         from wenforge.values.step import ValuesLabel
 
         steps.append(ValuesLabel(profile=cfg.values.profile, evidence=cfg.values.evidence))
+    if cfg.decontaminate.enabled:  # last: the text tested is the text kept
+        from wenforge.decontam.step import STEP, decontam_step
+
+        steps.append(decontam_step(cfg.decontaminate, layout.work / STEP, excl(STEP)))
     return steps
 
 

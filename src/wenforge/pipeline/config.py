@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from wenforge.clean.config import CleanConfig
-from wenforge.core.config import ConfigPath
+from wenforge.core.config import ConfigPath, problem_at
 from wenforge.core.config import load_config as load_yaml_config
+from wenforge.decontam.config import DecontamConfig
+from wenforge.pii.detect import PII_TYPES
+from wenforge.pii.replace import SALT_ENV, check_types, resolve_salt
 
 
 class _Strict(BaseModel):
@@ -130,6 +133,27 @@ class ValuesSlotConfig(_Strict):
         return check_profile(v)
 
 
+class PIISlotConfig(_Strict):
+    """Personal data replaced in the kept text (wenforge.pii.step.PIIRedact); spans in metadata `pii`."""
+
+    enabled: bool = False
+    mode: Literal["placeholder", "hash"] = "placeholder"
+    types: list[str] = Field(default_factory=lambda: list(PII_TYPES), description="PII types to redact")
+    salt: SecretStr | None = Field(None, description="hash mode's salt (else $WENFORGE_PII_SALT); never written out")
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, v: list[str]) -> list[str]:
+        check_types(v)
+        return v
+
+    @model_validator(mode="after")
+    def _salt_for_hash(self) -> PIISlotConfig:
+        if self.enabled and self.mode == "hash" and not resolve_salt(self.salt.get_secret_value() if self.salt else None):
+            raise problem_at("salt", f"hash mode needs a salt: set pii.salt or ${SALT_ENV}")
+        return self
+
+
 class MinhashConfig(_Strict):
     enabled: bool = True
     n_grams: int = Field(5, ge=1, description="character n-gram shingles")
@@ -159,6 +183,8 @@ class PipelineConfig(_Strict):
     clean: CleanSlotConfig = Field(default_factory=CleanSlotConfig)
     style: StyleSlotConfig = Field(default_factory=StyleSlotConfig)
     values: ValuesSlotConfig = Field(default_factory=ValuesSlotConfig)
+    pii: PIISlotConfig = Field(default_factory=PIISlotConfig)
+    decontaminate: DecontamConfig = Field(default_factory=DecontamConfig)
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     tasks: int = Field(0, ge=0, description="datatrove tasks; 0 = one per input file, at most 64")

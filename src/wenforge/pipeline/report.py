@@ -142,6 +142,32 @@ def _values_section(page: Page, stats: dict, cols: dict, rows: list[dict], rng: 
     page.marked("Risky documents (flagged passages highlighted, with category and risk)", items)
 
 
+def _pii_section(page: Page, stats: dict) -> None:
+    pii = stats.get("pii")
+    if not pii:  # the pii step was off (or an older run)
+        return
+    mode = (stats.get("config") or {}).get("pii", {}).get("mode", "placeholder")
+    page.heading("Personal data")
+    page.paragraph(f"{pii['with_pii']} of {pii['documents']} documents held personal data, replaced by "
+                   f"{'typed placeholders' if mode == 'placeholder' else 'salted hashes'}; spans per type:")
+    if pii["spans"]:
+        page.bar_chart("PII spans replaced per type", pii["spans"], color="#b07aa1")
+    page.table([{"type": t, "spans": n} for t, n in pii["spans"].items()], ["type", "spans"])
+
+
+def _decontam_section(page: Page, stats: dict) -> None:
+    dc = stats.get("decontam")
+    if not dc:  # the decontaminate step was off (or an older run)
+        return
+    done = "excluded" if dc["action"] == "exclude" else "kept and flagged (metadata contaminated, decontam_matches)"
+    page.heading("Benchmark contamination")
+    page.paragraph(f"{dc['contaminated']} of {dc['documents']} documents held a benchmark item and were {done}; "
+                   f"documents per benchmark (a document may hold items of several):")
+    if dc["benchmarks"]:
+        page.bar_chart("documents per benchmark", dc["benchmarks"], color="#edc948")
+    page.table([{"benchmark": b, "documents": n} for b, n in dc["benchmarks"].items()], ["benchmark", "documents"])
+
+
 def _excluded_samples(excluded: Path, per_step: int, rng: random.Random) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for step_dir in sorted(p for p in excluded.glob("*") if p.is_dir()):
@@ -195,6 +221,8 @@ def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, s
     _clean_section(page, stats, cols, rows, rng, max(1, samples // 2))
     _style_section(page, cols, rows, rng, max(1, samples // 2))
     _values_section(page, stats, cols, rows, rng, max(1, samples // 2))
+    _pii_section(page, stats)
+    _decontam_section(page, stats)
     sample = rows[:]
     rng.shuffle(sample)
     shown = ("id", "text", "language", "l1", "l2", "spam_score", "quality_rescued")

@@ -28,7 +28,7 @@ from wenforge.pipeline.readers import expand_inputs
 _DEDUP_STEPS = {"💥 exact-deduplication stage 3": "exact_dedup", "🎯 MinHash stage 4": "minhash_dedup"}
 
 # the order of steps in a run; stats and reports follow it
-STEP_ORDER = ["read", "decode", "extract", "normalize", "langid", "quality", "clean", "style", "values", "exact_dedup", "minhash_dedup"]
+STEP_ORDER = ["read", "decode", "extract", "normalize", "langid", "quality", "clean", "style", "values", "decontam", "exact_dedup", "minhash_dedup"]
 
 
 @dataclass
@@ -83,7 +83,7 @@ def _step_of(datatrove_name: str) -> str | None:
     for cls in (st.ReadGate, st.Decode, st.Extract, st.Normalize, st.LanguageId, st.LanguageQuality):
         if name == cls.name:
             return cls.step
-    for slot in ("clean", "style", "values"):
+    for slot in ("clean", "style", "values", "decontam"):
         if slot in name.lower():
             return slot
     return None
@@ -115,6 +115,32 @@ def collect_stats(layout: RunLayout) -> dict:
                     by_step.setdefault(step, {})[r] = by_step.get(step, {}).get(r, 0) + c
     excluded = sum(sum(v.values()) for v in by_step.values())
     return {"read": read, "kept": kept, "excluded": excluded, "by_step": by_step}
+
+
+def pii_counts(layout: RunLayout) -> dict:
+    """Spans replaced per PII type by the pii step (its `pii_<type>` stats), summed over ranks; {} without it."""
+    from wenforge.pii.step import STATS_PREFIX, PIIRedact
+
+    for entry in _stage_stats(layout, "process"):
+        if entry["name"].endswith(PIIRedact.name):
+            stats = entry["stats"]
+            return {"documents": stats.get("documents", 0), "with_pii": stats.get("with_pii", 0),
+                    "spans": {k[len(STATS_PREFIX):]: v for k, v in sorted(stats.items()) if k.startswith(STATS_PREFIX)}}
+    return {}
+
+
+def decontam_counts(layout: RunLayout, action: str) -> dict:
+    """Documents tested and contaminated by the decontaminate step, and per benchmark (its `benchmark_<name>`
+    stats), summed over ranks; {} without the step."""
+    from wenforge.decontam.step import STATS_PREFIX, Decontaminate
+
+    for entry in _stage_stats(layout, "process"):
+        if entry["name"].endswith(Decontaminate.name):
+            stats = entry["stats"]
+            return {"action": action, "documents": stats.get("total", 0), "contaminated": stats.get("contaminated", 0),
+                    "benchmarks": {k[len(STATS_PREFIX):]: v for k, v in sorted(stats.items())
+                                   if k.startswith(STATS_PREFIX)}}
+    return {}
 
 
 def run_pipeline(
@@ -178,6 +204,8 @@ def run_pipeline(
         name=cfg.name, executor=executor, tasks=tasks, workers=workers, input_files=len(files),
         excluded_by_step={s: result.by_step[s] for s in STEP_ORDER if s in result.by_step},
         stage_seconds=timings,
+        **({"pii": pii_counts(layout)} if cfg.pii.enabled else {}),
+        **({"decontam": decontam_counts(layout, cfg.decontaminate.action)} if cfg.decontaminate.enabled else {}),
     )
     write_stats(root, stats)
     from wenforge.pipeline.report import write_run_report

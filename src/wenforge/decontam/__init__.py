@@ -1,0 +1,1 @@
+"""Decontamination: find benchmark test items inside training documents (index, CLI, datatrove step)."""
