@@ -94,6 +94,8 @@ def test_same_outputs_from_the_checkout_an_empty_folder_and_a_fresh_install(tmp_
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n"
                            for i, t in enumerate(TEXTS)), encoding="utf-8")
+    items = tmp_path / "bench.jsonl"  # a benchmark item, planted in the second text below
+    items.write_text(json.dumps({"question": TEXTS[1][:40]}, ensure_ascii=False) + "\n", encoding="utf-8")
     empty = tmp_path / "empty"
     empty.mkdir()
     places = {"checkout": (_here_wenforge(), ROOT), "empty folder": (_here_wenforge(), empty),
@@ -105,8 +107,14 @@ def test_same_outputs_from_the_checkout_an_empty_folder_and_a_fresh_install(tmp_
         _run([*exe, "clean", str(src), "-o", str(out / "clean.jsonl")], cwd)
         _run([*exe, "style", str(src), "-o", str(out / "style.jsonl"), "--report", str(out / "style.html")], cwd)
         _run([*exe, "detect", "ai", str(src), "-o", str(out / "ai.jsonl")], cwd)
+        _run([*exe, "detect", "values", str(src), "-o", str(out / "values.jsonl")], cwd)
+        _run([*exe, "pii", str(src), "-o", str(out / "pii.jsonl")], cwd)
+        _run([*exe, "decontaminate", str(src), "-o", str(out / "decontam.jsonl"), "--against", str(items)], cwd)
         outputs[place] = {f.name: f.read_bytes() for f in sorted(out.glob("*.jsonl"))}
-    assert set(outputs["checkout"]) == {"clean.jsonl", "style.jsonl", "ai.jsonl"}
+    assert set(outputs["checkout"]) == {"clean.jsonl", "style.jsonl", "ai.jsonl", "values.jsonl", "pii.jsonl",
+                                        "decontam.jsonl"}
+    decontam = [json.loads(x) for x in outputs["checkout"]["decontam.jsonl"].splitlines()]
+    assert decontam[1]["contaminated"] and not decontam[0]["contaminated"]  # the index is built, not shipped
     rows = [json.loads(x) for x in outputs["checkout"]["clean.jsonl"].splitlines()]
     assert rows[2]["spam"] and not rows[0]["spam"]  # the shipped lexicons are in use, not an empty matcher
     for place in ("empty folder", "fresh install"):
