@@ -128,6 +128,10 @@ def test_values_labels_reach_the_parquet_and_the_report(tmp_path, write_jsonl, w
     assert f"{with_risk} of 4 kept documents ({with_risk / 4:.1%})" in section
     assert risky["risk_labels"][0] in section and risky["risk_l1"][0] in section
     assert "r&lt;b&gt;1" in section and "r<b>1" not in html
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text(encoding="utf-8"))["values"]
+    assert stats["profile"] == "core" and stats["documents"] == 4 and stats["with_risk"] == with_risk
+    areas = {area.split()[0] for r in kept.values() for area in r["risk_l1"]}  # "A.1 包含…" -> "A.1"
+    assert set(stats["areas"]) == areas and all(v >= 1 for v in stats["areas"].values())
 
 
 def _six_shards(tmp_path, write_jsonl, news, per_file: int) -> None:

@@ -129,6 +129,21 @@ def pii_counts(layout: RunLayout) -> dict:
     return {}
 
 
+def values_counts(layout: RunLayout, profile: str) -> dict:
+    """Documents labelled by the values step, those with any risk label, and per TC260 area (its `risk_A.n`
+    stats), summed over ranks; {} without the step."""
+    from wenforge.values.step import ValuesLabel
+
+    for entry in _stage_stats(layout, "process"):
+        if entry["name"].endswith(ValuesLabel.name):
+            stats = entry["stats"]
+            n = stats.get("documents", 0)
+            return {"profile": profile, "documents": n, "with_risk": stats.get("risky", 0),
+                    "with_risk_share": round(stats.get("risky", 0) / n, 4) if n else 0.0,
+                    "areas": {k[len("risk_"):]: v for k, v in sorted(stats.items()) if k.startswith("risk_")}}
+    return {}
+
+
 def decontam_counts(layout: RunLayout, action: str) -> dict:
     """Documents tested and contaminated by the decontaminate step, and per benchmark (its `benchmark_<name>`
     stats), summed over ranks; {} without the step."""
@@ -205,6 +220,7 @@ def run_pipeline(
         excluded_by_step={s: result.by_step[s] for s in STEP_ORDER if s in result.by_step},
         stage_seconds=timings,
         **({"pii": pii_counts(layout)} if cfg.pii.enabled else {}),
+        **({"values": values_counts(layout, cfg.values.profile)} if cfg.values.enabled else {}),
         **({"decontam": decontam_counts(layout, cfg.decontaminate.action)} if cfg.decontaminate.enabled else {}),
     )
     write_stats(root, stats)
