@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 
 from wenforge.decontam.index import DEFAULT_N, DEFAULT_THRESHOLD, MIN_ITEM_TOKENS
+from wenforge.report.console import print_problems
 
 
 def register(app: typer.Typer) -> None:
@@ -140,8 +141,5 @@ def decontaminate(
     t.add_row("speed", f"{nbytes / 1e6 / max(cpu, 1e-9):.1f} MB per CPU-second")
     t.add_row("output", escape(str(output)))
     console.print(t)
-    for msg in errors[:10]:
-        console.print(f"[yellow]written with reason:[/yellow] {escape(msg)}", highlight=False)
-    if len(errors) > 10:
-        console.print(f"... and {len(errors) - 10} more (see `error` lines in {output})", markup=False)
+    print_problems(console, errors, output)
 

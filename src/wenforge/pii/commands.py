@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from wenforge.pii.replace import SALT_ENV
+from wenforge.report.console import print_problems
 
 
 def register(app: typer.Typer) -> None:
@@ -103,7 +104,4 @@ def pii_cmd(
     table.add_row("speed", f"{chars / max(seconds, 1e-9):,.0f} chars per CPU-second")
     table.add_row("output", escape(str(output)))
     console.print(table)
-    for msg in problems[:10]:
-        console.print(f"[yellow]written with reason:[/yellow] {escape(msg)}", highlight=False)
-    if len(problems) > 10:
-        console.print(f"... and {len(problems) - 10} more (see `error` lines in {escape(str(output))})", highlight=False)
+    print_problems(console, problems, output)

@@ -117,16 +117,28 @@ def collect_stats(layout: RunLayout) -> dict:
     return {"read": read, "kept": kept, "excluded": excluded, "by_step": by_step}
 
 
+def _step_stats(layout: RunLayout, step_name: str) -> dict | None:
+    """The processing stage's stats of the step named `step_name` (summed over ranks), or None without it."""
+    for entry in _stage_stats(layout, "process"):
+        if entry["name"].endswith(step_name):
+            return entry["stats"]
+    return None
+
+
+def _prefixed(stats: dict, prefix: str) -> dict:
+    """The stats whose key starts with `prefix`, by the rest of the key, sorted."""
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
 def pii_counts(layout: RunLayout) -> dict:
     """Spans replaced per PII type by the pii step (its `pii_<type>` stats), summed over ranks; {} without it."""
     from wenforge.pii.step import STATS_PREFIX, PIIRedact
 
-    for entry in _stage_stats(layout, "process"):
-        if entry["name"].endswith(PIIRedact.name):
-            stats = entry["stats"]
-            return {"documents": stats.get("documents", 0), "with_pii": stats.get("with_pii", 0),
-                    "spans": {k[len(STATS_PREFIX):]: v for k, v in sorted(stats.items()) if k.startswith(STATS_PREFIX)}}
-    return {}
+    stats = _step_stats(layout, PIIRedact.name)
+    if stats is None:
+        return {}
+    return {"documents": stats.get("documents", 0), "with_pii": stats.get("with_pii", 0),
+            "spans": _prefixed(stats, STATS_PREFIX)}
 
 
 def values_counts(layout: RunLayout, profile: str) -> dict:
@@ -134,14 +146,12 @@ def values_counts(layout: RunLayout, profile: str) -> dict:
     stats), summed over ranks; {} without the step."""
     from wenforge.values.step import ValuesLabel
 
-    for entry in _stage_stats(layout, "process"):
-        if entry["name"].endswith(ValuesLabel.name):
-            stats = entry["stats"]
-            n = stats.get("documents", 0)
-            return {"profile": profile, "documents": n, "with_risk": stats.get("risky", 0),
-                    "with_risk_share": round(stats.get("risky", 0) / n, 4) if n else 0.0,
-                    "areas": {k[len("risk_"):]: v for k, v in sorted(stats.items()) if k.startswith("risk_")}}
-    return {}
+    stats = _step_stats(layout, ValuesLabel.name)
+    if stats is None:
+        return {}
+    n = stats.get("documents", 0)
+    return {"profile": profile, "documents": n, "with_risk": stats.get("risky", 0),
+            "with_risk_share": round(stats.get("risky", 0) / n, 4) if n else 0.0, "areas": _prefixed(stats, "risk_")}
 
 
 def decontam_counts(layout: RunLayout, action: str) -> dict:
@@ -149,13 +159,11 @@ def decontam_counts(layout: RunLayout, action: str) -> dict:
     stats), summed over ranks; {} without the step."""
     from wenforge.decontam.step import STATS_PREFIX, Decontaminate
 
-    for entry in _stage_stats(layout, "process"):
-        if entry["name"].endswith(Decontaminate.name):
-            stats = entry["stats"]
-            return {"action": action, "documents": stats.get("total", 0), "contaminated": stats.get("contaminated", 0),
-                    "benchmarks": {k[len(STATS_PREFIX):]: v for k, v in sorted(stats.items())
-                                   if k.startswith(STATS_PREFIX)}}
-    return {}
+    stats = _step_stats(layout, Decontaminate.name)
+    if stats is None:
+        return {}
+    return {"action": action, "documents": stats.get("total", 0), "contaminated": stats.get("contaminated", 0),
+            "benchmarks": _prefixed(stats, STATS_PREFIX)}
 
 
 def run_pipeline(
