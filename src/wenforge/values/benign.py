@@ -17,7 +17,7 @@ from wenforge.core.config import read_mapping
 
 FRAMES = Path(__file__).with_name("assets") / "benign_frames.yaml"
 SLOT = re.compile(r"\{(\w+)\}")
-BENIGN_COUNT = 1500  # about a tenth of the training rows: enough to cover every frame, not to dominate
+BENIGN_COUNT = 3000  # about a sixth of the training rows: every frame well covered, not the bulk
 TEST_EVERY = 5
 
 
