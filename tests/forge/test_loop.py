@@ -18,13 +18,10 @@ ROWS = 60
 
 
 @pytest.fixture
-def loop(tmp_path, monkeypatch):
+def loop(tmp_path, stubbed_forge):
     """Run a 3-round forge whose model answers every held-out `add` question right and every `mul` one wrong;
     returns what each part was called with."""
-    from wenforge.eval import evaluate as ev
     from wenforge.forge import rounds
-    from wenforge.lm import generate as lm_generate
-    from wenforge.train import run as train_run
 
     cfg = rounds.ForgeConfig(
         output_dir=str(tmp_path / "forge"),
@@ -37,40 +34,12 @@ def loop(tmp_path, monkeypatch):
         safety=False,  # the safety test and its feedback: tests/forge/test_safety.py
     )
     _, held = rounds._pools(cfg)
-    seen: dict[str, list] = {"mix": [], "sft": [], "grpo": [], "eval": [], "generate": []}
 
-    real_mix = rounds.mix_rows
-
-    def mix_spy(rows, spec, **kw):
-        res = real_mix(rows, spec, **kw)
-        seen["mix"].append((spec, res))
-        return res
-
-    def fake_train(kind):
-        def run(tcfg, rows=None, callbacks=None):
-            seen[kind].append((tcfg, rows))
-            final = Path(tcfg.output_dir) / "final"
-            return train_run.TrainResult(kind, Path(tcfg.output_dir), final, steps=1, seconds=0.0)
-
-        return run
-
-    def fake_generate(model_dir, prompts, *, max_new_tokens=48, batch_size=16, **kw):
+    def answer(model_dir, prompts, **kw):
         assert len(prompts) == len(held)
-        seen["generate"].append(model_dir)
         return [f"<think>算</think>\\boxed{{{r['answer'] if r['category'] == 'add' else 'x'}}}" for r in held]
 
-    real_eval = ev.run_eval
-
-    def eval_spy(ecfg, progress=None):
-        seen["eval"].append(ecfg)
-        return real_eval(ecfg, progress)
-
-    monkeypatch.setattr(rounds, "mix_rows", mix_spy)
-    monkeypatch.setattr(train_run, "run_sft", fake_train("sft"))
-    monkeypatch.setattr(train_run, "run_grpo", fake_train("grpo"))
-    monkeypatch.setattr(lm_generate, "generate", fake_generate)
-    monkeypatch.setattr(ev, "run_eval", eval_spy)
-    state = rounds.run_forge(cfg, log=lambda *a: None)
+    state, seen = stubbed_forge(cfg, answer)
     return cfg, state, seen
 
 

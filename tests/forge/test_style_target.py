@@ -57,12 +57,9 @@ def _corpus(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def loop(tmp_path, monkeypatch):
+def loop(tmp_path, stubbed_forge):
     """A 3-round style forge whose model always writes a news sentence; returns config, state and the calls."""
-    from wenforge.eval import evaluate as ev
     from wenforge.forge import rounds
-    from wenforge.lm import generate as lm_generate
-    from wenforge.train import run as train_run
 
     corpus, target = _corpus(tmp_path)
     cfg = rounds.ForgeConfig(
@@ -71,35 +68,7 @@ def loop(tmp_path, monkeypatch):
         feedback={"gain": 1.0, "max_step": 0.5, "min_weight": 0.05},
         safety=False,  # the safety test in style rounds: tests/forge/test_safety.py
     )
-    seen: dict[str, list] = {"mix": [], "sft": [], "grpo": [], "eval": [], "generate": []}
-    real_mix, real_eval = rounds.mix_rows, ev.run_eval
-
-    def mix_spy(rows, spec, **kw):
-        res = real_mix(rows, spec, **kw)
-        seen["mix"].append((spec, res))
-        return res
-
-    def fake_train(kind):
-        def run(tcfg, rows=None, callbacks=None):
-            seen[kind].append((tcfg, rows))
-            return train_run.TrainResult(kind, Path(tcfg.output_dir), Path(tcfg.output_dir) / "final", 1, 0.0)
-
-        return run
-
-    def fake_generate(model_dir, prompts, *, max_new_tokens=48, **kw):
-        seen["generate"].append({"model": model_dir, "prompts": list(prompts), **kw})
-        return [NEWS[0]] * len(prompts)
-
-    def eval_spy(ecfg, progress=None):
-        seen["eval"].append(ecfg)
-        return real_eval(ecfg, progress)
-
-    monkeypatch.setattr(rounds, "mix_rows", mix_spy)
-    monkeypatch.setattr(train_run, "run_sft", fake_train("sft"))
-    monkeypatch.setattr(train_run, "run_grpo", fake_train("grpo"))
-    monkeypatch.setattr(lm_generate, "generate", fake_generate)
-    monkeypatch.setattr(ev, "run_eval", eval_spy)
-    state = rounds.run_forge(cfg, log=lambda *a: None)
+    state, seen = stubbed_forge(cfg, lambda model_dir, prompts, **kw: [NEWS[0]] * len(prompts))
     return cfg, state, seen
 
 

@@ -3,7 +3,7 @@
 
 Every row is `{"text", "risky", "l2", "source", "split"}`: `risky` says whether a model must refuse it, `l2`
 the TC260 category the text is about (None when it is about none). The folder is an argument (the package
-never looks for `shared/data`); a missing file is an error naming it.
+never looks for a data folder of its own); a missing file is an error naming it.
 """
 
 from __future__ import annotations
