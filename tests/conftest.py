@@ -2,9 +2,12 @@
 (the package itself never looks for them; training and development code take the folder explicitly)."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # for `sftp_server`, whatever pytest's import mode
 
 os.environ.setdefault("WENFORGE_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "data"))
 
@@ -39,3 +42,20 @@ def everything_profile(tmp_path, monkeypatch):
     path.write_text("profiles:\n  everything:\n    refuse_at: 0.0\n", encoding="utf-8")
     monkeypatch.setenv("WENFORGE_VALUES_PROFILES", str(path))
     return "everything"
+
+
+@pytest.fixture
+def sftp(tmp_path, monkeypatch):
+    """A real SFTP server on 127.0.0.1 over tmp_path/"served", in its own process (tests/sftp_server.py); the password reaches
+    fsspec through its config here and through FSSPEC_SFTP_PASSWORD in subprocesses."""
+    import fsspec.config
+
+    from sftp_server import serve_in_process
+
+    root = tmp_path / "served"
+    root.mkdir()
+    with serve_in_process(root) as server:
+        for k, v in server.env.items():
+            monkeypatch.setenv(k, v)
+        monkeypatch.setitem(fsspec.config.conf, "sftp", {"password": server.env["FSSPEC_SFTP_PASSWORD"]})
+        yield server

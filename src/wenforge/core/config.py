@@ -25,6 +25,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from wenforge.core.storage import is_url
+
 
 class ConfigError(ValueError):
     """A config that cannot be used; one line per problem, each naming the file (and line) and the key."""
@@ -140,8 +142,8 @@ def read_mapping(path: str | Path) -> tuple[dict[str, Any], str]:
 # ----------------------------------------------------------------------------------------- path keys
 def _resolved(value: Any, marker: Relative, base: Path) -> Any:
     """`value` joined to `base` when it is a relative path (same type back: str or Path); else as given."""
-    if not isinstance(value, (str, Path)) or str(value) == "":
-        return value
+    if not isinstance(value, (str, Path)) or str(value) == "" or is_url(value):
+        return value  # a remote URL (s3://, sftp://, ...) is absolute
     p = Path(value).expanduser()
     if not p.is_absolute():
         if marker.if_present and not (base / p).exists():

@@ -18,10 +18,12 @@ import gzip
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 import orjson
+
+from wenforge.core import storage
 
 _BOM = b"\xef\xbb\xbf"
 # In BOM-less UTF-16 of JSONL, ASCII (braces, quotes, keys) puts a NUL on every other byte: at least this share.
@@ -65,9 +67,19 @@ def _looks_utf16(head: bytes) -> bool:
     return False
 
 
+def _as_path(path: str | Path) -> str | Path:
+    """A remote URL as given (Path would fold its `//`), anything else as a Path."""
+    return path if storage.is_url(path) else Path(path)
+
+
 def open_binary(path: str | Path) -> IO[bytes]:
-    """The file's bytes, decompressed when it ends in .gz or .zst (datatrove's writers compress their shards)."""
+    """The file's bytes, decompressed when it ends in .gz or .zst (datatrove's writers compress their shards);
+    local, or remote through fsspec."""
     path = str(path)
+    if storage.is_url(path):
+        import fsspec
+
+        return fsspec.open(storage.check_url(path), "rb", compression="infer").open()
     if path.endswith(".gz"):
         return gzip.open(path, "rb")
     if path.endswith(".zst"):
@@ -79,10 +91,10 @@ def open_binary(path: str | Path) -> IO[bytes]:
 
 def check_text_file(path: Path, *, allow_empty: bool = False) -> None:
     """Raise `InputError` unless `path` looks like UTF-8 text (checks its first 8 KiB, decompressed)."""
-    path = Path(path)
-    if not path.exists():
+    path = _as_path(path)
+    if not storage.exists(path):
         raise InputError(f"{path}: no such file")
-    if path.is_dir():
+    if storage.isdir(path):
         raise InputError(f"{path}: is a folder, expected a JSONL file")
     try:
         with open_binary(path) as f:
@@ -95,8 +107,9 @@ def check_text_file(path: Path, *, allow_empty: bool = False) -> None:
         raise InputError(f"{path}: empty file (expected one JSON object per line)")
     if b"\x00" in head:
         if _looks_utf16(head):
+            name = PurePosixPath(str(path))
             raise InputError(f"{path}: UTF-16 text; wenforge reads UTF-8 JSONL "
-                             f"(convert it: iconv -f UTF-16 -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix})")
+                             f"(convert it: iconv -f UTF-16 -t UTF-8 {name.name} > {name.stem}.utf8{name.suffix})")
         raise InputError(f"{path}: looks binary (NUL bytes); expected UTF-8 JSONL")
     try:
         head.decode("utf-8")
@@ -127,7 +140,7 @@ def read_jsonl(path: str | Path, *, allow_empty: bool = False) -> Iterator[Line]
     The file is checked first (`check_text_file`); a UTF-8 byte-order mark before the first line is ignored.
     Lines end at `\n` only: U+2028, U+2029 and U+0085 are legal inside JSON strings and stay in their row.
     .gz and .zst files are read decompressed. Streams: memory does not grow with the file."""
-    path = Path(path)
+    path = _as_path(path)
     check_text_file(path, allow_empty=allow_empty)
     with open_binary(path) as f:
         for i, raw in enumerate(f, 1):
@@ -147,11 +160,11 @@ def read_parquet(path: str | Path, columns: list[str] | None = None) -> Iterator
     pyarrow cannot open raises `InputError` naming it."""
     import pyarrow.parquet as pq
 
-    path = Path(path)
-    if not path.is_file():
+    path = _as_path(path)
+    if not storage.isfile(path):
         raise InputError(f"{path}: no such file")
     try:
-        pf = pq.ParquetFile(path)
+        pf = pq.ParquetFile(storage.open_file(path) if storage.is_url(path) else path)
     except Exception as e:  # noqa: BLE001 - pyarrow raises several types (ArrowInvalid, OSError, ...) for bad files
         raise InputError(f"{path}: not a readable Parquet file ({e})") from None
     n = 0
@@ -163,15 +176,16 @@ def read_parquet(path: str | Path, columns: list[str] | None = None) -> Iterator
 
 def read_rows(path: str | Path, *, allow_empty: bool = False) -> Iterator[Line]:
     """Every row of a JSONL or Parquet file (by suffix) as a `Line`: a row, or the reason its line is bad."""
-    path = Path(path)
-    if path.suffix == ".parquet":
+    if str(path).endswith(".parquet"):
         return read_parquet(path)
     return read_jsonl(path, allow_empty=allow_empty)
 
 
-def data_files(source: str | Path, suffixes: tuple[str, ...] = ROW_SUFFIXES) -> list[Path]:
+def data_files(source: str | Path, suffixes: tuple[str, ...] = ROW_SUFFIXES) -> list[Path] | list[str]:
     """The row files of `source`: the file itself, or the files with `suffixes` in a folder (a run folder's
-    `data/` when it has one), sorted; `InputError` when there are none."""
+    `data/` when it has one), sorted; `InputError` when there are none. A remote URL gives URLs."""
+    if storage.is_url(source):
+        return _remote_data_files(str(source), suffixes)
     p = Path(source)
     if p.is_file():
         return [p]
@@ -181,6 +195,19 @@ def data_files(source: str | Path, suffixes: tuple[str, ...] = ROW_SUFFIXES) -> 
     files = sorted(f for f in base.iterdir() if f.is_file() and f.suffix in suffixes)
     if not files:
         raise InputError(f"{p}: no {'/'.join(suffixes)} files in it (or in its data/)")
+    return files
+
+
+def _remote_data_files(url: str, suffixes: tuple[str, ...]) -> list[str]:
+    """`data_files` of a remote URL."""
+    if storage.isfile(url):
+        return [url]
+    if not storage.isdir(url):
+        raise InputError(f"{storage.shown(url)}: no such data file or folder")
+    base = storage.join(url, "data") if storage.isdir(storage.join(url, "data")) else url
+    files = [f for f in storage.listing(base, "*") if str(f).endswith(suffixes)]
+    if not files:
+        raise InputError(f"{url}: no {'/'.join(suffixes)} files in it (or in its data/)")
     return files
 
 
@@ -196,10 +223,9 @@ def data_rows(source: str | Path, *, allow_empty: bool = False) -> Iterator[dict
 
 def count_rows(path: str | Path) -> int:
     """Rows of a JSONL file (non-blank lines, decompressed) or of a Parquet file (its metadata): a progress total."""
-    path = Path(path)
-    if path.suffix == ".parquet":
+    if str(path).endswith(".parquet"):
         import pyarrow.parquet as pq
 
-        return pq.ParquetFile(path).metadata.num_rows
+        return pq.ParquetFile(storage.open_file(path) if storage.is_url(path) else path).metadata.num_rows
     with open_binary(path) as f:
         return sum(1 for raw in f if raw.strip())

@@ -13,9 +13,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+from wenforge.core import storage
 
 
 class OutputError(ValueError):
@@ -37,7 +40,15 @@ def refuse_overwrite(output: str | Path, *inputs: str | Path | None) -> None:
 
 @contextlib.contextmanager
 def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO]:
-    """Open a temporary file beside `path`; rename it to `path` when the block ends without an exception."""
+    """Open a temporary file beside `path`; rename it to `path` when the block ends without an exception.
+    A remote URL is written to a local temporary file, then uploaded whole (`storage.write_bytes`)."""
+    if storage.is_url(path):
+        with tempfile.TemporaryDirectory(prefix="wenforge-upload-") as tmp:
+            local = Path(tmp) / "out"
+            with atomic_output(local, mode) as f:
+                yield f
+            storage.write_bytes(str(path), local.read_bytes())
+        return
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder; the output must be a file path", str(path))
@@ -97,13 +108,13 @@ def run_stats(command: str, *, read: int, kept: int, excluded: dict[str, int], s
     }
 
 
-def write_stats(run_dir: str | Path, stats: dict[str, Any]) -> Path:
+def write_stats(run_dir: str | Path, stats: dict[str, Any]) -> Path | str:
     """Write `stats` (from `run_stats`) to RUN_DIR/stats.json atomically; refuses a record of another schema."""
     if stats.get("schema") != STATS_SCHEMA:
         raise ValueError(f"stats for {run_dir} were not built by run_stats (schema {stats.get('schema')!r})")
     import json
 
-    path = Path(run_dir) / "stats.json"
+    path = storage.join(run_dir, "stats.json")
     with atomic_output(path, "w") as f:
         f.write(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
     return path

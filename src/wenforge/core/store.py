@@ -14,6 +14,7 @@ reads it, and a stale or broken asset says so instead of failing deep inside a d
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 import zlib
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from wenforge.core.runs import atomic_output
+from wenforge.core.storage import exists, is_url, open_file
 
 FORMAT = "wenforge-model"
 VERSION = 1  # raise when the container layout changes; a model's own fields belong in its kind
@@ -44,7 +46,7 @@ class StoredModel:
 def save_model(path: str | Path, kind: str, arrays: Mapping[str, Any],
                meta: Mapping[str, Any] | None = None) -> Path:
     """Write `arrays` and the JSON `meta` to `path` (atomically); object arrays and non-JSON meta are refused."""
-    path = Path(path)
+    path = path if is_url(path) else Path(path)
     out = {name: np.asarray(a) for name, a in arrays.items()}
     if RECORD in out:
         raise ValueError(f"{path}: {RECORD!r} is the store's own record, not an array name")
@@ -58,8 +60,11 @@ def save_model(path: str | Path, kind: str, arrays: Mapping[str, Any],
     return path
 
 
-def _arrays(path: Path) -> dict[str, np.ndarray] | None:
+def _arrays(path: Path | str) -> dict[str, np.ndarray] | None:
     """Every array of the npz archive at `path` (no pickle), or None when the file is one bare `.npy` array."""
+    if is_url(path):
+        with open_file(path) as f:
+            path = io.BytesIO(f.read())
     z = np.load(path, allow_pickle=False)
     if not isinstance(z, np.lib.npyio.NpzFile):
         return None
@@ -69,9 +74,9 @@ def _arrays(path: Path) -> dict[str, np.ndarray] | None:
 
 def load_model(path: str | Path, kind: str, rebuild: str) -> StoredModel:
     """Read a model of `kind` written by `save_model`; every problem names the file and the `rebuild` command."""
-    path = Path(path)
+    path = path if is_url(path) else Path(path)
     fix = f"rebuild it with `{rebuild}`"
-    if not path.exists():
+    if not exists(path):
         raise FileNotFoundError(f"{path}: {kind} model missing; {fix}")
     try:
         arrays = _arrays(path)

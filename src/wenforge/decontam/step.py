@@ -13,6 +13,7 @@ from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
 from wenforge.core import reasons as R
+from wenforge.core import storage
 from wenforge.core.config import ConfigError
 from wenforge.core.rows import InputError
 from wenforge.decontam.config import DecontamConfig
@@ -22,7 +23,7 @@ STATS_PREFIX = "benchmark_"  # one datatrove stat per benchmark: documents that 
 STEP = "decontam"
 
 
-def prepare_index(cfg: DecontamConfig, work_dir: str | Path) -> Path:
+def prepare_index(cfg: DecontamConfig, work_dir: str | Path) -> Path | str:
     """Build the index of `cfg.against` and save it under `work_dir`; ConfigError naming the key on a bad file."""
     try:
         index, report = build_index(cfg.against, field=cfg.field, n=cfg.n, min_tokens=cfg.min_tokens)
@@ -31,7 +32,7 @@ def prepare_index(cfg: DecontamConfig, work_dir: str | Path) -> Path:
     if not len(index):
         raise ConfigError(f"decontaminate.against: no item has {cfg.min_tokens} tokens or more "
                           f"({report.too_short} too short); nothing to decontaminate against")
-    return index.save(Path(work_dir) / "index.npz", sources=[str(p) for p in cfg.against])
+    return index.save(storage.join(work_dir, "index.npz"), sources=[str(p) for p in cfg.against])
 
 
 class Decontaminate(BaseFilter):

@@ -28,6 +28,7 @@ from datatrove.pipeline.writers import JsonlWriter
 from datatrove.utils.hashing import HashConfig
 
 from wenforge.core import reasons as R
+from wenforge.core import storage
 from wenforge.core.config import ConfigError
 from wenforge.pipeline.config import PipelineConfig
 from wenforge.pipeline.readers import CorpusReader
@@ -50,31 +51,39 @@ class Stage:
 
 @dataclass
 class RunLayout:
-    """Where one run writes: the DESIGN's one run, one folder."""
+    """Where one run writes: the DESIGN's one run, one folder (a local Path, or a remote fsspec URL string)."""
 
-    root: Path
+    root: Path | str
+
+    def path(self, *parts: str) -> Path | str:
+        """A path inside the run folder, of the root's kind (Path or URL)."""
+        return storage.join(self.root, *parts)
+
+    def folder(self, *parts: str):
+        """A folder inside the run folder as datatrove's steps take it (`storage.datatrove_folder`)."""
+        return storage.datatrove_folder(self.path(*parts))
 
     @property
-    def data(self) -> Path:
-        return self.root / "data"
+    def data(self) -> Path | str:
+        return self.path("data")
 
     @property
-    def excluded(self) -> Path:
-        return self.root / "excluded"
+    def excluded(self) -> Path | str:
+        return self.path("excluded")
 
     @property
-    def work(self) -> Path:
-        return self.root / "_work"
+    def work(self) -> Path | str:
+        return self.path("_work")
 
-    def logs(self, stage: str) -> Path:
-        return self.work / "logs" / stage
+    def logs(self, stage: str) -> Path | str:
+        return self.path("_work", "logs", stage)
 
 
 def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
     """Steps 2-8 (decode .. pii, style, values) as datatrove steps, each with its exclusion writer."""
 
     def excl(step: str):
-        return ExclusionWriter(str(layout.excluded / step), step)
+        return ExclusionWriter(layout.folder("excluded", step), step)
 
     steps = [ReadGate(excl("read"), max_chars=cfg.limits.max_chars, oversize=cfg.limits.oversize)]
     steps.append(Decode(excl("decode"), detect=cfg.decode.enabled, max_chars=cfg.limits.max_chars, oversize=cfg.limits.oversize))
@@ -113,13 +122,13 @@ def processing_steps(cfg: PipelineConfig, layout: RunLayout) -> list:
     if cfg.decontaminate.enabled:  # last: the text tested is the text kept
         from wenforge.decontam.step import STEP, decontam_step
 
-        steps.append(decontam_step(cfg.decontaminate, layout.work / STEP, excl(STEP)))
+        steps.append(decontam_step(cfg.decontaminate, layout.path("_work", STEP), excl(STEP)))
     return steps
 
 
 def build_stages(cfg: PipelineConfig, files: list[str], layout: RunLayout, tasks: int) -> list[Stage]:
     """All stages of one run, in order."""
-    processed = str(layout.work / "processed")
+    processed = layout.folder("_work", "processed")
     reader = CorpusReader(
         files,
         fmt=cfg.input.format,
@@ -142,12 +151,12 @@ def build_stages(cfg: PipelineConfig, files: list[str], layout: RunLayout, tasks
     exact_filter = None
     if cfg.dedup.exact:
         ecfg = ExactDedupConfig(content_getter=_doc_text, hash_config=HashConfig(precision=64, hash_fc="xxhash"))
-        sigs, dups = str(layout.work / "exact" / "sigs"), str(layout.work / "exact" / "dups")
+        sigs, dups = layout.folder("_work", "exact", "sigs"), layout.folder("_work", "exact", "dups")
         stages.append(Stage("exact_signatures", [read_processed(), ExactDedupSignature(sigs, config=ecfg)], tasks))
         stages.append(Stage("exact_find", [ExactFindDedups(sigs, dups, config=ecfg)], 1))
 
         def exact_filter(record: bool):
-            writer = DedupExclusionWriter(str(layout.excluded / "exact_dedup"), "exact_dedup", R.EXACT_DUPLICATE)
+            writer = DedupExclusionWriter(layout.folder("excluded", "exact_dedup"), "exact_dedup", R.EXACT_DUPLICATE)
             return ExactDedupFilter(dups, config=ecfg, exclusion_writer=writer if record else None)
 
         final_filters.append(exact_filter(True))
@@ -159,31 +168,25 @@ def build_stages(cfg: PipelineConfig, files: list[str], layout: RunLayout, tasks
             hashes_per_bucket=m.hashes_per_bucket,
             n_grams=m.n_grams,
         )
-        base = layout.work / "minhash"
         # signatures are computed on the exact-deduplicated stream, so document indexes match the final stage
+        sigs, buckets, remove = (layout.folder("_work", "minhash", x) for x in ("sigs", "buckets", "remove"))
         sig_steps = [read_processed(), *([exact_filter(False)] if exact_filter else [])]
-        sig_steps.append(MinhashDedupSignature(str(base / "sigs"), config=mcfg, language=CharTokenizer()))
+        sig_steps.append(MinhashDedupSignature(sigs, config=mcfg, language=CharTokenizer()))
         stages.append(Stage("minhash_signatures", sig_steps, tasks))
+        stages.append(Stage("minhash_buckets", [MinhashDedupBuckets(sigs, buckets, config=mcfg)], m.num_buckets))
         stages.append(
-            Stage("minhash_buckets", [MinhashDedupBuckets(str(base / "sigs"), str(base / "buckets"), config=mcfg)], m.num_buckets)
-        )
-        stages.append(
-            Stage(
-                "minhash_cluster",
-                [MinhashDedupCluster(str(base / "buckets"), str(base / "remove"), config=mcfg, save_cluster_size=True)],
-                1,
-            )
+            Stage("minhash_cluster", [MinhashDedupCluster(buckets, remove, config=mcfg, save_cluster_size=True)], 1)
         )
         final_filters.append(
             MinhashDedupFilter(
-                str(base / "remove"),
+                remove,
                 exclusion_writer=DedupExclusionWriter(
-                    str(layout.excluded / "minhash_dedup"), "minhash_dedup", R.NEAR_DUPLICATE
+                    layout.folder("excluded", "minhash_dedup"), "minhash_dedup", R.NEAR_DUPLICATE
                 ),
                 load_cluster_sizes=True,
             )
         )
-    stages.append(Stage("write", [read_processed(), *final_filters, kept_writer(str(layout.data))], tasks))
+    stages.append(Stage("write", [read_processed(), *final_filters, kept_writer(layout.folder("data"))], tasks))
     return stages
 
 

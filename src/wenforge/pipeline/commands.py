@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from wenforge.core import storage
+
 
 def _summary(result, console) -> None:
     from rich.table import Table
@@ -28,10 +30,11 @@ def _summary(result, console) -> None:
         f"read [bold]{result.read}[/bold] = kept [bold]{result.kept}[/bold] + excluded [bold]{result.excluded}[/bold]"
         f" ({ok}) in {result.seconds:.1f} s"
     )
-    console.print(f"data: {result.out_dir / 'data'}  stats: {result.out_dir / 'stats.json'}  report: {result.out_dir / 'report.html'}", markup=False)
+    where = {name: storage.join(result.out_dir, name) for name in ("data", "stats.json", "report.html")}
+    console.print(f"data: {where['data']}  stats: {where['stats.json']}  report: {where['report.html']}", markup=False)
 
 
-def run_with_progress(cfg, *, executor: str, workers: int | None, out_dir: Path | None, verbose: bool):
+def run_with_progress(cfg, *, executor: str, workers: int | None, out_dir: str | Path | None, verbose: bool):
     """Run the pipeline with a rich progress bar over its stages."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -56,7 +59,8 @@ def register(app: typer.Typer) -> None:
         config: Path = typer.Argument(..., help="pipeline YAML (see examples/demo.yaml)"),
         executor: str = typer.Option("local", "--executor", "-e", help="local or ray"),
         workers: int | None = typer.Option(None, "--workers", "-w", help="parallel workers (default: config)"),
-        output: Path | None = typer.Option(None, "--output", "-o", help="run folder (default: config output.dir)"),
+        output: str | None = typer.Option(None, "--output", "-o",
+                                          help="run folder, local or an fsspec URL such as s3://bucket/run (default: config output.dir)"),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="show datatrove's logs"),
     ) -> None:
         """Run a corpus pipeline: read, decode, extract, normalize, language ID, quality, clean, style, values, dedup, write."""

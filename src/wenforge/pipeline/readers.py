@@ -20,6 +20,7 @@ from datatrove.pipeline.readers.base import BaseReader
 from loguru import logger
 
 from wenforge.core import reasons as R
+from wenforge.core import storage
 from wenforge.core.rows import count_rows, open_binary, parse_line, read_parquet
 
 JSONL_EXT = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json", ".json.gz", ".json.zst")
@@ -44,11 +45,32 @@ def detect_format(path: str) -> str:
     return "unknown"
 
 
+def _expand_remote(url: str, *, recursive: bool, fmt: str) -> list[str]:
+    """`expand_inputs` of one remote URL: a file, a folder or a glob; URLs back."""
+    try:
+        storage.check_url(url)
+    except storage.StorageError as e:
+        raise InputError(str(e)) from None
+    if any(ch in url.split("://", 1)[1] for ch in "*?["):
+        cut = min(url.index(ch) for ch in "*?[" if ch in url)
+        base = url[: url.rindex("/", 0, cut)]
+        return storage.listing(base, url[len(base) + 1:])
+    if storage.isdir(url):
+        found = [str(f) for f in storage.listing(url, "**/*" if recursive else "*")]
+        return [f for f in found if fmt != "auto" or f.lower().endswith(ALL_EXT)]
+    if storage.isfile(url):
+        return [url]
+    raise InputError(f"input path not found: {url}")
+
+
 def expand_inputs(paths: list[str], *, recursive: bool = True, fmt: str = "auto") -> list[str]:
-    """Files named by paths, folders and globs, sorted; raise InputError naming what matched nothing."""
+    """Files named by paths, folders and globs (local, or remote fsspec URLs), sorted; raise InputError naming
+    what matched nothing."""
     files: list[str] = []
     for p in paths:
-        if any(ch in p for ch in "*?["):
+        if storage.is_url(p):
+            matched = _expand_remote(p, recursive=recursive, fmt=fmt)
+        elif any(ch in p for ch in "*?["):
             matched = sorted(glob.glob(p, recursive=recursive))
         elif os.path.isdir(p):
             pattern = "**/*" if recursive else "*"
@@ -61,7 +83,7 @@ def expand_inputs(paths: list[str], *, recursive: bool = True, fmt: str = "auto"
         if not matched:
             raise InputError(f"no input files in {p} (looked for {', '.join(ALL_EXT)})")
         files.extend(matched)
-    return sorted(dict.fromkeys(os.path.abspath(f) for f in files))
+    return sorted(dict.fromkeys(f if storage.is_url(f) else os.path.abspath(f) for f in files))
 
 
 def _error_doc(code: str, source: str, line: int | None, detail: str, snippet: bytes | str = b"") -> Document:
@@ -131,7 +153,7 @@ class CorpusReader(BaseReader):
     def read_file(self, path: str) -> Iterator[Document]:
         fmt = self.fmt if self.fmt != "auto" else detect_format(path)
         try:
-            size = os.path.getsize(path)
+            size = storage.size(path)
         except OSError as e:
             yield _error_doc(R.UNREADABLE_FILE, path, None, str(e))
             return
@@ -196,7 +218,8 @@ class CorpusReader(BaseReader):
     def _read_parquet(self, path: str) -> Iterator[Document]:
         import pyarrow.parquet as pq
 
-        names = pq.read_schema(path).names
+        with storage.open_file(path) as f:
+            names = pq.read_schema(f).names
         if self.text_key not in names:
             detail = f"no `{self.text_key}` column (columns: {', '.join(names[:8])})"
             for i in range(count_rows(path)):
@@ -210,11 +233,11 @@ class CorpusReader(BaseReader):
         if size > self.max_file_bytes:
             yield _error_doc(R.TOO_LARGE, path, None, f"{size} bytes > limits.max_file_bytes={self.max_file_bytes}")
             return
-        with open(path, "rb") as f:
+        with storage.open_file(path) as f:
             raw = f.read()
         yield Document(
             text="",
-            id=os.path.relpath(path),
+            id=path if storage.is_url(path) else os.path.relpath(path),
             metadata={"_raw": raw, "source": path, "content_type": "text/html" if fmt == "html" else "text/plain"},
         )
 
@@ -222,7 +245,7 @@ class CorpusReader(BaseReader):
     def _read_warc(self, path: str) -> Iterator[Document]:
         from warcio.archiveiterator import ArchiveIterator
 
-        with open(path, "rb") as f:
+        with storage.open_file(path) as f:
             for i, record in enumerate(ArchiveIterator(f), start=1):
                 if record.rec_type not in ("response", "resource"):
                     continue

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from wenforge.core import storage
 from wenforge.core.rows import read_jsonl, read_parquet
+from wenforge.core.runs import atomic_output
 
 # exclusion records read per shard for the report's examples: enough to sample from, bounded for huge runs
 EXAMPLES_READ_PER_FILE = 200
@@ -19,22 +21,24 @@ RISK_EXAMPLE_IDS = 3  # ids listed per risk area and category: enough to find th
 from wenforge.report import Page
 
 
-def _kept_columns(data_dir: Path, columns: list[str]) -> dict[str, list]:
+def _kept_columns(data_dir: Path | str, columns: list[str]) -> dict[str, list]:
     import pyarrow.parquet as pq
 
     out: dict[str, list] = {c: [] for c in columns}
-    for f in sorted(data_dir.glob("*.parquet")):
-        cols = [c for c in columns if c in pq.read_schema(f).names]
+    for f in storage.listing(data_dir, "*.parquet"):
+        with storage.open_file(f) as fh:
+            names = pq.read_schema(fh).names
+        cols = [c for c in columns if c in names]
         for line in read_parquet(f, columns=cols):
             for c in cols:
                 out[c].append(line.row[c])
     return out
 
 
-def _kept_rows(data_dir: Path, limit: int = 800) -> list[dict]:
+def _kept_rows(data_dir: Path | str, limit: int = 800) -> list[dict]:
     """Up to `limit` kept rows (all columns), in file order, for examples."""
     rows: list[dict] = []
-    for f in sorted(data_dir.glob("*.parquet")):
+    for f in storage.listing(data_dir, "*.parquet"):
         for line in read_parquet(f):
             rows.append(line.row)
             if len(rows) >= limit:
@@ -168,32 +172,38 @@ def _decontam_section(page: Page, stats: dict) -> None:
     page.table([{"benchmark": b, "documents": n} for b, n in dc["benchmarks"].items()], ["benchmark", "documents"])
 
 
-def _excluded_samples(excluded: Path, per_step: int, rng: random.Random) -> dict[str, list[dict]]:
+def _excluded_samples(excluded: Path | str, per_step: int, rng: random.Random) -> dict[str, list[dict]]:
+    by_step: dict[str, list] = {}
+    for f in storage.listing(excluded, "*/*.jsonl.gz"):
+        by_step.setdefault(PurePosixPath(str(f)).parent.name, []).append(f)
     out: dict[str, list[dict]] = {}
-    for step_dir in sorted(p for p in excluded.glob("*") if p.is_dir()):
+    for step, files in sorted(by_step.items()):
         recs: list[dict] = []
-        for f in sorted(step_dir.glob("*.jsonl.gz"))[:4]:
+        for f in files[:4]:
             for i, line in enumerate(read_jsonl(f, allow_empty=True)):
                 if i >= EXAMPLES_READ_PER_FILE:
                     break
                 if line.row is not None:
                     recs.append(line.row)
         rng.shuffle(recs)
-        out[step_dir.name] = [
+        out[step] = [
             {"id": r["id"], "reason": r["reason"], "source": f"{r.get('source')}:{r.get('line')}" if r.get("line") else r.get("source"), "text": r.get("text", "")}
             for r in recs[:per_step]
         ]
     return out
 
 
-def write_run_report(root: Path, stats: dict, *, samples: int = 8, seed: int = 0) -> Path:
-    """report.html of one run folder."""
+def write_run_report(root: Path | str, stats: dict, *, samples: int = 8, seed: int = 0) -> Path | str:
+    """report.html of one run folder (local, or a remote URL)."""
     page = Page(f"wenforge run: {stats['name']}")
-    add_run_sections(page, Path(root), stats, samples=samples, seed=seed)
-    return page.write(Path(root) / "report.html")
+    add_run_sections(page, root, stats, samples=samples, seed=seed)
+    path = storage.join(root, "report.html")
+    with atomic_output(path, "w") as f:
+        f.write(page.render())
+    return path
 
 
-def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, seed: int = 0) -> Page:
+def add_run_sections(page: Page, root: Path | str, stats: dict, *, samples: int = 8, seed: int = 0) -> Page:
     """The sections of a run's report, added to any page (the run's own report, the demo's report)."""
     rng = random.Random(seed)
     docs = stats["rows"]
@@ -209,10 +219,10 @@ def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, s
     for step, reasons in stats["excluded_by_step"].items():
         if len(reasons) > 1:
             page.bar_chart(f"{step}: reasons", dict(sorted(reasons.items(), key=lambda x: -x[1])[:15]), color="#e15759")
-    cols = _kept_columns(root / "data", ["id", "chars", "language", "l1", "l2", "l3", "literary_score", "ornateness",
+    cols = _kept_columns(storage.join(root, "data"), ["id", "chars", "language", "l1", "l2", "l3", "literary_score", "ornateness",
                                            "overwrought", "quality", "spam", "clean_reasons", "values_risk",
                                            "risk_labels", "risk_l1"])
-    rows = _kept_rows(root / "data")
+    rows = _kept_rows(storage.join(root, "data"))
     page.heading("Kept documents")
     if cols["chars"]:
         page.histogram("length (characters)", cols["chars"])
@@ -227,7 +237,7 @@ def add_run_sections(page: Page, root: Path, stats: dict, *, samples: int = 8, s
     rng.shuffle(sample)
     shown = ("id", "text", "language", "l1", "l2", "spam_score", "quality_rescued")
     page.examples("Kept examples", [{k: r[k] for k in shown if r.get(k) is not None} for r in sample[:samples]])
-    for step, items in _excluded_samples(root / "excluded", max(1, samples // 2), rng).items():
+    for step, items in _excluded_samples(storage.join(root, "excluded"), max(1, samples // 2), rng).items():
         page.examples(f"Excluded at {step}", items)
     page.heading("Stage timings (s)")
     page.table([{"stage": k, "seconds": v} for k, v in stats["stage_seconds"].items()])

@@ -9,17 +9,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from wenforge import __version__
 from wenforge.core import reasons as R
+from wenforge.core import storage
 from wenforge.core.config import ConfigError
 from wenforge.core.rows import data_rows
-from wenforge.core.runs import run_stats, write_stats
+from wenforge.core.runs import atomic_output, run_stats, write_stats
 from wenforge.pipeline.build import RunLayout, build_stages, make_executor
 from wenforge.pipeline.config import PipelineConfig
 from wenforge.pipeline.readers import expand_inputs
@@ -33,7 +36,7 @@ STEP_ORDER = ["read", "decode", "extract", "normalize", "langid", "quality", "cl
 
 @dataclass
 class RunResult:
-    out_dir: Path
+    out_dir: Path | str  # a remote run's URL
     read: int
     kept: int
     excluded: int
@@ -53,14 +56,19 @@ def _fingerprint(cfg: PipelineConfig, files: list[str]) -> str:
 
 def _has_progress(layout: RunLayout) -> bool:
     """Whether any task of the run in this folder finished (datatrove's completion markers)."""
-    return any(True for _ in (layout.work / "logs").glob("*/completions/*"))
+    return bool(storage.listing(layout.work, "logs/*/completions/*"))
+
+
+def _read_text(path: Path | str) -> str:
+    with storage.open_file(path, "r") as f:
+        return f.read()
 
 
 def _stage_stats(layout: RunLayout, stage: str) -> list[dict]:
     """Per-step stats of a stage summed over every rank's own file (ranks skipped on resume included)."""
     merged: list[dict] = []
-    for f in sorted((layout.logs(stage) / "stats").glob("*.json")):
-        for i, entry in enumerate(json.loads(f.read_text())):
+    for f in storage.listing(layout.logs(stage), "stats/*.json"):
+        for i, entry in enumerate(json.loads(_read_text(f))):
             if i >= len(merged):
                 merged.append({"name": entry.get("name", ""), "stats": {}})
             acc = merged[i]["stats"]
@@ -178,12 +186,12 @@ def run_pipeline(
     """Run all stages; resume when the output folder holds the same run; write stats.json and report.html."""
     t0 = time.time()
     files = expand_inputs(cfg.input.paths, recursive=cfg.input.recursive, fmt=cfg.input.format)
-    root = Path(out_dir or cfg.output.dir)
+    root = _run_folder(out_dir or cfg.output.dir)
     layout = RunLayout(root)
     fp = _fingerprint(cfg, files)
-    marker = layout.work / "run.json"
-    if marker.exists():
-        prev = json.loads(marker.read_text())
+    marker = layout.path("_work", "run.json")
+    if storage.exists(marker):
+        prev = json.loads(_read_text(marker))
         if prev.get("fingerprint") != fp and _has_progress(layout):
             raise ConfigError(
                 f"{root} holds a different run (other config or inputs); choose another --output or delete it"
@@ -192,25 +200,25 @@ def run_pipeline(
     workers = workers or cfg.workers
     stages = build_stages(cfg, files, layout, tasks)
     # written once the stages are built: a config error found while building leaves the folder reusable
-    layout.work.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps({"fingerprint": fp, "files": len(files), "version": __version__}))
+    with atomic_output(marker, "w") as f:
+        f.write(json.dumps({"fingerprint": fp, "files": len(files), "version": __version__}))
     timings = {}
-    console_log = layout.work / "datatrove.log"
     if not verbose:
         from loguru import logger
 
         logger.remove()  # datatrove's default sink writes to the real stderr; it goes to the run log instead
-    for i, stage in enumerate(stages):
-        if on_stage:
-            on_stage(stage.name, i, len(stages))
-        s0 = time.time()
-        ex = make_executor(stage, layout, executor, workers)
-        if verbose:
-            ex.run()
-        else:  # datatrove logs every task to stderr; keep them in the run folder instead
-            with open(console_log, "a", encoding="utf-8") as log, contextlib.redirect_stderr(log):
+    with _run_log(layout) as log:
+        for i, stage in enumerate(stages):
+            if on_stage:
+                on_stage(stage.name, i, len(stages))
+            s0 = time.time()
+            ex = make_executor(stage, layout, executor, workers)
+            if verbose:
                 ex.run()
-        timings[stage.name] = round(time.time() - s0, 3)
+            else:  # datatrove logs every task to stderr; keep them in the run folder instead
+                with contextlib.redirect_stderr(log):
+                    ex.run()
+            timings[stage.name] = round(time.time() - s0, 3)
     if on_stage:
         on_stage("done", len(stages), len(stages))
     counts = collect_stats(layout)
@@ -238,10 +246,40 @@ def run_pipeline(
     return result
 
 
-def read_problems(root: Path, limit: int = 10) -> list[str]:
+def _run_folder(path: str | Path) -> Path | str:
+    """The run folder: a Path, or a remote URL whose file system is installed (ConfigError naming it else)."""
+    if not storage.is_url(path):
+        return Path(path)
+    try:
+        return storage.check_url(str(path))
+    except storage.StorageError as e:
+        raise ConfigError(f"output.dir: {e}") from None
+
+
+@contextlib.contextmanager
+def _run_log(layout: RunLayout) -> Iterator[IO[str]]:
+    """The run's datatrove.log opened for appending; a remote run's log is kept locally and appended to the
+    remote file when the run ends (forked workers share the handle, which a network file cannot take)."""
+    target = layout.path("_work", "datatrove.log")
+    if not storage.is_url(target):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "a", encoding="utf-8") as log:
+            yield log
+        return
+    with tempfile.TemporaryDirectory(prefix="wenforge-log-") as tmp:
+        local = Path(tmp) / "datatrove.log"
+        try:
+            with open(local, "a", encoding="utf-8") as log:
+                yield log
+        finally:
+            before = _read_text(target).encode() if storage.exists(target) else b""
+            storage.write_bytes(str(target), before + local.read_bytes())
+
+
+def read_problems(root: Path | str, limit: int = 10) -> list[str]:
     """`file:line: reason: detail` for the first input problems (malformed lines, empty/binary files)."""
     out: list[str] = []
-    for f in sorted((Path(root) / "excluded" / "read").glob("*.jsonl.gz")):
+    for f in storage.listing(storage.join(root, "excluded", "read"), "*.jsonl.gz"):
         for rec in data_rows(f, allow_empty=True):
             where = f"{rec.get('source')}:{rec['line']}" if rec.get("line") else str(rec.get("source"))
             out.append(f"{where}: {rec['reason']}: {rec['metadata'].get('error_detail', '')}".rstrip(": "))
@@ -250,10 +288,10 @@ def read_problems(root: Path, limit: int = 10) -> list[str]:
     return out
 
 
-def exclusion_counts(root: Path) -> Counter:
+def exclusion_counts(root: Path | str) -> Counter:
     """Count exclusion records per (step, reason) by reading excluded/ (used by tests and audits)."""
     counts: Counter = Counter()
-    for f in sorted((Path(root) / "excluded").glob("*/*.jsonl.gz")):
+    for f in storage.listing(storage.join(root, "excluded"), "*/*.jsonl.gz"):
         for rec in data_rows(f, allow_empty=True):
             counts[(rec["step"], rec["reason"])] += 1
     return counts

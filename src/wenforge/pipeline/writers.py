@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from datatrove.data import Document
+from datatrove.io import DataFolderLike
 from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
 
 # metadata written as typed Parquet columns; anything else a step or the input adds goes to `extra` (JSON)
@@ -37,6 +38,11 @@ METADATA_COLUMNS: dict[str, str] = {
     "style_evidence": "json",
     "risk_passages": "json",
 }
+
+
+# datatrove's reader of the run's own intermediate shards stamps their path on each document; it names a file
+# under _work/, not the input (that is `source`), so it is not written out
+INTERMEDIATE_PATH_KEY = "file_path"
 
 
 def _arrow_type(name: str):
@@ -89,6 +95,7 @@ def flat_row(self, doc: Document) -> dict:
     for key, kind in METADATA_COLUMNS.items():
         row[key] = _coerce(meta.pop(key, None), kind)
     meta.pop("excluded_step", None)
+    meta.pop(INTERMEDIATE_PATH_KEY, None)
     row["extra"] = json.dumps(meta, ensure_ascii=False, default=str) if meta else None
     return row
 
@@ -114,7 +121,7 @@ class ExclusionWriter(JsonlWriter):
 
     name = "🗑 exclusions"
 
-    def __init__(self, folder: str, step: str):
+    def __init__(self, folder: DataFolderLike, step: str):
         super().__init__(folder, output_filename="${rank}.jsonl.gz", adapter=exclusion_record)
         self.step_name = step
 
@@ -122,7 +129,7 @@ class ExclusionWriter(JsonlWriter):
 class DedupExclusionWriter(ExclusionWriter):
     """datatrove's dedup filters give no reason field: stamp it from the step."""
 
-    def __init__(self, folder: str, step: str, reason: str):
+    def __init__(self, folder: DataFolderLike, step: str, reason: str):
         super().__init__(folder, step)
         self.reason = reason
 
@@ -132,5 +139,5 @@ class DedupExclusionWriter(ExclusionWriter):
         return super().write(document, rank, **kwargs)
 
 
-def kept_writer(folder: str) -> ParquetWriter:
+def kept_writer(folder: DataFolderLike) -> ParquetWriter:
     return ParquetWriter(folder, output_filename="${rank}.parquet", adapter=flat_row, schema=kept_schema(), compression="zstd")
