@@ -64,3 +64,11 @@ def test_clean_command_passes_config_keys_to_clean_page(tmp_path):
                                    str(tmp_path / "bad.yaml")])
     out = "".join(res.output.split())  # rich wraps long paths
     assert res.exit_code == 2 and "hotlist_line_weigth" in out and "bad.yaml" in out
+
+
+def test_clean_reads_and_writes_on_an_sftp_server(sftp):
+    (sftp.root / "pages.jsonl").write_text(json.dumps({"text": SPAM}, ensure_ascii=False) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["clean", sftp.url("pages.jsonl"), "-o", sftp.url("out/clean.jsonl")])
+    assert res.exit_code == 0, res.output
+    (row,) = [json.loads(x) for x in (sftp.root / "out" / "clean.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert row["spam"] and "昨日一场暴雨" in row["text"] and "TOP1" not in row["text"]

@@ -119,3 +119,19 @@ def test_errors_are_one_clear_line(tmp_path):
         assert expected in r.output, (args, r.output)
         assert "Traceback" not in r.output
     assert not out.exists()
+
+
+def test_rows_benchmarks_and_index_on_an_sftp_server(tmp_path, sftp):
+    bench, inp, _ = _setup(tmp_path)
+    for f in (bench, inp):
+        (sftp.root / f.name).write_bytes(f.read_bytes())
+    res = runner.invoke(app, ["decontaminate", sftp.url("in.jsonl"), "-o", sftp.url("out/rows.jsonl"),
+                              "--against", sftp.url("bench.jsonl"), "--save-index", sftp.url("out/index.npz")])
+    assert res.exit_code == 0, res.output
+    rows = _read(sftp.root / "out" / "rows.jsonl")
+    assert [r.get("contaminated") for r in rows] == [False, True, None, None]
+    assert rows[1]["matches"][0]["benchmark"] == "EXAM" and rows[1]["matches"][0]["item"] == "q7"
+    again = runner.invoke(app, ["decontaminate", sftp.url("in.jsonl"), "-o", sftp.url("out/again.jsonl"),
+                                "--index", sftp.url("out/index.npz")])
+    assert again.exit_code == 0, again.output
+    assert _read(sftp.root / "out" / "again.jsonl") == rows

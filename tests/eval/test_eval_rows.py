@@ -81,3 +81,12 @@ def test_data_folder_is_explicit(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         data_folder(tmp_path / "nope")
     assert data_folder(tmp_path) == tmp_path
+
+
+def test_detect_reads_and_writes_on_an_sftp_server(sftp):
+    rows = [{"id": "a", "text": "今天下雨。", "source": "今天下雨。"}, {"id": "d", "text": "今天晴。", "source": "今天下雨。"}]
+    (sftp.root / "in.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    res = CliRunner().invoke(app, ["detect", "hallucination", sftp.url("in.jsonl"), "-o", sftp.url("det/out.jsonl")])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in (sftp.root / "det" / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in lines] == ["a", "d"] and all("error" not in r for r in lines)

@@ -51,3 +51,15 @@ def test_unknown_type_and_overwriting_the_input_are_refused(tmp_path):
     assert bad.exit_code == 2 and "passport" in bad.output
     same = runner.invoke(app, ["pii", str(src), "-o", str(src)])
     assert same.exit_code == 2 and src.read_text() == '{"text": "x"}\n'
+
+
+def test_input_and_output_on_an_sftp_server(sftp, fake):
+    phone = fake.phone_number()
+    _write(sftp.root / "in.jsonl", [json.dumps({"id": "a", "text": f"电话{phone}"}, ensure_ascii=False), "{broken"])
+    res = CliRunner().invoke(app, ["pii", sftp.url("in.jsonl"), "-o", sftp.url("out/redacted.jsonl")])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in (sftp.root / "out" / "redacted.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["text"] == "电话<PHONE>" and rows[1]["reason"] == "malformed_json"
+    assert rows[1]["error"].startswith(sftp.url("in.jsonl") + ":2:")
+    same = CliRunner().invoke(app, ["pii", sftp.url("in.jsonl"), "-o", sftp.url("in.jsonl")])
+    assert same.exit_code == 2 and "the output is the input file" in same.output

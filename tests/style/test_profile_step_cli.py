@@ -97,3 +97,12 @@ def test_cli_rejects_empty_and_binary(tmp_path):
     binf.write_bytes(b"\x00\x01\x02PK")
     r = CliRunner().invoke(app, ["style", "label", str(binf), "-o", str(tmp_path / "o.jsonl")])
     assert r.exit_code == 2 and "binary" in r.output
+
+
+def test_cli_label_on_an_sftp_server_writes_the_report_beside_the_output(sftp):
+    _write(sftp.root / "in.jsonl", [json.dumps({"id": "o0", "text": ORNATE[0]}, ensure_ascii=False), "{not json"])
+    r = CliRunner().invoke(app, ["style", sftp.url("in.jsonl"), "-o", sftp.url("out/labels.jsonl")])
+    assert r.exit_code == 0, r.output
+    recs = [json.loads(x) for x in (sftp.root / "out" / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert recs[0]["id"] == "o0" and recs[1]["error"].startswith("malformed_json")
+    assert "in.jsonl:2" in r.output and (sftp.root / "out" / "labels.html").read_text(encoding="utf-8").startswith("<!DOCTYPE")

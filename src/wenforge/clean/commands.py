@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated
 
 import typer
+
+from wenforge.core.storage import path_or_url
 
 
 def register(app: typer.Typer) -> None:
@@ -13,8 +15,8 @@ def register(app: typer.Typer) -> None:
 
 
 def clean_cmd(
-    input: Annotated[Path, typer.Argument(help="JSONL with `id` and `text` per line")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="output JSONL (one line per input line)")],
+    input: Annotated[Path, typer.Argument(parser=path_or_url, help="JSONL with `id` and `text` per line")],
+    output: Annotated[Path, typer.Option("-o", "--output", parser=path_or_url, help="output JSONL (one line per input line)")],
     explain: Annotated[bool, typer.Option("--explain", help="add removed spans with reason codes")] = False,
     config: Annotated[Path | None, typer.Option("--config", help="YAML with CleanConfig keys")] = None,
 ) -> None:
@@ -43,6 +45,7 @@ def clean_cmd(
     try:
         check_text_file(input)
         refuse_overwrite(output, input)
+        in_name = PurePosixPath(str(input)).name  # a local path or a remote URL
     except (InputError, OutputError) as e:
         fail(str(e))
     cfg = CleanConfig()
@@ -73,14 +76,14 @@ def clean_cmd(
                     console.print(f"{escape(str(input))}:{line.lineno}: malformed input line ({escape(reason)}); "
                                   f"written with reason {code}", style="yellow")
                     rid = row.get("id") if row is not None else None
-                    rec = {"id": rid if rid is not None else f"{input.name}:{line.lineno}", "text": "", "spam": False,
+                    rec = {"id": rid if rid is not None else f"{in_name}:{line.lineno}", "text": "", "spam": False,
                            "spam_score": 0.0, "reasons": [code], "line": line.lineno}
                     if explain:
                         rec["raw"] = (line.raw or orjson.dumps(row)).decode("utf-8", "replace")[:2000]
                     out.write(orjson.dumps(rec) + b"\n")
                     continue
                 res = clean_page(row["text"], cfg)
-                rec = {"id": row.get("id", f"{input.name}:{line.lineno}"), **res.to_dict(explain)}
+                rec = {"id": row.get("id", f"{in_name}:{line.lineno}"), **res.to_dict(explain)}
                 out.write(orjson.dumps(rec) + b"\n")
                 counts.update(res.reasons)
                 chars_in += len(row["text"])

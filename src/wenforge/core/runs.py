@@ -26,7 +26,16 @@ class OutputError(ValueError):
 
 
 def refuse_overwrite(output: str | Path, *inputs: str | Path | None) -> None:
-    """Raise `OutputError` if `output` is an input file, or inside an input folder (it would be read back)."""
+    """Raise `OutputError` if `output` is an input file, or inside an input folder (it would be read back);
+    remote URLs are compared as written."""
+    if storage.is_url(output) or any(storage.is_url(i) for i in inputs if i is not None):
+        out_url = str(output).rstrip("/")
+        for item in inputs:
+            if item is not None and out_url == str(item).rstrip("/"):
+                raise OutputError(f"{output}: the output is the input file; write to another path")
+            if item is not None and out_url.startswith(str(item).rstrip("/") + "/"):
+                raise OutputError(f"{output}: the output is inside the input folder {item}; it would be read as input")
+        return
     out = Path(output).resolve()
     for item in inputs:
         if item is None:

@@ -15,7 +15,7 @@ from a URL: a URL is written into stats.json and logs.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 from urllib.parse import urlsplit
 
@@ -52,6 +52,20 @@ def check_url(url: str) -> str:
         hint = f": pip install {BACKENDS[protocol]}" if protocol in BACKENDS else ""
         raise StorageError(f"{url}: no file system for {protocol}:// is installed{hint} ({e})") from None
     return url
+
+
+def path_or_url(value: str) -> Path | str:
+    """A command-line path: a remote URL kept as written (a Path would fold its `//`), else a Path; the `parser`
+    of typer arguments that take either."""
+    return value if is_url(value) else Path(value)
+
+
+def with_suffix(path: str | Path, suffix: str) -> str | Path:
+    """`path` with its last suffix replaced by `suffix` (a sibling file: OUT.jsonl -> OUT.html), URL or Path."""
+    if not is_url(path):
+        return Path(path).with_suffix(suffix)
+    head, _, name = str(path).rpartition("/")
+    return f"{head}/{PurePosixPath(name).with_suffix(suffix)}"
 
 
 def shown(url: str) -> str:

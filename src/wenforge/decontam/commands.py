@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from wenforge.core.storage import path_or_url
 from wenforge.decontam.index import DEFAULT_N, DEFAULT_THRESHOLD, MIN_ITEM_TOKENS
 from wenforge.report.console import print_problems
 
@@ -33,10 +34,10 @@ def _fail(msg: str) -> None:
 
 def decontaminate(
     ctx: typer.Context,
-    input: Annotated[Path, typer.Argument(help="JSONL rows with a text field")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="output JSONL (one line per input line)")],
+    input: Annotated[Path, typer.Argument(parser=path_or_url, help="JSONL rows with a text field")],
+    output: Annotated[Path, typer.Option("-o", "--output", parser=path_or_url, help="output JSONL (one line per input line)")],
     against: Annotated[list[Path] | None, typer.Option(
-        "--against", help="benchmark JSONL/Parquet files: --against A.jsonl B.jsonl (after IN), or repeated")] = None,
+        "--against", parser=path_or_url, help="benchmark JSONL/Parquet files: --against A.jsonl B.jsonl (after IN), or repeated")] = None,
     field: Annotated[str | None, typer.Option(
         "--field", help="benchmark field holding the item (default: question, problem, prompt, input or text)")] = None,
     text_field: Annotated[str, typer.Option("--text-field", help="field of IN's rows to test")] = "text",
@@ -46,9 +47,9 @@ def decontaminate(
     min_tokens: Annotated[int, typer.Option("--min-tokens", min=1, help="items with fewer tokens are not indexed")] = MIN_ITEM_TOKENS,
     exclude: Annotated[bool, typer.Option("--exclude", help="leave contaminated rows out of OUT")] = False,
     excluded: Annotated[Path | None, typer.Option(
-        "--excluded", help="with --exclude: write the contaminated rows (with their matches) here")] = None,
-    index_path: Annotated[Path | None, typer.Option("--index", help="a saved index to use instead of --against")] = None,
-    save_index: Annotated[Path | None, typer.Option("--save-index", help="also save the index built from --against")] = None,
+        "--excluded", parser=path_or_url, help="with --exclude: write the contaminated rows (with their matches) here")] = None,
+    index_path: Annotated[Path | None, typer.Option("--index", parser=path_or_url, help="a saved index to use instead of --against")] = None,
+    save_index: Annotated[Path | None, typer.Option("--save-index", parser=path_or_url, help="also save the index built from --against")] = None,
 ) -> None:
     """Flag (or with --exclude, leave out) rows that hold a benchmark item; each row gains `contaminated` and
     `matches` [{benchmark, item, start, end, share}], offsets into its text."""
@@ -65,7 +66,7 @@ def decontaminate(
     if ctx.args:
         if not against:
             _fail(f"unexpected arguments {' '.join(ctx.args)}: benchmark files go after --against")
-        against = [*against, *map(Path, ctx.args)]
+        against = [*against, *map(path_or_url, ctx.args)]
     if bool(against) == bool(index_path):
         _fail("give the benchmark files with --against FILE... or a saved index with --index PATH (one of them)")
     if excluded and not exclude:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -89,14 +89,14 @@ def read_items(path: str | Path, field: str | None = None) -> Iterable[tuple[str
     """(benchmark, item id, text or None) per row of a benchmark file; a malformed line raises InputError.
 
     benchmark: the row's `benchmark`, else the file's stem; id: the row's `id`, else FILE:LINE."""
-    path = Path(path)
+    name = PurePosixPath(str(path))  # a local path or a remote URL
     for line in read_rows(path):
         if line.row is None:
             raise InputError(line.error)
         row = line.row
-        bench = row.get("benchmark") if isinstance(row.get("benchmark"), str) else path.stem
+        bench = row.get("benchmark") if isinstance(row.get("benchmark"), str) else name.stem
         rid = row.get("id")
-        item = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{path.name}:{line.lineno}"
+        item = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{name.name}:{line.lineno}"
         yield bench, item, item_text(row, field)
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from wenforge.core.storage import path_or_url
 from wenforge.eval.kinds import DEFAULT_GRAMMAR_PRIOR, DEFAULT_PROFILE
 
 TRAINABLE = ("ai", "grammar", "hallucination", "halluqa")
@@ -33,9 +34,9 @@ def _fail(msg: str) -> None:
 
 def detect(
     kind: Annotated[str, typer.Argument(help="detector kind: ai, grammar, hallucination, facts, values, response")],
-    input: Annotated[Path, typer.Argument(help="JSONL with `id`, `text` (kind response: `prompt` and `response`) "
+    input: Annotated[Path, typer.Argument(parser=path_or_url, help="JSONL with `id`, `text` (kind response: `prompt` and `response`) "
                                                "and the fields the kind reads")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="output JSONL (one line per input line)")],
+    output: Annotated[Path, typer.Option("-o", "--output", parser=path_or_url, help="output JSONL (one line per input line)")],
     facts: Annotated[Path | None, typer.Option("--facts", help="fact sheet YAML (for kind facts)")] = None,
     grammar_prior: Annotated[float, typer.Option(
         "--grammar-prior", min=0.001, max=0.999,
@@ -138,8 +139,8 @@ def detect(
 
 def detect_train(
     kind: Annotated[str, typer.Argument(help="ai, grammar, hallucination, halluqa, or all")] = "all",
-    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="write assets here, not the package assets")] = None,
-    data_dir: Annotated[Path | None, typer.Option("--data", help="data folder (shared layout; default $WENFORGE_DATA)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", parser=path_or_url, help="write assets here, not the package assets")] = None,
+    data_dir: Annotated[Path | None, typer.Option("--data", parser=path_or_url, help="data folder (shared layout; default $WENFORGE_DATA)")] = None,
 ) -> None:
     """Rebuild the shipped detector models from the `dev` rows of the data folder."""
     from rich.console import Console
@@ -180,7 +181,7 @@ def detect_train(
         console.print(f"[green]{k}[/green]: {info}", highlight=False)
 
 
-def eval_command(config: Annotated[Path, typer.Argument(help="evaluation config YAML")]) -> None:
+def eval_command(config: Annotated[Path, typer.Argument(parser=path_or_url, help="evaluation config YAML")]) -> None:
     """Score outputs (or generate them) on accuracy, style, every detector and HalluQA; write eval.json,
     feedback.json and report.html into the run folder."""
     from rich.console import Console

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from wenforge.core.storage import path_or_url
 from wenforge.pii.replace import SALT_ENV
 from wenforge.report.console import print_problems
 
@@ -32,8 +33,8 @@ def _row_problem(row: dict, field: str) -> tuple[str, str] | None:
 
 
 def pii_cmd(
-    input: Annotated[Path, typer.Argument(help="JSONL rows with a text field")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="output JSONL (one line per input line)")],
+    input: Annotated[Path, typer.Argument(parser=path_or_url, help="JSONL rows with a text field")],
+    output: Annotated[Path, typer.Option("-o", "--output", parser=path_or_url, help="output JSONL (one line per input line)")],
     mode: Annotated[str, typer.Option("--mode", help="placeholder (<PHONE>) or hash (<PHONE:3f9a...>, salted)")] = "placeholder",
     field: Annotated[str, typer.Option("--field", help="the field holding the text")] = "text",
     types: Annotated[str | None, typer.Option("--types", help="comma-separated types to redact (default: all)")] = None,

@@ -13,7 +13,6 @@ from pathlib import Path, PurePosixPath
 
 from wenforge.core import storage
 from wenforge.core.rows import read_jsonl, read_parquet
-from wenforge.core.runs import atomic_output
 
 # exclusion records read per shard for the report's examples: enough to sample from, bounded for huge runs
 EXAMPLES_READ_PER_FILE = 200
@@ -197,10 +196,7 @@ def write_run_report(root: Path | str, stats: dict, *, samples: int = 8, seed: i
     """report.html of one run folder (local, or a remote URL)."""
     page = Page(f"wenforge run: {stats['name']}")
     add_run_sections(page, root, stats, samples=samples, seed=seed)
-    path = storage.join(root, "report.html")
-    with atomic_output(path, "w") as f:
-        f.write(page.render())
-    return path
+    return page.write(storage.join(root, "report.html"))
 
 
 def add_run_sections(page: Page, root: Path | str, stats: dict, *, samples: int = 8, seed: int = 0) -> Page:

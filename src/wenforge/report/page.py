@@ -224,8 +224,12 @@ class Page:
             f"<h1>{esc(self.title)}</h1>{''.join(self.parts)}</body></html>"
         )
 
-    def write(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.render(), encoding="utf-8")
+    def write(self, path: str | Path) -> Path | str:
+        """Write the page to `path` (a local path or a remote URL) whole, never half-written."""
+        from wenforge.core.runs import atomic_output
+        from wenforge.core.storage import path_or_url
+
+        path = path_or_url(str(path))
+        with atomic_output(path, "w") as f:
+            f.write(self.render())
         return path

@@ -8,13 +8,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from wenforge.core import reasons as R
+from wenforge.core import storage
+from wenforge.core.storage import path_or_url
 
 DOC_TOO_LONG = "document_too_long"
 # A style reading of a document's first 200k characters (about 2 s) is stable; longer documents (a 17M-character
@@ -88,11 +90,11 @@ def _progress(console, label: str):
 
 
 def label_cmd(
-    input: Annotated[Path, typer.Argument(help="JSONL with `text` (and `id`) per line")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="output JSONL, one line per input line")],
+    input: Annotated[Path, typer.Argument(parser=path_or_url, help="JSONL with `text` (and `id`) per line")],
+    output: Annotated[Path, typer.Option("-o", "--output", parser=path_or_url, help="output JSONL, one line per input line")],
     features: Annotated[bool, typer.Option("--features/--no-features", help="include the style features")] = True,
     max_evidence: Annotated[int, typer.Option("--max-evidence", help="evidence spans kept per line")] = 30,
-    report: Annotated[Path | None, typer.Option("--report", help="HTML report (default: OUT with .html)")] = None,
+    report: Annotated[Path | None, typer.Option("--report", parser=path_or_url, help="HTML report (default: OUT with .html)")] = None,
     prompt_field: Annotated[str, typer.Option("--prompt-field", help="column holding the prompt a text answers "
                                               "(quality then checks prompt adherence)")] = "prompt",
 ) -> None:
@@ -112,7 +114,7 @@ def label_cmd(
     rows = checked_rows(input, console)
     try:
         refuse_overwrite(output, input)
-        refuse_overwrite(report or output.with_suffix(".html"), input)
+        refuse_overwrite(report or storage.with_suffix(output, ".html"), input)
     except OutputError as e:
         _fail(console, str(e))
     l1c: Counter = Counter()
@@ -129,7 +131,7 @@ def label_cmd(
         task = progress.add_task("style", total=count_rows(input))
         for lineno, row, err in rows:
             progress.advance(task)
-            rid = (row or {}).get("id", f"{input.name}:{lineno}")
+            rid = (row or {}).get("id", f"{PurePosixPath(str(input)).name}:{lineno}")
             if err:
                 bad[err.split(":")[0]] += 1
                 console.print(f"{input}:{lineno}: {err}; written with `error`", style="yellow", markup=False)
@@ -159,7 +161,7 @@ def label_cmd(
                 examples.append({"text": row["text"][:600], "id": rid, "literary_score": round(r.literary_score, 3),
                                  "l1": r.l1, "l2": r.l2, "evidence": r.evidence[:8]})
     dt = time.perf_counter() - t0
-    report = report or output.with_suffix(".html")
+    report = report or storage.with_suffix(output, ".html")
     _label_report(report, input, n, {"literary_score": scores, "ornateness": ornate, "quality": quality}, l1c, l2c,
                   l3c, bad, examples)
 
@@ -179,7 +181,7 @@ def label_cmd(
 def _label_report(path, input, n, scores: dict[str, list[float]], l1c, l2c, l3c, bad, examples) -> None:
     from wenforge.report import Page
 
-    page = Page(f"wenforge style: {input.name}")
+    page = Page(f"wenforge style: {PurePosixPath(str(input)).name}")
     page.paragraph(f"{n} documents labelled; {sum(bad.values())} malformed lines written with an `error` field.")
     page.heading("Style-label mix")
     page.bar_chart("L1 (domain)", dict(l1c.most_common()))
