@@ -156,3 +156,14 @@ def test_the_light_install_runs_wenforge_demo_from_an_empty_folder(tmp_path, fre
     assert "pipeline" in ran and not {n for n, a in acts.items() if a["status"] == "failed"}
     assert skipped and all(note.startswith("not installed: ") for note in skipped.values())  # the model acts
     assert (empty / "demo" / "report.html").stat().st_size > 0
+
+
+def test_the_light_install_declares_no_model_libraries(fresh_venv):
+    probe = "from importlib.metadata import requires; print('\\n'.join(requires('wenforge')))"
+    reqs = subprocess.check_output([str(fresh_venv / "bin" / "python"), "-c", probe], text=True).splitlines()
+    light = [r.split(";")[0].strip() for r in reqs if "extra ==" not in r]
+    names = {r.split("=")[0].split(">")[0].split("<")[0].split("[")[0].strip().lower() for r in light}
+    assert names and not names & {"torch", "transformers", "trl", "peft", "accelerate", "datasets", "openai", "ray",
+                                   "s3fs", "paramiko"}, sorted(names)
+    extras = {r.split("extra ==")[1].strip().strip("'\"") for r in reqs if "extra ==" in r}
+    assert {"train", "distill", "ray", "s3", "sftp"} <= extras
