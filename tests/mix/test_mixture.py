@@ -142,3 +142,27 @@ def test_mix_rows_counts_rows_and_reports_unusable_ones():
     assert [b["line"] for b in res.stats["malformed_examples"]] == [201, 202, 203]
     with pytest.raises(MixError, match="no target shares"):
         mix_rows(rows, MixConfig(by="category", text_field="q"))
+
+
+def test_shards_on_an_sftp_server_mix_like_local_ones(tmp_path, sftp):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from wenforge.cli import app
+
+    shards = tmp_path / "shards"
+    (shards / "sub").mkdir(parents=True)
+    rows = [{"id": f"d{i}", "text": "文" * (40 + i), "l1": ("news", "literature")[i % 2]} for i in range(40)]
+    (shards / "a.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[:20]) + "{bad\n")
+    (shards / "sub" / "b.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[20:]))
+    shutil.copytree(shards, sftp.root / "shards")
+    args = ["--share", "news=0.5", "--share", "literature=0.5", "--budget", "800", "--seed", "3"]
+    here = CliRunner().invoke(app, ["mix", str(shards), "-o", str(tmp_path / "local"), *args])
+    there = CliRunner().invoke(app, ["mix", sftp.url("shards"), "-o", str(tmp_path / "remote"), *args])
+    assert here.exit_code == 0 and there.exit_code == 0, there.output
+    local, remote = (sorted((tmp_path / d / "data").iterdir()) for d in ("local", "remote"))
+    assert [f.read_bytes() for f in local] == [f.read_bytes() for f in remote] and local
+    stats = json.loads((tmp_path / "remote" / "stats.json").read_text())
+    assert stats["inputs"] == [sftp.url("shards/a.jsonl"), sftp.url("shards/sub/b.jsonl")]
+    assert stats["rows"]["excluded"] >= 1  # the malformed line, read remotely and recorded

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated
 
 import typer
+
+from wenforge.core.storage import path_or_url
 
 
 def register(app: typer.Typer) -> None:
@@ -13,7 +15,8 @@ def register(app: typer.Typer) -> None:
 
 
 def mix_cmd(
-    inputs: Annotated[list[Path], typer.Argument(help="labelled shards (JSONL/Parquet files or folders)")],
+    inputs: Annotated[list[Path], typer.Argument(
+        parser=path_or_url, help="labelled shards (JSONL/Parquet files or folders, local or fsspec URLs)")],
     output: Annotated[Path, typer.Option("-o", "--output", help="run folder: data/, stats.json, report.html")],
     share: Annotated[list[str] | None, typer.Option("--share", help="LABEL=SHARE, repeatable")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="YAML: shares, budget, unit, seed, max_repeat, by, fit, risk")] = None,
@@ -51,7 +54,7 @@ def mix_cmd(
         def prog(stage, path, rn):
             done["n"] += 1
             if done["n"] % 20000 == 0:
-                console.print(f"{stage}: {path.name}:{rn}", style="dim", markup=False)
+                console.print(f"{stage}: {PurePosixPath(str(path)).name}:{rn}", style="dim", markup=False)
 
         with console.status("mixing (count, select, write)"):
             res = build_mixture(inputs, cfg, output, progress=prog)

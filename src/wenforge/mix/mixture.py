@@ -30,13 +30,14 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
 import xxhash
 from pydantic import BaseModel, ConfigDict, Field
 
 from wenforge.core import reasons as R
+from wenforge.core import storage
 from wenforge.core.config import ConfigPath
 from wenforge.core.rows import InputError, read_rows
 from wenforge.core.runs import OutputError, refuse_overwrite, run_stats, write_stats
@@ -81,7 +82,7 @@ class Item:
     def key(self) -> str:
         """The row's priority key: its `id`, else where it came from."""
         rid = self.row.get("id")
-        return str(rid if rid is not None else f"{self.file.name if self.file else 'row'}:{self.line}")
+        return str(rid if rid is not None else f"{PurePosixPath(str(self.file)).name if self.file else 'row'}:{self.line}")
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,31 @@ def _check_granularity(shares: dict[str, float], units: Counter, tolerance: floa
 
 
 # ----------------------------------------------------------------------------------------- reading
-def _files(inputs) -> list[Path]:
-    out: list[Path] = []
+SHARD_SUFFIXES = (".jsonl", ".parquet", ".json")
+
+
+def _remote_files(url: str) -> list[str]:
+    """The shard files of a remote URL (a file, or a folder searched recursively)."""
+    try:
+        if storage.isdir(url):
+            return [str(f) for f in storage.listing(url, "**/*") if str(f).endswith(SHARD_SUFFIXES)]
+        if storage.isfile(url):
+            return [url]
+    except storage.StorageError as e:
+        raise MixError(str(e)) from None
+    raise MixError(f"{url}: no such file or folder")
+
+
+def _files(inputs) -> list[Path | str]:
+    """The shard files of `inputs` (files, or folders searched recursively; local paths or remote URLs)."""
+    out: list[Path | str] = []
     for p in [inputs] if isinstance(inputs, (str, Path)) else inputs:
+        if storage.is_url(p):
+            out += _remote_files(str(p))
+            continue
         p = Path(p)
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in (".jsonl", ".parquet", ".json"))
+            out += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in SHARD_SUFFIXES)
         elif p.is_file():
             out.append(p)
         else:
@@ -592,7 +612,7 @@ def _record(p: Pick, spec: MixConfig) -> dict:
     ls = row.get("literary_score")
     rec["literary_score"] = float(ls) if isinstance(ls, (int, float)) else None
     rec["copy"] = p.copy
-    rec["source_file"] = p.item.file.name if p.item.file else None
+    rec["source_file"] = PurePosixPath(str(p.item.file)).name if p.item.file else None
     return rec
 
 
