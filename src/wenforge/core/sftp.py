@@ -1,33 +1,47 @@
-"""fsspec's SFTP file system with files that carry their `path` and `size`, as fsspec's buffered files do.
+"""fsspec's SFTP file system with files that behave like fsspec's buffered files, for datatrove.
 
-Why: datatrove's dedup stages read a signature file's name from `file.path` and its length from `file.size`;
-fsspec's SFTP backend hands out paramiko's own file objects, which have neither, so exact and MinHash dedup
-failed on sftp:// run folders; and their reads share one SFTP session, which hung when datatrove's exact dedup
-read six signature files from a thread pool. Its `makedirs` also raced when two workers created one folder. Imported only for sftp:// paths (it needs paramiko, the `sftp` extra).
+Why: fsspec's SFTP backend hands out paramiko's own file objects. datatrove's dedup stages read a signature
+file's name from `file.path` and its length from `file.size`, which those lack, so exact and MinHash dedup
+failed on sftp:// run folders; and they share one SFTP session, on which datatrove's exact dedup, reading six
+signature files at once from a thread pool, hung. Here a file opened for reading is an fsspec
+`AbstractBufferedFile` (path, size, seek, read-ahead) whose block reads take turns on the session; writes
+stay paramiko's (one writer per file). `makedirs` also raced when two workers created one folder. Imported only
+for sftp:// paths (it needs paramiko, the `sftp` extra).
 """
 
 from __future__ import annotations
 
+import threading
+
 from fsspec.implementations.sftp import SFTPFileSystem
+from fsspec.spec import AbstractBufferedFile
+
+READ_BLOCK = 4 * 1024 * 1024  # bytes per read request: a signature shard in a few round trips, little memory
+
+
+class _ReadFile(AbstractBufferedFile):
+    """A file on the server read in blocks, one request at a time per file system."""
+
+    def _fetch_range(self, start: int, end: int) -> bytes:
+        with self.fs.session_lock, self.fs.ftp.open(self.path, "rb") as f:
+            f.seek(start)
+            return f.read(end - start)
 
 
 class SFTPFileSystemWithPaths(SFTPFileSystem):
-    """SFTPFileSystem whose opened files have `.path` (the path inside the file system) and, when read, `.size`."""
+    """SFTPFileSystem whose files read like fsspec's (`path`, `size`, thread-safe block reads)."""
+
+    @property
+    def session_lock(self) -> threading.Lock:
+        """The lock that serialises this file system's read requests (made on first use; not pickled)."""
+        if "_session_lock" not in self.__dict__:
+            self.__dict__["_session_lock"] = threading.Lock()
+        return self.__dict__["_session_lock"]
 
     def _open(self, path, mode="rb", block_size=None, **kwargs):
-        if "r" not in mode:
-            f = super()._open(path, mode, block_size, **kwargs)
-        else:  # a channel of its own: datatrove reads many signature files at once from a thread pool
-            channel = self.client.open_sftp()
-            f = channel.open(path, mode, bufsize=block_size if block_size else -1)
-            f.size = f.stat().st_size
-            close = f.close
-
-            def close_with_channel() -> None:
-                close()
-                channel.close()
-
-            f.close = close_with_channel
+        if "r" in mode and "+" not in mode:
+            return _ReadFile(self, path, mode="rb", block_size=block_size or READ_BLOCK)
+        f = super()._open(path, mode, block_size, **kwargs)
         f.path = path
         return f
 
