@@ -12,16 +12,23 @@ evaluation) and links every act's own report:
                on mixtures at 0, 20 and 60% literature) and style rounds toward a target voice against a
                fixed-mixture control (`wenforge.forge.style_demo`; the full run is bench/style_control_bench.py)
 Acts whose extra is not installed (`train`, `distill`) are skipped with a note.
+
+With two or more workers the model acts that need nothing from the others run in their own processes beside
+them: the forge from the start (beside the pipeline) and the style rounds once the pipeline is done (beside mix,
+evaluation, distillation and the dose-response). The outputs are the same; each act's `seconds` is its own time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
+import os
 import sys
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,19 +52,62 @@ class Act:
 
 
 def examples_dir() -> Path:
-    """examples/ of the source checkout (next to src/), or ./examples."""
+    """examples/ of the source checkout (next to src/), ./examples, or the copy an installed wheel puts in
+    <prefix>/share/wenforge/examples (pyproject's data-files)."""
+    import sysconfig
+
     here = Path(__file__).resolve().parents[2] / "examples"
-    for cand in (here, Path.cwd() / "examples"):
+    installed = Path(sysconfig.get_path("data")) / "share" / "wenforge" / "examples"
+    for cand in (here, Path.cwd() / "examples", installed):
         if (cand / "demo.yaml").exists():
             return cand
-    raise FileNotFoundError("examples/demo.yaml not found: run `wenforge demo` from a wenforge source checkout")
+    raise FileNotFoundError(f"examples/demo.yaml not found in the checkout, ./examples or {installed}: "
+                            "reinstall wenforge (the wheel carries them)")
 
 
 def _available(module: str) -> bool:
     """Whether an optional third-party library (an extra) is installed; found, not imported."""
     import importlib.util
 
-    return importlib.util.find_spec(module) is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # a finder that refuses the name (a missing parent package, an import hook)
+        return False
+
+
+def _missing(needs: list[str] | None) -> list[str]:
+    """The optional libraries of `needs` that are not installed."""
+    return [m for m in needs or [] if not _available(m)]
+
+
+def _logged(target: Callable, args: tuple, log: str) -> tuple[Any, float]:
+    """`target(*args)` in this (spawned) process with all its output appended to `log`: the descriptors, so what
+    libraries and their own child processes write goes there too; its value and wall seconds."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    t0 = time.time()
+    value = target(*args)
+    return value, round(time.time() - t0, 1)
+
+
+class _Background:
+    """An act's work, started now in its own spawned process (so it overlaps the acts run meanwhile); `result()`
+    waits for it and re-raises its error. `seconds`: its own wall time, not the wait."""
+
+    def __init__(self, target: Callable, *args: Any, log: Path):
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._future = self._pool.submit(_logged, target, args, str(log))
+        self.seconds: float | None = None
+
+    def result(self) -> Any:
+        try:
+            value, self.seconds = self._future.result()
+        finally:
+            self._pool.shutdown()
+        return value
 
 
 def _act(
@@ -66,10 +116,12 @@ def _act(
     fn: Callable[[], tuple[dict, str | None]],
     needs: list[str] | None = None,
     log: Path | None = None,
+    job: _Background | None = None,
 ) -> Act:
-    """Run one act; `log`: send its own console output (trainer logs, progress bars) to this file."""
+    """Run one act; `log`: send its own console output (trainer logs, progress bars) to this file; `job`: the
+    act's work running in the background (its seconds are the act's)."""
     act = Act(name)
-    missing = [m for m in needs or [] if not _available(m)]
+    missing = _missing(needs)
     if missing:
         act.note = f"not installed: {', '.join(missing)} (pip install -e '.[train,distill]')"
         console.print(f"[yellow]{name}[/yellow]: skipped ({escape(act.note)})")
@@ -89,7 +141,7 @@ def _act(
         act.note = f"{type(e).__name__}: {e}"
         console.print(f"[red]{name} failed[/red]: {escape(act.note)}")
         console.print(traceback.format_exc(), markup=False, highlight=False)
-    act.seconds = round(time.time() - t0, 1)
+    act.seconds = job.seconds if job and job.seconds is not None else round(time.time() - t0, 1)
     return act
 
 
@@ -103,6 +155,13 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
     ex = examples_dir()
     console.print(f"[bold]wenforge demo[/bold]: {escape(str(ex / 'corpus'))} → {escape(str(out))}")
     acts: list[Act] = []
+    parallel = workers >= 2
+    model_needs = ["torch", "trl"]
+    forge_job = None
+    if parallel and not _missing(model_needs):  # needs nothing from the pipeline: trains beside it
+        from wenforge.forge.demo import run_forge_demo
+
+        forge_job = _Background(run_forge_demo, out / "forge", log=out / "forge.log")
 
     def pipeline():
         cfg = load_config(ex / "demo.yaml")
@@ -110,6 +169,11 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
         return {"read": res.read, "kept": res.kept, "excluded": res.excluded, "conserved": res.conserved}, str(res.out_dir / "report.html")
 
     acts.append(_act("pipeline", console, pipeline))
+    rounds_job = None
+    if parallel and acts[-1].status == "ok" and not _missing(model_needs):  # needs only the pipeline's output
+        from wenforge.forge.style_demo import demo_rounds
+
+        rounds_job = _Background(demo_rounds, out / "pipeline", out / "style", log=out / "style.log")
 
     def mix():
         from wenforge.mix.mixture import MixConfig, build_mixture
@@ -121,12 +185,15 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
     acts.append(_act("mix", console, mix))
 
     def forge():
-        from wenforge.forge.demo import run_forge_demo
+        if forge_job:
+            res = forge_job.result()
+        else:
+            from wenforge.forge.demo import run_forge_demo
 
-        res = run_forge_demo(out / "forge")
+            res = run_forge_demo(out / "forge")
         return res, res["report"]
 
-    acts.append(_act("forge", console, forge, needs=["torch", "trl"], log=out / "forge.log"))
+    acts.append(_act("forge", console, forge, needs=model_needs, log=out / "forge.log", job=forge_job))
 
     def evaluate():
         from wenforge.eval.evaluate import EvalConfig, run_eval
@@ -146,7 +213,8 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
         res = run_eval(cfg)
         return {"round": rounds[-1].parent.name, "eval": res["eval"], "feedback": res["feedback"]}, str(out / "eval" / "report.html")
 
-    acts.append(_act("eval", console, evaluate, log=out / "eval.log"))
+    # it evaluates the forge's round outputs, so it needs what the forge needs
+    acts.append(_act("eval", console, evaluate, needs=model_needs, log=out / "eval.log"))
 
     def distill():
         from wenforge.distill.demo import run_distill_demo
@@ -159,13 +227,13 @@ def run_demo(output: Path, *, workers: int = 2) -> Path:
     def style():
         from wenforge.forge.style_demo import run_style_demo
 
-        res = run_style_demo(out / "pipeline", out / "style")
+        res = run_style_demo(out / "pipeline", out / "style", wait_rounds=rounds_job.result if rounds_job else None)
         dose = {f"{r['literary_share']:g}": r["output_literary_share"] for r in res["dose_response"]}
         rounds = [{k: r[k] for k in ("round", "style_distance", "control_style_distance", "floor_distance")}
                   for r in res["rounds"]]
         return {"output_literary_share": dose, "rounds": rounds}, res["report"]
 
-    acts.append(_act("style", console, style, needs=["torch", "trl"], log=out / "style.log"))
+    acts.append(_act("style", console, style, needs=model_needs, log=out / "style.log"))
     write_demo_report(out, acts)
     Console().print(f"\n[bold green]report:[/bold green] {out / 'report.html'}")
     return out

@@ -34,6 +34,7 @@ DEMO: dict = {
         "save_strategy": "no",
         "max_length": 128,
         "disable_tqdm": True,
+        "gradient_checkpointing": False,  # TRL's default recomputes activations: ~10% more CPU, same weights
     },
     "train": {
         "max_steps": 8,
@@ -49,6 +50,7 @@ DEMO: dict = {
         "logging_steps": 1,
         "save_strategy": "no",
         "disable_tqdm": True,
+        "gradient_checkpointing": False,
         "rewards": {"outcome": 1.0},
     },
     "max_new_tokens": 20,

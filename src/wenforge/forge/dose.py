@@ -183,7 +183,7 @@ def pretrain(base: Path, texts: Sequence[str], run_dir: Path, settings: DoseSett
         "learning_rate": settings.learning_rate, "warmup_steps": settings.warmup_steps,
         "lr_scheduler_type": "cosine", "max_length": settings.max_length, "logging_steps": 10,
         "save_strategy": "no", "disable_tqdm": True, "resume": False, "use_cpu": settings.device == "cpu",
-        "seed": seed,
+        "seed": seed, "gradient_checkpointing": settings.device != "cpu",  # on CPU: same weights, ~10% less time
     }
     return run_sft(recipe_from(keys, "sft", source="style_control dose settings"), rows=rows).final_dir
 

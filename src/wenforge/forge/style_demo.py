@@ -8,6 +8,7 @@ trained for a fraction of the benchmark's steps (BENCHMARKS.md has the full run 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -61,12 +62,18 @@ def style_control_report(result: dict, out: Path) -> Path:
     return page.write(Path(out) / "report.html")
 
 
-def run_style_demo(corpus_dir: Path, out: Path) -> dict:
+def demo_rounds(corpus_dir: Path, out: Path) -> list[dict]:
+    """The small version's rounds toward a target voice on `corpus_dir`, into out/rounds/ (their rows)."""
+    return style_rounds(corpus_dir, Path(out) / "rounds", rounds=DEMO_ROUND_COUNT, seeds=(0,), settings=DEMO_ROUNDS)
+
+
+def run_style_demo(corpus_dir: Path, out: Path, wait_rounds: Callable[[], list[dict]] | None = None) -> dict:
     """The small dose-response and rounds on `corpus_dir` (a pipeline run folder); writes out/report.html and
-    returns {dose_response, rounds, report}."""
+    returns {dose_response, rounds, report}. `wait_rounds`: waits for `demo_rounds`' rows when they run elsewhere
+    (`wenforge demo` runs them in their own process, beside the dose-response); else they run here after it."""
     out = Path(out)
     dose = dose_response(corpus_dir, out / "dose", shares=DEMO_SHARES, seeds=(0,), settings=DEMO_DOSE)
-    rounds = style_rounds(corpus_dir, out / "rounds", rounds=DEMO_ROUND_COUNT, seeds=(0,), settings=DEMO_ROUNDS)
+    rounds = wait_rounds() if wait_rounds else demo_rounds(corpus_dir, out)
     result = {"dose_response": dose, "rounds": rounds,
               "note": "A small version (one seed, three shares, short training): the mechanism, not the evidence; "
                       "BENCHMARKS.md has the benchmark's full run (bench/style_control_bench.py)."}

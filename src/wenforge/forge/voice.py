@@ -126,7 +126,7 @@ def forge_config(work: Path, base: Path, pool: Path, target: Path, s: RoundsSett
            "warmup_steps": s.warmup_steps, "lr_scheduler_type": "cosine", "max_length": s.max_length,
            "logging_steps": 10, "save_strategy": "no", "disable_tqdm": True, "resume": False,
            "use_cpu": s.device == "cpu",
-           "seed": seed}
+           "seed": seed, "gradient_checkpointing": s.device != "cpu"}  # on CPU: same weights, ~10% less time
     return ForgeConfig(
         output_dir=str(work), rounds=rounds, seed=seed, train_file=str(pool), category_field=LABEL_FIELD,
         text_field="text", style_target=str(target), model=str(base), max_repeat=8,
