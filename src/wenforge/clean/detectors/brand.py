@@ -10,9 +10,8 @@ anywhere else on the page (the injected title shares nothing with the article be
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from wenforge.clean.detectors.common import Finding, Line, guarded
 from wenforge.clean.detectors.hanzi import han_pairs
@@ -25,6 +24,7 @@ _ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入�
 # a page with none of these words has no action shape: the costlier patterns are skipped
 _ACTION_HINT_RE = guarded(r"注册|官网|官方[网平入下aA]|入口|网址|线路检测|开户|app|APP|App|手机版|客户端|观看|下载|地址|报价")
 _DIGITS_RE = re.compile(r"\d{3}")
+_HAN_CHAR_RE = re.compile(r"[\u4e00-\u9fff]")  # the characters of the Han pairs that `han_pairs` counts
 _APP_SITE_RE = re.compile(r"(?:app|APP|App)(?:官网|官方|下载|入口|平台)")  # (an 官方APP alone is any organiser's)
 # a name with an action, followed by a separator, the end of the line, a digit or another name
 BRAND_ACTION_RE = re.compile(rf"({_NAME})[·・」)）]?{_ACTION}(?=$|[\s\-_|｜:：,，、·!！>）)\]】\d]|[\u4e00-\u9fff]{{0,2}}$)")
@@ -68,6 +68,20 @@ SHAPE_CAP = 0.8  # one shape is never certainty
 
 
 Count = Callable[[str], int]  # occurrences of a string (or a Han pair) in the page, computed once per page
+
+
+def page_count(body: str, s: str) -> int:
+    """Occurrences of ``s`` in the page; a doubled Han pair (哈哈) counted overlapping, as a pair of the page's
+    Han runs (哈哈哈 holds two), any other string as ``str.count`` counts (only a doubled pair can overlap itself)."""
+    if len(s) == 2 and s[0] == s[1] and _HAN_CHAR_RE.match(s):
+        return len(_overlapping(s).findall(body))
+    return body.count(s)
+
+
+@lru_cache(maxsize=1 << 12)
+def _overlapping(pair: str) -> re.Pattern:
+    """Every position where ``pair`` starts (overlapping occurrences)."""
+    return re.compile(f"(?={re.escape(pair)})")
 
 
 def _elsewhere(name: str, count: Count) -> bool:
@@ -144,11 +158,7 @@ def detect(lines: list[Line]) -> list[Finding]:
         return []
     body = "\n".join(ln.text for ln in lines)
     actions = _ACTION_HINT_RE.search(body) is not None
-    pair_counts = Counter(han_pairs(body))
-    text_count = lru_cache(maxsize=None)(body.count)
-
-    def count(s: str) -> int:
-        return pair_counts[s] if len(s) == 2 and s in pair_counts else text_count(s)
+    count = lru_cache(maxsize=None)(partial(page_count, body))
 
     # only title lines, short lines and (on a page with action words) sentences can hold a shape
     todo = [ln for ln in lines if ln.index < TITLE_LINES or (ln.length <= SHORT_LINE and not ln.sentence_like)

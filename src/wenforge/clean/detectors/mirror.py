@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wenforge.clean.detectors.common import Finding, Line
+from wenforge.clean.detectors.common import Finding, Line, guarded
 from wenforge.clean.detectors.hanzi import stats
 from wenforge.core import reasons as R
 
@@ -266,7 +266,7 @@ def sprinkled(lines: list[Line], original: str, trad_re: re.Pattern, simp_re: re
 # a copy with its numbers stripped: a quantity word with no number before it (有多万居民, 共余人), a month
 # with no year (…,年8月); genuine text puts a number or 去/今/其 there (an emptied list, 设有、、三个, is left out:
 # text stripped of its foreign names leaves the same)
-DELETED_NUMBER_RE = re.compile(r"(?<![\d〇零一二三四五六七八九十百千万两几数其多余])(?:多万|余万|余人|余里|余名|余家|余件|余起|余次|"
+DELETED_NUMBER_RE = guarded(r"(?<![\d〇零一二三四五六七八九十百千万两几数其多余])(?:多万|余万|余人|余里|余名|余家|余件|余起|余次|"
                                r"余吨|余亩)|(?<![\d〇零一二三四五六七八九十去今明前后当同每近本上下该])年\d{1,2}月|^年的",
                                re.MULTILINE)
 DELETED_NUMBER_MIN = 2  # on 423 clean real pages none has more than one
