@@ -29,10 +29,10 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from sftp_server import serve_in_process  # noqa: E402
+from sftp_server import serve_in_process
 
-from wenforge.pipeline.config import load_config  # noqa: E402
-from wenforge.pipeline.run import exclusion_counts, run_pipeline  # noqa: E402
+from wenforge.pipeline.config import load_config
+from wenforge.pipeline.run import exclusion_counts, run_pipeline
 
 
 def kept(data_dir: Path) -> dict[str, dict]:
