@@ -82,7 +82,11 @@ def _missing(needs: list[str] | None) -> list[str]:
 
 def _logged(target: Callable, args: tuple, log: str) -> tuple[Any, float]:
     """`target(*args)` in this (spawned) process with all its output appended to `log`: the descriptors, so what
-    libraries and their own child processes write goes there too; its value and wall seconds."""
+    libraries and their own child processes write goes there too; its value and wall seconds. It ends when the
+    demo's process dies (SIGKILL included), like the pipeline's workers."""
+    from wenforge.core.runs import die_with_parent
+
+    die_with_parent()
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 1)
     os.dup2(fd, 2)

@@ -77,6 +77,19 @@ def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO]:
         raise
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """In a child process: ask Linux to send SIGTERM when the parent dies (SIGKILL of the command included), so
+    a killed command leaves no worker running. No-op where prctl is missing."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 # stats.json: one schema for every command that writes a run folder. The shared keys come first; a command adds
 # its own details after them (the mixture's labels, the trainer's losses, the teacher client's retries).
 STATS_SCHEMA = "wenforge.stats/1"

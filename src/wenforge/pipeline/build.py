@@ -3,7 +3,6 @@ dedup stages, then the final filter-and-write stage. Local, Ray or Slurm: the sa
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
@@ -30,6 +29,7 @@ from datatrove.utils.hashing import HashConfig
 from wenforge.core import reasons as R
 from wenforge.core import storage
 from wenforge.core.config import ConfigError
+from wenforge.core.runs import die_with_parent
 from wenforge.pipeline.config import PipelineConfig
 from wenforge.pipeline.readers import CorpusReader
 from wenforge.pipeline.steps import Decode, Extract, LanguageId, LanguageQuality, Normalize, ReadGate
@@ -190,24 +190,12 @@ def build_stages(cfg: PipelineConfig, files: list[str], layout: RunLayout, tasks
     return stages
 
 
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _die_with_parent() -> None:
-    """In a forked child: ask Linux to send SIGTERM when the parent dies (SIGKILL of `wenforge run` included)."""
-    import ctypes
-    import signal
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 @functools.cache
 def _children_die_with_this_process() -> None:
     """Every process forked from here on (datatrove's pool workers and its manager) ends when this one is killed,
     so a killed run leaves nothing running; a resumed run redoes the unfinished tasks. Linux only (prctl)."""
     if sys.platform.startswith("linux"):
-        os.register_at_fork(after_in_child=_die_with_parent)
+        os.register_at_fork(after_in_child=die_with_parent)
 
 
 def make_executor(stage: Stage, layout: RunLayout, kind: str, workers: int):
