@@ -41,30 +41,17 @@ def test_demo_runs_every_act_and_reports_them(tmp_path):
 @pytest.mark.skipif(not HEAVY, reason="the background acts need the `train` extra")
 def test_killing_the_demo_leaves_no_background_act_running(tmp_path):
     """The forge trains in a spawned process beside the pipeline; SIGKILL of the demo must end it too."""
-    import os
-    import signal
     import subprocess
-    import sys
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "wenforge.cli", "demo", "--output", str(tmp_path / "demo")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    from processes import group_alive, kill_leader_and_wait, wenforge
 
-    def group_alive() -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True, check=False).stdout
-        return [int(x) for x in out.split()]
-
+    proc = subprocess.Popen(wenforge("demo", "--output", str(tmp_path / "demo")), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline and not (tmp_path / "demo" / "forge.log").exists():
         time.sleep(0.1)
     time.sleep(2)  # the forge process is past its start-up and training
-    assert (tmp_path / "demo" / "forge.log").exists() and len(group_alive()) >= 2, "the forge never started"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    deadline = time.time() + 30
-    while time.time() < deadline and group_alive():
-        time.sleep(0.2)
-    left = group_alive()
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
+    assert (tmp_path / "demo" / "forge.log").exists() and len(group_alive(proc.pid)) >= 2, "the forge never started"
+    left = kill_leader_and_wait(proc)
     assert not left, f"background acts still running after the demo was killed: {left}"

@@ -4,14 +4,12 @@ fixture), reached through fsspec like any s3:// or hf:// path. Same output as a 
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
-import time
 from collections import Counter
 
 import pyarrow.parquet as pq
 import pytest
+from processes import kill_after_completions, python_env, wenforge
 from typer.testing import CliRunner
 
 from wenforge.cli import app
@@ -97,17 +95,10 @@ def test_a_remote_run_resumes_after_a_kill(tmp_path, sftp, news, write_jsonl):
     cfg = tmp_path / "pipeline.yaml"
     cfg.write_text(f"input: {{paths: ['{sftp.url('in')}']}}\ndedup: {{exact: true, minhash: {{enabled: false}}}}\n"
                    f"output: {{dir: '{sftp.url('out')}'}}\ntasks: 6\nworkers: 1\n")
-    cmd = [sys.executable, "-m", "wenforge.cli", "run", str(cfg)]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
-    done = sftp.root / "out" / "_work" / "logs" / "process" / "completions"
-    deadline = time.time() + 180
-    while time.time() < deadline and not (done.exists() and len(list(done.iterdir())) >= 2):
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert done.exists() and 2 <= len(list(done.iterdir())) < 6, "kill must land mid-run"
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    cmd = wenforge("run", str(cfg))
+    done = kill_after_completions(cmd, sftp.root / "out" / "_work" / "logs" / "process" / "completions", 2)
+    assert 2 <= done < 6, "kill must land mid-run"
+    result = subprocess.run(cmd, capture_output=True, text=True, env=python_env(), timeout=300)
     assert result.returncode == 0, result.stderr
     ids = [r["id"] for f in sorted((sftp.root / "out" / "data").iterdir()) for r in pq.read_table(f).to_pylist()]
     assert len(ids) == len(set(ids))

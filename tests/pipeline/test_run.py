@@ -1,14 +1,12 @@
 import gzip
 import json
-import os
-import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 
 import pyarrow.parquet as pq
 import pytest
+from processes import group_alive, kill_after_completions, kill_leader_and_wait, python_env, wenforge
 from typer.testing import CliRunner
 
 from wenforge.cli import app
@@ -145,17 +143,10 @@ def test_resume_after_kill_has_no_duplicates(tmp_path, write_jsonl, news):
     _six_shards(tmp_path, write_jsonl, news, 40)
     cfg = tmp_path / "pipeline.yaml"
     cfg.write_text(BASE.format(max_chars=100000, oversize="truncate", tasks=6).replace("minhash: {enabled: true}", "minhash: {enabled: false}"))
-    cmd = [sys.executable, "-m", "wenforge.cli", "run", str(cfg)]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
-    done = tmp_path / "out" / "_work" / "logs" / "process" / "completions"
-    deadline = time.time() + 120
-    while time.time() < deadline and not (done.exists() and len(list(done.iterdir())) >= 2):
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert done.exists() and 2 <= len(list(done.iterdir())) < 6, "kill must land mid-run"
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    cmd = wenforge("run", str(cfg))
+    done = kill_after_completions(cmd, tmp_path / "out" / "_work" / "logs" / "process" / "completions", 2, timeout=120)
+    assert 2 <= done < 6, "kill must land mid-run"
+    result = subprocess.run(cmd, capture_output=True, text=True, env=python_env(), timeout=300)
     assert result.returncode == 0, result.stderr
     ids = [r["id"] for r in kept_rows(tmp_path / "out")]
     assert len(ids) == len(set(ids))
@@ -201,23 +192,11 @@ def test_killing_the_run_leaves_no_worker_behind(tmp_path, write_jsonl, news):
     _six_shards(tmp_path, write_jsonl, news, 60)
     cfg = tmp_path / "pipeline.yaml"
     cfg.write_text(BASE.format(max_chars=100000, oversize="truncate", tasks=6).replace("workers: 1", "workers: 2"))
-    proc = subprocess.Popen([sys.executable, "-m", "wenforge.cli", "run", str(cfg)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-
-    def group_alive() -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True, check=False).stdout
-        return [int(x) for x in out.split()]
-
+    proc = subprocess.Popen(wenforge("run", str(cfg)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     deadline = time.time() + 120
-    while time.time() < deadline and len(group_alive()) < 3:  # the run plus its workers
+    while time.time() < deadline and len(group_alive(proc.pid)) < 3:  # the run plus its workers
         time.sleep(0.05)
-    assert len(group_alive()) >= 3, "the run never started its workers"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    deadline = time.time() + 30
-    while time.time() < deadline and group_alive():
-        time.sleep(0.2)
-    left = group_alive()
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
+    assert len(group_alive(proc.pid)) >= 3, "the run never started its workers"
+    left = kill_leader_and_wait(proc)
     assert not left, f"workers still running after the run was killed: {left}"
