@@ -11,6 +11,7 @@ installed.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+HEAVY = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "trl", "peft"))
 EXTRAS = ("torch", "transformers", "trl", "peft", "datasets", "accelerate", "openai", "ray")
 TEXTS = [
     "月光像一层薄薄的纱，轻轻地覆在老屋的瓦檐上。祖母坐在门槛边，一针一线地缝着旧棉袄，偶尔抬头望一眼远处的山。",
@@ -167,3 +169,32 @@ def test_the_light_install_declares_no_model_libraries(fresh_venv):
                                    "s3fs", "paramiko"}, sorted(names)
     extras = {r.split("extra ==")[1].strip().strip("'\"") for r in reqs if "extra ==" in r}
     assert {"train", "distill", "ray", "s3", "sftp"} <= extras
+
+
+@pytest.mark.skipif(not HEAVY, reason="the demo's model acts need the `train` extra")
+def test_the_full_install_runs_every_demo_act_from_an_empty_folder(tmp_path, fresh_venv):
+    """`wenforge demo` end to end: every act runs and the one report shows each capability's results, escaped."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = _run([str(fresh_venv / "bin" / "wenforge"), "demo", "--output", "demo"], empty)
+    out = empty / "demo"
+    acts = {a["name"]: a for a in json.loads((out / "demo.json").read_text())}
+    assert set(acts) == {"pipeline", "mix", "forge", "eval", "distill", "style"}
+    assert all(a["status"] == "ok" for a in acts.values()), acts
+    assert acts["pipeline"]["summary"]["conserved"] is True
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for section in ("Adversarial cleaning", "Salvaged pages", "Style labels", "Device evidence", "Mixture",
+                    "RL rounds", "Independent evaluation", "feedback", "Distillation", "Style control"):
+        assert section in html, section
+    assert "<script" not in html.lower()  # scraped text is escaped; the page itself has no scripts
+    assert html.count("<mark") >= 5  # removed spans and device evidence are highlighted
+    shares = acts["mix"]["summary"]["labels"]
+    assert abs(shares["literature"]["achieved"] - 0.4) < 0.03
+    for sub in ("pipeline/report.html", "mix/report.html", "forge/report.html", "eval/report.html", "eval/feedback.json",
+                "style/report.html", "style/dose/dose.json", "style/rounds/rounds.json"):
+        assert (out / sub).exists(), sub
+    style = acts["style"]["summary"]
+    assert set(style["output_literary_share"]) == {"0", "0.2", "0.6"}
+    assert all(0 <= v <= 1 for v in style["output_literary_share"].values())
+    assert [r["round"] for r in style["rounds"]] == [0, 1]
+    assert "report:" in result.stdout
