@@ -280,5 +280,7 @@ def test_every_key_has_a_test():
         "tasks", "workers", "output.dir", "output.report_samples", "values.profile",
         # each decontaminate key changes a run in tests/decontam/test_pipeline.py (the index is built per run)
         "decontaminate.enabled", "decontaminate.against", "decontaminate.field", "decontaminate.n",
-        "decontaminate.threshold", "decontaminate.min_tokens", "decontaminate.action"}
+        "decontaminate.threshold", "decontaminate.min_tokens", "decontaminate.action",
+        # every slurm key shows in the job scripts asserted in tests/pipeline/test_slurm.py
+        "slurm"}
     assert leaves(PipelineConfig) - tested == set()

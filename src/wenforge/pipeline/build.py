@@ -30,7 +30,7 @@ from wenforge.core import reasons as R
 from wenforge.core import storage
 from wenforge.core.config import ConfigError
 from wenforge.core.runs import die_with_parent
-from wenforge.pipeline.config import PipelineConfig
+from wenforge.pipeline.config import PipelineConfig, SlurmConfig
 from wenforge.pipeline.readers import CorpusReader
 from wenforge.pipeline.steps import Decode, Extract, LanguageId, LanguageQuality, Normalize, ReadGate
 from wenforge.pipeline.steps.quality import chinese_filters, english_filters
@@ -196,6 +196,28 @@ def _children_die_with_this_process() -> None:
     so a killed run leaves nothing running; a resumed run redoes the unfinished tasks. Linux only (prctl)."""
     if sys.platform.startswith("linux"):
         os.register_at_fork(after_in_child=die_with_parent)
+
+
+def slurm_executor(stage: Stage, layout: RunLayout, cfg: SlurmConfig, depends=None):
+    """datatrove's SlurmPipelineExecutor for one stage: a job array of its tasks, started after `depends` (the
+    previous stage's executor) ends well. Nothing runs here; `run()` submits it (and any stage before it)."""
+    from datatrove.executor.slurm import SlurmPipelineExecutor
+
+    return SlurmPipelineExecutor(
+        pipeline=stage.pipeline,
+        tasks=stage.tasks,
+        time=cfg.time,
+        partition=cfg.partition,
+        cpus_per_task=cfg.cpus_per_task,
+        mem_per_cpu_gb=cfg.mem_per_cpu_gb,
+        qos=cfg.qos,
+        job_name=f"{cfg.job_name}-{stage.name}",
+        venv_path=cfg.venv_path,
+        sbatch_args=dict(cfg.sbatch_args),
+        depends=depends,
+        logging_dir=layout.folder("_work", "logs", stage.name),
+        slurm_logs_folder=str(layout.path("_work", "slurm_logs", stage.name)),
+    )
 
 
 def make_executor(stage: Stage, layout: RunLayout, kind: str, workers: int):

@@ -13,6 +13,14 @@ from wenforge.core import storage
 def _summary(result, console) -> None:
     from rich.table import Table
 
+    if result.slurm_jobs:
+        for stage, job in result.slurm_jobs:
+            console.print(f"{stage}: " + ("all tasks already done" if job == "-1" else f"Slurm job {job}"), markup=False)
+        console.print(f"submitted to Slurm; when the jobs end, the same command with --executor local skips the "
+                      f"finished tasks and writes {storage.join(result.out_dir, 'stats.json')} and report.html",
+                      markup=False)
+        return
+
     t = Table(title=f"wenforge run → {result.out_dir}", show_lines=False)
     t.add_column("step")
     t.add_column("reason")
@@ -57,7 +65,7 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run(
         config: Path = typer.Argument(..., help="pipeline YAML (see examples/demo.yaml)"),
-        executor: str = typer.Option("local", "--executor", "-e", help="local or ray"),
+        executor: str = typer.Option("local", "--executor", "-e", help="local, ray or slurm (config `slurm:`)"),
         workers: int | None = typer.Option(None, "--workers", "-w", help="parallel workers (default: config)"),
         output: str | None = typer.Option(None, "--output", "-o",
                                           help="run folder, local or an fsspec URL such as s3://bucket/run (default: config output.dir)"),
@@ -68,8 +76,8 @@ def register(app: typer.Typer) -> None:
         from wenforge.pipeline.config import load_config
         from wenforge.pipeline.readers import InputError
 
-        if executor not in ("local", "ray"):
-            typer.echo(f"error: --executor must be local or ray, not {executor!r}", err=True)
+        if executor not in ("local", "ray", "slurm"):
+            typer.echo(f"error: --executor must be local, ray or slurm, not {executor!r}", err=True)
             raise typer.Exit(2)
         try:
             cfg = load_config(config)

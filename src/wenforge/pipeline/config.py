@@ -171,6 +171,21 @@ class OutputConfig(_Strict):
     report_samples: int = Field(8, ge=0)
 
 
+class SlurmConfig(_Strict):
+    """`--executor slurm`: each stage an sbatch job array (datatrove's SlurmPipelineExecutor), chained afterok.
+    One task per array job: datatrove runs a job's tasks in one process with the same step objects, so step
+    statistics (and any per-task state) would carry from one task into the next."""
+
+    partition: str = Field(..., description="the Slurm partition the jobs run in")
+    time: str = Field("24:00:00", description="wall-time limit of each job (HH:MM:SS or D-HH:MM:SS)")
+    cpus_per_task: int = Field(1, ge=1)
+    mem_per_cpu_gb: int = Field(2, ge=1)
+    qos: str = "normal"
+    job_name: str = Field("wenforge", description="prefix of the jobs' names; the stage name is appended")
+    venv_path: str | None = Field(None, description="a virtualenv activate script the jobs source (wenforge installed there)")
+    sbatch_args: dict[str, str] = Field(default_factory=dict, description="more #SBATCH options, e.g. {account: X}")
+
+
 class PipelineConfig(_Strict):
     name: str = "wenforge-run"
     input: InputConfig
@@ -189,6 +204,7 @@ class PipelineConfig(_Strict):
     output: OutputConfig = Field(default_factory=OutputConfig)
     tasks: int = Field(0, ge=0, description="datatrove tasks; 0 = one per input file, at most 64")
     workers: int = Field(1, ge=1)
+    slurm: SlurmConfig | None = Field(None, description="settings of `--executor slurm`")
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> PipelineConfig:

@@ -23,8 +23,8 @@ from wenforge.core import storage
 from wenforge.core.config import ConfigError
 from wenforge.core.rows import data_rows
 from wenforge.core.runs import atomic_output, run_stats, write_stats
-from wenforge.pipeline.build import RunLayout, build_stages, make_executor
-from wenforge.pipeline.config import PipelineConfig
+from wenforge.pipeline.build import RunLayout, build_stages, make_executor, slurm_executor
+from wenforge.pipeline.config import PipelineConfig, SlurmConfig
 from wenforge.pipeline.readers import expand_inputs
 
 # datatrove step names -> wenforge step names, for stats
@@ -43,6 +43,7 @@ class RunResult:
     by_step: dict[str, dict[str, int]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    slurm_jobs: list[tuple[str, str]] = field(default_factory=list)  # (stage, job id) submitted by --executor slurm
 
     @property
     def conserved(self) -> bool:
@@ -183,8 +184,12 @@ def run_pipeline(
     verbose: bool = False,
     on_stage: Callable[[str, int, int], None] | None = None,
 ) -> RunResult:
-    """Run all stages; resume when the output folder holds the same run; write stats.json and report.html."""
+    """Run all stages; resume when the output folder holds the same run; write stats.json and report.html.
+    `executor="slurm"` submits the stages as chained job arrays and returns their job ids, writing no stats: the
+    same command with the local executor afterwards finds every task done and writes them."""
     t0 = time.time()
+    if executor == "slurm" and cfg.slurm is None:
+        raise ConfigError("--executor slurm needs a `slurm:` section in the config (partition, time, ...)")
     files = expand_inputs(cfg.input.paths, recursive=cfg.input.recursive, fmt=cfg.input.format)
     root = _run_folder(out_dir or cfg.output.dir)
     layout = RunLayout(root)
@@ -202,6 +207,8 @@ def run_pipeline(
     # written once the stages are built: a config error found while building leaves the folder reusable
     with atomic_output(marker, "w") as f:
         f.write(json.dumps({"fingerprint": fp, "files": len(files), "version": __version__}))
+    if executor == "slurm":
+        return RunResult(root, 0, 0, 0, slurm_jobs=submit_slurm(stages, layout, cfg.slurm), seconds=time.time() - t0)
     timings = {}
     if not verbose:
         from loguru import logger
@@ -244,6 +251,16 @@ def run_pipeline(
 
     write_run_report(root, stats, samples=cfg.output.report_samples)
     return result
+
+
+def submit_slurm(stages: list, layout: RunLayout, slurm: SlurmConfig) -> list[tuple[str, str]]:
+    """Submit every stage as a Slurm job array, each after the one before ends well; (stage, job id) back
+    (job id -1: all of that stage's tasks were already done)."""
+    executors = []
+    for stage in stages:
+        executors.append(slurm_executor(stage, layout, slurm, depends=executors[-1] if executors else None))
+    executors[-1].run()  # launches the chain from the first stage
+    return [(stage.name, str(ex.job_id)) for stage, ex in zip(stages, executors, strict=True)]
 
 
 def _run_folder(path: str | Path) -> Path | str:
