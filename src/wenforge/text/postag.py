@@ -1,5 +1,5 @@
 """Part-of-speech tokens with character offsets, cached per text, so that several detectors reading the
-same text (grammar, claims) run jieba.posseg (the slow part) once."""
+same text (grammar, claims) tag it (still their costliest step) once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from wenforge.text.segment import pos_words
 
 @lru_cache(maxsize=512)
 def pos_spans(text: str) -> tuple[tuple[str, str, int, int], ...]:
-    """(word, flag, start, end) for the jieba.posseg words of `text` (whitespace dropped)."""
+    """(word, flag, start, end) for the `pos_words` of `text` (jieba.posseg's pairs, whitespace dropped)."""
     out = []
     pos = 0
     for w, f in pos_words(text):

@@ -1,7 +1,8 @@
 """jieba words with their character offsets, and jieba's own dictionary looked up by part-of-speech tag.
 
-`jieba.posseg` tags every word but runs ~7x slower than `jieba.lcut`; for idioms and set phrases it is
-enough to segment with `lcut` and look each word up in the set of dictionary words tagged `i`/`l`.
+Tagging every word (`text.segment.pos_words`, jieba.posseg's output) costs about 1.6x `jieba.lcut`; for idioms
+and set phrases it is enough to segment with `lcut` and look each word up in the set of dictionary words tagged
+`i`/`l`.
 """
 
 from __future__ import annotations
