@@ -166,3 +166,28 @@ def test_shards_on_an_sftp_server_mix_like_local_ones(tmp_path, sftp):
     stats = json.loads((tmp_path / "remote" / "stats.json").read_text())
     assert stats["inputs"] == [sftp.url("shards/a.jsonl"), sftp.url("shards/sub/b.jsonl")]
     assert stats["rows"]["excluded"] >= 1  # the malformed line, read remotely and recorded
+
+
+def test_a_mixture_written_to_an_sftp_server_is_the_local_one(tmp_path, sftp, monkeypatch):
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from wenforge.cli import app
+
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": f"d{i}", "text": "文" * (40 + i), "l1": ("news", "literature")[i % 2]} for i in range(40)]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows) + "{bad\n")
+    args = ["--share", "news=0.5", "--share", "literature=0.5", "--budget", "800", "--seed", "3"]
+    staging = tmp_path / "tmp"
+    staging.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(staging))
+    here = CliRunner().invoke(app, ["mix", str(src), "-o", str(tmp_path / "local"), *args])
+    there = CliRunner().invoke(app, ["mix", str(src), "-o", sftp.url("mixes/m1"), *args])
+    assert here.exit_code == 0 and there.exit_code == 0, there.output
+    remote = sftp.root / "mixes" / "m1"
+    assert (remote / "data" / "mixture.jsonl").read_bytes() == (tmp_path / "local" / "data" / "mixture.jsonl").read_bytes()
+    assert (remote / "excluded" / "malformed.jsonl").exists() and (remote / "report.html").exists()
+    assert json.loads((remote / "stats.json").read_text())["rows"] == json.loads(
+        (tmp_path / "local" / "stats.json").read_text())["rows"]
+    assert not list(staging.iterdir())  # the local staging folder is gone

@@ -17,7 +17,8 @@ def register(app: typer.Typer) -> None:
 def mix_cmd(
     inputs: Annotated[list[Path], typer.Argument(
         parser=path_or_url, help="labelled shards (JSONL/Parquet files or folders, local or fsspec URLs)")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="run folder: data/, stats.json, report.html")],
+    output: Annotated[Path, typer.Option("-o", "--output", parser=path_or_url,
+                                         help="run folder (local or an fsspec URL): data/, stats.json, report.html")],
     share: Annotated[list[str] | None, typer.Option("--share", help="LABEL=SHARE, repeatable")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="YAML: shares, budget, unit, seed, max_repeat, by, fit, risk")] = None,
     budget: Annotated[float | None, typer.Option("--budget", help="total characters or tokens")] = None,

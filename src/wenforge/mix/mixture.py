@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -56,8 +57,8 @@ class MixResult:
     """A mixture: `stats` (targets, achieved units and shares per label, exclusions) and the chosen rows."""
 
     stats: dict
-    output: Path | None = None
-    report: Path | None = None
+    output: Path | str | None = None  # a remote run folder's URLs
+    report: Path | str | None = None
     # mix_rows: the chosen input rows themselves; build_mixture without an output: the records it would write
     rows: list[dict] = field(default_factory=list)
     # every row the risk rules excluded: {id, file, line, reason, values_risk, risk_labels}
@@ -549,14 +550,28 @@ def build_mixture(
     progress: Callable[[str, Path | None, int], None] | None = None,
 ) -> MixResult:
     """`mix_rows` over shards (files or folders), streamed. `output` is a run folder (data/mixture.{jsonl,parquet},
-    stats.json, report.html, excluded/malformed.jsonl); without it the records are returned in `MixResult.rows`."""
+    stats.json, report.html, excluded/malformed.jsonl), local or a remote URL (built locally, then each file
+    uploaded whole, stats.json last); without it the records are returned in `MixResult.rows`."""
     shards = Shards(inputs)
     if output is not None:
         try:
-            refuse_overwrite(Path(output), *shards.inputs, *shards.files)
+            refuse_overwrite(output if storage.is_url(output) else Path(output), *shards.inputs, *shards.files)
         except OutputError as e:
             raise MixError(str(e)) from None
-    out_dir = Path(output) if output is not None else None
+    if output is None or not storage.is_url(output):
+        return _build(shards, spec, Path(output) if output is not None else None, report, progress)
+    with tempfile.TemporaryDirectory(prefix="wenforge-mix-") as tmp:
+        res = _build(shards, spec, Path(tmp), report, progress)
+        for f in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):  # data/, excluded/, report, stats last
+            storage.write_bytes(str(storage.join(output, *f.relative_to(tmp).parts)), f.read_bytes())
+    res.output = storage.join(output, "data", PurePosixPath(str(res.output)).name)
+    res.report = storage.join(output, "report.html") if res.report else None
+    return res
+
+
+def _build(shards: Shards, spec: MixConfig, out_dir: Path | None, report: bool,
+           progress: Callable[[str, Path | None, int], None] | None) -> MixResult:
+    """`build_mixture` into a local run folder `out_dir` (or into memory without one)."""
     writer = _Writer(out_dir, spec.format) if out_dir else None
     records: list[dict] = []
 
