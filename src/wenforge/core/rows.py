@@ -89,7 +89,7 @@ def open_binary(path: str | Path) -> IO[bytes]:
     return open(path, "rb")
 
 
-def check_text_file(path: Path, *, allow_empty: bool = False) -> None:
+def check_text_file(path: str | Path, *, allow_empty: bool = False) -> None:
     """Raise `InputError` unless `path` looks like UTF-8 text (checks its first 8 KiB, decompressed)."""
     path = _as_path(path)
     if not storage.exists(path):

@@ -31,12 +31,9 @@ class _ReadFile(AbstractBufferedFile):
 class SFTPFileSystemWithPaths(SFTPFileSystem):
     """SFTPFileSystem whose files read like fsspec's (`path`, `size`, thread-safe block reads)."""
 
-    @property
-    def session_lock(self) -> threading.Lock:
-        """The lock that serialises this file system's read requests (made on first use; not pickled)."""
-        if "_session_lock" not in self.__dict__:
-            self.__dict__["_session_lock"] = threading.Lock()
-        return self.__dict__["_session_lock"]
+    def __init__(self, host, **ssh_kwargs):
+        super().__init__(host, **ssh_kwargs)
+        self.session_lock = threading.Lock()  # serialises read requests (an unpickled copy makes its own)
 
     def _open(self, path, mode="rb", block_size=None, **kwargs):
         if "r" in mode and "+" not in mode:
