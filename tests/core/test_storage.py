@@ -107,5 +107,7 @@ def test_datatrove_folders_on_sftp_carry_paths_and_sizes(sftp):
     fs = folder.fs  # the SFTP file system under the DataFolder
     fs.exists = lambda path: False  # what a worker saw just before another one created the folder
     fs.makedirs("/sigs/new", exist_ok=True)
+    fs.makedirs("/sigs/new/deeper", exist_ok=True)  # every level "missing": the ones there are passed over
+    assert (sftp.root / "sigs" / "new" / "deeper").is_dir()
     with pytest.raises(OSError):
-        fs.makedirs("/sigs/new/deeper/still", exist_ok=True)  # a real failure still raises
+        fs.makedirs("/sigs/00000.sig/x", exist_ok=True)  # a real failure (a file in the way) still raises

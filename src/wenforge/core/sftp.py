@@ -5,8 +5,8 @@ file's name from `file.path` and its length from `file.size`, which those lack, 
 failed on sftp:// run folders; and they share one SFTP session, on which datatrove's exact dedup, reading six
 signature files at once from a thread pool, hung. Here a file opened for reading is an fsspec
 `AbstractBufferedFile` (path, size, seek, read-ahead) whose block reads take turns on the session; writes
-stay paramiko's (one writer per file). `makedirs` also raced when two workers created one folder. Imported only
-for sftp:// paths (it needs paramiko, the `sftp` extra).
+stay paramiko's (one writer per file). `makedirs` also raced when two workers created the same folders.
+Imported only for sftp:// paths (it needs paramiko, the `sftp` extra).
 """
 
 from __future__ import annotations
@@ -43,10 +43,18 @@ class SFTPFileSystemWithPaths(SFTPFileSystem):
         return f
 
     def makedirs(self, path, exist_ok=False, mode=511):
-        """fsspec's makedirs, safe when several workers create the same folder at once (the loser's mkdir
-        fails with a bare "Failure" on most servers, after the folder exists)."""
-        try:
-            super().makedirs(path, exist_ok=exist_ok, mode=mode)
-        except OSError:
-            if not (exist_ok and self.isdir(path)):
-                raise
+        """fsspec's makedirs (each missing folder of the path, top down), safe when several workers create the
+        same folders at once: a mkdir that fails (a bare "Failure" on most servers) is fine when the folder is
+        there after all, another worker having made it."""
+        if self.exists(path) and not exist_ok:
+            raise FileExistsError(f"File exists: {path}")
+        prefix = "/" if path.startswith("/") else ""
+        for part in filter(None, path.split("/")):
+            prefix = f"{prefix}/{part}" if prefix not in ("", "/") else f"{prefix}{part}"
+            if self.exists(prefix):
+                continue
+            try:
+                self.ftp.mkdir(prefix, mode)
+            except OSError:
+                if not self.isdir(prefix):
+                    raise
