@@ -46,6 +46,12 @@ FARM_PAGE = "以下是一篇关于乡村振兴的文章：\n" + ART + "\n希望�
 SPUN_PAGE = ("克日，本市召开消息宣布会，先容年夜型平易近生工程的最新进展。市民存眷的道路改造项目经由过程验收，\n"
              "相关部分表现，今朝工程已规复正常施工，估计年夜部分路段将在本月内开放，欢送市民监督。")
 HTML_RESIDUE_PAGE = ART.replace("全国政协", "<b>全国政协</b>")
+# a model's smooth explainer: no heading, date, source, stock phrase or leftover, only the way it is written
+MACHINE_PAGE = ("室内绿植养护小常识\n"
+                "绿植不仅能够美化居住环境，还能在一定程度上净化空气，为忙碌的生活增添一抹自然的气息。然而，许多人在养护过程中常常忽视一些细节，导致植物生长不良。\n"
+                "首先，浇水要遵循见干见湿的原则。过于频繁地浇水容易造成根部缺氧，从而引发烂根；而长期干旱则会使叶片发黄、卷曲。因此，应根据土壤的湿润程度以及季节的变化合理调整浇水的频率。\n"
+                "其次，光照同样是影响绿植健康的重要因素。大多数室内植物喜欢明亮的散射光，应避免长时间的强光直射，以免灼伤叶片。与此同时，定期转动花盆，可以让植株受光更加均匀，保持优美的株型。\n"
+                "总之，只要掌握科学的方法，并给予足够的耐心与关爱，每个人都能让家中的绿植焕发勃勃生机，享受与自然相伴的美好时光。")
 
 
 def ev(r, kind):
@@ -103,6 +109,11 @@ CASES = {
                   and c.text.startswith("乡村振兴座谈会在京召开\n")),
     "content_farm_exclude": (0.9, FARM_PAGE, "a higher bar: the generated page is salvaged, not excluded",
                              lambda b, c: b.text == "" and b.reasons[0] == R.CONTENT_FARM and "全国政协" in c.text),
+    "machine_prose": (False, MACHINE_PAGE, "only template evidence marks a farm: the machine-written page is kept",
+                      lambda b, c: b.text == "" and b.reasons[0] == R.CONTENT_FARM and not c.spam and "浇水" in c.text),
+    "machine_prose_threshold": (0.99, MACHINE_PAGE, "a higher bar: the machine-written page is kept",
+                                lambda b, c: b.text == "" and b.reasons[0] == R.CONTENT_FARM and not c.spam
+                                and "浇水" in c.text),
     "spun_text": ("keep", SPUN_PAGE, "the spun page is kept as it is",
                   lambda b, c: b.text == "" and b.reasons[0] == R.SPUN_TEXT and "道路改造" in c.text),
     "spun_text_exclude": (0.95, SPUN_PAGE, "a higher bar: the spun page is kept",

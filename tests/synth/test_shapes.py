@@ -28,7 +28,8 @@ SNIPPETS = ["中央气象台今晨发布寒潮预警，北方大部将降温8至
 SEEDS = range(40)
 COMMON_SET = set(COMMON_CHARS)
 PINYIN_GLOSS = r"\([^\W\d_\u4e00-\u9fff]+\)"  # (dāng): letters, no digits, no Han characters
-WHOLE_PAGE = {"deletion_mirror", "synonym_spin", "farm_gossip", "farm_placeholder", "farm_stub", "farm_baike"}
+WHOLE_PAGE = {"deletion_mirror", "synonym_spin", "farm_gossip", "farm_placeholder", "farm_stub", "farm_baike",
+              "farm_explainer"}
 KEEPS_ARTICLE = {"bait_splice", "source_lines", "keyword_stuffing", "stitched_separators",
                  "scraper_artifacts", "cjk_gibberish"}
 

@@ -85,6 +85,12 @@ class CleanConfig(BaseModel):
     content_farm_exclude: float = Field(
         0.45, ge=0, le=1, description="content-farm evidence at which a spam page is excluded whole (reason "
                                       "content_farm): the page is generated, nothing on it is an article")
+    machine_prose: bool = Field(
+        True, description="read long unsourced pages with the machine-prose model (content farms without template "
+                          "leftovers); off: only template evidence marks a content farm")
+    machine_prose_threshold: float = Field(
+        0.85, ge=0, le=1, description="machine-prose probability at which an unsourced page of 200 or more Han "
+                                      "characters is a content farm")
     spun_text: Literal["exclude", "keep"] = Field(
         "exclude", description="pages with spun or deleted characters: exclude (reason spun_text) or keep as they are"
     )

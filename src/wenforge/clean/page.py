@@ -33,6 +33,7 @@ from wenforge.clean.detectors import (
     gibberish,
     headline,
     hotlist,
+    machine,
     mirror,
     residue,
     seams,
@@ -292,6 +293,11 @@ def gather(lines: list[Line], view: str, work: str, cfg: CleanConfig) -> Found:
     if view is not work and not traditional:
         ev_mirror.variants += mirror.sprinkled(lines, work, _traditional_re(), _simplified_re(), view)
     ev_farm = farm.detect(lines, view)
+    if cfg.machine_prose and not ev_farm.sourced:
+        prose = machine.read(view, cfg.machine_prose_threshold)
+        if prose is not None:
+            ev_farm.machine_prose, ev_farm.machine_grams = prose.probability, prose.grams
+            ev_farm.machine_fired = prose.probability >= cfg.machine_prose_threshold
     return Found(residue=f_res, boilerplate=f_boil, duplicates=f_dup, gibberish=f_gib, titles=f_title, hotlist=f_hot,
                  bait=f_bait, brand=f_brand, artifacts=f_art, respaced=respaced, stuffing=f_stuff,
                  headline=[f for f in f_head if f.detail != "spliced"],
@@ -305,7 +311,7 @@ def gather(lines: list[Line], view: str, work: str, cfg: CleanConfig) -> Found:
 def evidence(found: Found, lines: list[Line], view: str, cfg: CleanConfig) -> dict[str, float]:
     """The page's evidence per injection kind, each in [0, 1]; the page score is their noisy-OR."""
     m = found.mirror
-    return {
+    out = {
         R.TITLE_INJECTION: min(EVIDENCE_CAP, sum(f.weight for f in found.titles + found.headline)),
         R.GIBBERISH: _gibberish_evidence(found, cfg),
         R.BAIT: _noisy_or([_bait_evidence(found, lines, view, cfg), _strength(found.spliced)]),
@@ -320,6 +326,12 @@ def evidence(found: Found, lines: list[Line], view: str, cfg: CleanConfig) -> di
         R.SPUN_TEXT: m.spun_weight,
         R.CONTENT_FARM: found.farm.weight,
     }
+    # machine-written prose marks a farm only where nothing was injected: an injected page carries an article
+    # (maybe a model's, but someone's) that salvage keeps
+    injected = max(v for k, v in out.items() if k in R.INJECTION_CODES and k != R.CONTENT_FARM)
+    if found.farm.machine_fired and injected < cfg.reason_min_evidence:
+        out[R.CONTENT_FARM] = max(out[R.CONTENT_FARM], farm.MACHINE_WEIGHT)
+    return out
 
 
 def decide(found: Found, lines: list[Line], view: str, cfg: CleanConfig) -> tuple[dict[str, float], float, bool]:
@@ -594,6 +606,9 @@ def _signals(ev_farm: farm.FarmEvidence, ev_mirror: mirror.MirrorEvidence, respa
         add(R.CONTENT_FARM, "stock_phrases", {"distinct": ev_farm.stock_phrases, "sourced": ev_farm.sourced})
     if ev_farm.outline:
         add(R.CONTENT_FARM, "undated_outline", "headings over paragraphs, no date, source or first person")
+    if ev_farm.machine_fired:
+        add(R.CONTENT_FARM, "machine_prose", {"probability": round(ev_farm.machine_prose, 4),
+                                              "masked_ngrams": ev_farm.machine_grams})
     if ev_mirror.glosses:
         add(R.MIRROR_REPAIRED, "pinyin_glosses", {"count": len(ev_mirror.glosses), "traditional": ev_mirror.traditional})
     if ev_mirror.variants:

@@ -188,6 +188,25 @@ BAIKE_SENTENCES = (
     "{t}的研究对于理解当地社会具有重要的参考价值。",
 )
 
+# a model's smooth explainer with no template trace: no heading, date, source or stock phrase, only its register
+EXPLAINER_TOPICS = ("家庭收纳", "室内绿植", "晨跑", "阅读习惯", "时间管理", "饮水", "午睡", "旧物改造")
+EXPLAINER_OPENINGS = (
+    "{t}不仅能够让生活变得更加有序，还能在潜移默化中提升整体的幸福感。然而，许多人在实践过程中常常忽视一些细节。",
+    "在快节奏的日常中，{t}逐渐成为越来越多人关注的话题。它看似简单，却蕴含着不少值得深入了解的学问。",
+)
+EXPLAINER_SENTENCES = (
+    "首先，需要根据自身的实际情况制定合理的计划，避免盲目跟风，从而让{t}真正发挥应有的作用。",
+    "其次，坚持同样至关重要。只有循序渐进、持之以恒，才能逐步养成良好的习惯，并从中获得持久的益处。",
+    "与此同时，环境的影响也不容忽视。一个舒适而整洁的空间，往往能够让人更加专注，也更容易坚持下去。",
+    "此外，适当借助一些简单的工具，可以让{t}变得更加轻松高效，同时减少不必要的时间和精力消耗。",
+    "值得注意的是，每个人的情况各不相同，因此在借鉴他人经验的同时，也要学会灵活调整，找到最适合自己的方式。",
+    "而在这个过程中，保持积极的心态同样关键，它能够帮助我们更好地面对挑战，享受其中的乐趣。",
+)
+EXPLAINER_CLOSINGS = (
+    "总之，只要掌握科学的方法，并给予足够的耐心，每个人都能让{t}成为生活中一道美好的风景。",
+    "总而言之，{t}并没有统一的标准，关键在于结合自身需求进行综合考虑，让它真正服务于更加美好的生活。",
+)
+
 _PUNCT_RE = re.compile(r"[，。！？；：、“”‘’（）《》「」『』…—]")
 _HK_QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 _SENTENCE_END_RE = re.compile(r"[。！？]")
@@ -579,6 +598,17 @@ def farm_baike(rng: random.Random) -> SyntheticPage:
     return _whole("\n".join(lines), R.CONTENT_FARM, "farm_baike")
 
 
+def farm_explainer(rng: random.Random) -> SyntheticPage:
+    """A model-written explainer with no template trace: a topic line, an opening, four to five stock-register
+    sentences in two or three paragraphs and a summing-up; only the machine-prose signal sees it."""
+    topic = rng.choice(EXPLAINER_TOPICS)
+    body = [s.format(t=topic) for s in rng.sample(EXPLAINER_SENTENCES, rng.randint(4, 5))]
+    cut = rng.randint(2, len(body) - 1)
+    paragraphs = [rng.choice(EXPLAINER_OPENINGS).format(t=topic), "".join(body[:cut]), "".join(body[cut:]),
+                  rng.choice(EXPLAINER_CLOSINGS).format(t=topic)]
+    return _whole("\n".join([topic + "小知识", *paragraphs]), R.CONTENT_FARM, "farm_explainer")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # clean hard negatives (no spans: everything on the page is genuine)
 
@@ -690,6 +720,7 @@ _SPAM: dict[str, _Shape] = {
     "farm_placeholder": lambda a, rng, c: farm_placeholder(rng),
     "farm_stub": lambda a, rng, c: farm_stub(a, rng),
     "farm_baike": lambda a, rng, c: farm_baike(rng),
+    "farm_explainer": lambda a, rng, c: farm_explainer(rng),
 }
 _CLEAN: dict[str, _Shape] = {
     "traditional_news": lambda a, rng, c: traditional_news(a, rng),

@@ -7,7 +7,9 @@ Template evidence, strongest first:
 - stock model phrasing (`你知道吗`, `今天就让我带你`, `某当红小花旦`, `引发网友热议`), with a `【爆料】` / `揭秘`
   headline counting as one, and no dateline, outlet or named source;
 - an unanchored outline: three or more headings over three or more paragraphs and not one date on the page
-  (a model's explainer or match report; genuine reports and encyclopedias date what they tell).
+  (a model's explainer or match report; genuine reports and encyclopedias date what they tell);
+- machine-written prose on a long page with no dateline, outlet or named source (`detectors.machine`: the
+  function-character habits of model text), for the farms that carry no template leftover at all.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ STUB_WEIGHT = 0.6  # a page that is one label or question has nothing genuine on
 STOCK_WEIGHT = 0.5  # stock model phrasing at STOCK_MIN distinct phrases ...
 STOCK_BONUS = 0.1  # ... each further one (up to four) adds this much
 OUTLINE_WEIGHT = 0.5  # an undated, unsourced outline: a model's explainer, or an undated listicle
+MACHINE_WEIGHT = 0.5  # unsourced prose that reads as machine-written on a page with nothing injected: enough alone
 FARM_CAP = 0.9  # template evidence is never certainty
 
 
@@ -104,6 +107,9 @@ class FarmEvidence:
     stock_phrases: int = 0  # distinct stock phrases
     outline: bool = False  # headings over paragraphs with no date anywhere
     sourced: bool = False
+    machine_prose: float | None = None  # machine-prose probability (None: not read: short, sourced or turned off)
+    machine_grams: list[tuple[str, float]] = field(default_factory=list)  # the masked n-grams behind it
+    machine_fired: bool = False  # the probability reached the configured threshold
 
     @property
     def weight(self) -> float:
