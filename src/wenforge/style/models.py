@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -112,7 +113,9 @@ class LinearClassifier:
     coef: np.ndarray  # classes x (V + F)
     intercept: np.ndarray
 
-    def _x(self, ngrams: Counter, features: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def ngram_part(self, ngrams: Counter) -> tuple[np.ndarray, np.ndarray]:
+        """The text's n-gram columns and their l2-normalised sublinear tf-idf values (classifiers that
+        `share_ngrams` compute them once)."""
         get = self.vocab.get
         idx_l, cnt_l = [], []
         for g, c in ngrams.items():
@@ -126,6 +129,15 @@ class LinearClassifier:
         norm = np.sqrt((val * val).sum())
         if norm > 0:
             val = val / norm
+        return idx, val
+
+    def shares_ngrams(self, other: LinearClassifier) -> bool:
+        """Whether `other` reads the same n-gram columns (the same vocabulary and idf objects)."""
+        return self.vocab is other.vocab and self.idf is other.idf
+
+    def _x(self, ngrams: Counter, features: dict[str, float],
+           part: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        idx, val = part if part is not None else self.ngram_part(ngrams)
         z = (raw_vector(features) - self.feat_mean) / np.where(self.feat_std > 1e-9, self.feat_std, 1.0)
         return idx, val, np.clip(z, -8, 8) * STYLE_WEIGHT
 
@@ -134,10 +146,12 @@ class LinearClassifier:
         """The weights as features x classes, C-contiguous: gathering a text's n-gram rows is then cheap."""
         return np.ascontiguousarray(self.coef.T)
 
-    def proba(self, text: str | Counter, features: dict[str, float]) -> dict[str, float]:
-        """Class probabilities; `text` may be given as its `Counter(char_ngrams_12(text))`."""
+    def proba(self, text: str | Counter, features: dict[str, float],
+              part: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
+        """Class probabilities; `text` may be given as its `Counter(char_ngrams_12(text))`, and `part` as the
+        `ngram_part` of a classifier that `shares_ngrams` with this one."""
         ngrams = text if isinstance(text, Counter) else Counter(char_ngrams_12(text))
-        idx, val, z = self._x(ngrams, features)
+        idx, val, z = self._x(ngrams, features, part)
         V = len(self.vocab)
         w = self._coef_rows
         logits = val @ w[idx] + z @ w[V:] + self.intercept
@@ -195,7 +209,10 @@ class Models:
 def load_models(assets: str | None = None) -> Models:
     """The shipped models (loaded once per process)."""
     d = Path(assets) if assets else ASSETS
-    return Models(_load_literary(d / "literary"), _load_clf(d / "l1"), _load_clf(d / "l2"))
+    l1, l2 = _load_clf(d / "l1"), _load_clf(d / "l2")
+    if l2.vocab == l1.vocab and np.array_equal(l2.idf, l1.idf):  # one vectorizer fitted both: read it once
+        l2 = dataclasses.replace(l2, vocab=l1.vocab, idf=l1.idf)
+    return Models(_load_literary(d / "literary"), l1, l2)
 
 
 # --------------------------------------------------------------------------------------------- training

@@ -4,11 +4,11 @@ profile, line shape, and for verse the tonal pattern (平仄 alternation and rhy
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from functools import lru_cache
 
 from wenforge.style.doc import Doc
-from wenforge.text.chars import is_cjk
 
 PUNCT_GROUPS = {
     "comma": "，,",
@@ -23,6 +23,8 @@ PUNCT_GROUPS = {
     "dash": "—",
 }
 _PUNCT_OF = {c: k for k, cs in PUNCT_GROUPS.items() for c in cs}
+# a clause of Han characters only (the ranges of text.chars.is_cjk), matched in one call
+_ALL_HAN_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ebef\uf900-\ufaff]+")
 
 
 def _mean_cv(xs: list[int]) -> tuple[float, float]:
@@ -58,7 +60,7 @@ def tonal_features(doc: Doc) -> dict[str, float]:
     """For verse-like texts (most clauses of 4, 5 or 7 Han characters): share of lines whose 2nd and
     4th characters alternate 平/仄, share of couplets whose lines end 仄 then 平, and rhyme share of
     couplet endings. Zero for prose (computed only when the text looks like verse)."""
-    cl = [c.text for c in doc.clauses if c.text and all(is_cjk(x) for x in c.text)]
+    cl = [c.text for c in doc.clauses if _ALL_HAN_RE.fullmatch(c.text)]
     verse = [c for c in cl if len(c) in (4, 5, 7)]
     if len(cl) < 4 or len(verse) < 0.7 * len(cl):
         return {"verse_shape": len(verse) / max(len(cl), 1), "tonal_alternation": 0.0, "tonal_couplet": 0.0, "rhyme": 0.0}

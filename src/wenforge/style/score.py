@@ -105,10 +105,11 @@ def classify(models: Models, feats: dict[str, float], doc: Doc) -> Classified:
     (full-width punctuation, simplified characters), so ASCII marks or traditional script do not move them.
     L1 blends in the style-only literary score (not the pooled one, which already holds the n-gram evidence)."""
     grams = Counter(char_ngrams_12(doc.text))
-    p1_ngram = models.l1.proba(grams, feats)
+    part = models.l1.ngram_part(grams)
+    p1_ngram = models.l1.proba(grams, feats, part)
     lit = pooled_literary(models, feats, doc, p1_ngram.get("literature", 0.5))
     p1 = _blend_literary(p1_ngram, models.literary.score(feats, doc.n_chars))
-    p2 = models.l2.proba(grams, feats)
+    p2 = models.l2.proba(grams, feats, part if models.l1.shares_ngrams(models.l2) else None)
     l1 = max(p1, key=p1.get)
     tax = load_taxonomy()
     children = [c for c in tax.l2_of(l1) if c in p2]
