@@ -114,6 +114,24 @@ def test_brand_glued_to_a_headline_is_cut(title):
     assert NEWS in text
 
 
+def test_a_confirmed_brand_is_removed_wherever_its_name_stands():
+    """The brand is confirmed once (a grey name glued to digits); its name alone on a line, doubled around a
+    separator and glued to the headline goes too, and the headline and article stay."""
+    head = "全市将新开和优化公交线路三十条"
+    page = f"星耀娱乐-星耀娱乐\n星耀娱乐2024-03-01 10:20\n星耀娱乐\n星耀娱乐{head}\n{NEWS}\n{NEWS2}"
+    spam, text, reasons, _removed = _reasons(page)
+    assert spam and R.BRAND_INJECTION in reasons
+    assert "星耀娱乐" not in text and text.splitlines()[0] == head and NEWS in text and NEWS2 in text
+
+
+@pytest.mark.parametrize(("shape", "before", "name"), [
+    ("彩神平台2023", "", "彩神平台"), ("必一运动 - 官方体育赛事直播观看|", "", "必一运动"), ("体育官网", "365", "365体育"),
+    ("金沙娱乐8827", "", "金沙娱乐"), ("体育官网", "", ""), ("娱乐官网", "", ""), ("app下载", "", ""),
+])
+def test_brand_name_of_a_shape(shape, before, name):
+    assert brand.brand_name(shape, before) == name
+
+
 def test_handle_tail_on_a_title():
     spam, text, _, _ = _reasons(f"公交线路优化方案公布|xyxy777\n{NEWS}\n{NEWS2}")
     assert spam and "xyxy777" not in text and "公交线路优化方案公布" in text

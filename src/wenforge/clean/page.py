@@ -425,18 +425,28 @@ def salvage(found: Found, lines: list[Line], spam: bool, cfg: CleanConfig) -> tu
             _mark(drops, f)
     inline = list(found.residue)
     if spam:
-        _drop_injected_lines(found, lines, drops, cfg)
+        echoes = _echoes(found, lines, cfg)
+        _drop_injected_lines(found, lines, drops, cfg, echoes)
         _drop_stitched(found, lines, drops, cfg)
-        inline += _inline_cuts(found, lines, cfg)
+        inline += _inline_cuts(found, lines, cfg, echoes)
     return drops, inline
 
 
-def _drop_injected_lines(found: Found, lines: list[Line], drops: Drops, cfg: CleanConfig) -> None:
+def _echoes(found: Found, lines: list[Line], cfg: CleanConfig) -> list[Finding]:
+    """Other places of the names of the page's confirmed grey brand shapes (spam pages only: salvage)."""
+    confirmed = [f for f in found.brand if f.weight >= cfg.brand_cut
+                 and (brand.GREY_RE.search(f.detail) or f.weight >= BRAND_STRONG)]
+    return brand.echoes(lines, confirmed) if confirmed else []
+
+
+def _drop_injected_lines(found: Found, lines: list[Line], drops: Drops, cfg: CleanConfig,
+                         echoes: list[Finding]) -> None:
     """On a spam page: title copies, gibberish and hot-list lines, stuffing, seams, artifact and brand lines, and
-    lines that are mostly lures or alien tokens. A title copy decorated only by brand shapes keeps its
-    headline: the shapes are cut from it."""
-    brand_lines = _brand_lines(lines, found.brand) if found.brand else []
-    kept_titles = {f.line for f in found.brand if f.weight >= cfg.brand_cut} - {f.line for f in brand_lines}
+    lines that are mostly lures or alien tokens (``echoes``: the other places of confirmed brands' names). A
+    title copy decorated only by brand shapes keeps its headline: the shapes are cut from it."""
+    shapes = found.brand + echoes
+    brand_lines = _brand_lines(lines, shapes) if shapes else []
+    kept_titles = {f.line for f in shapes if f.weight >= cfg.brand_cut} - {f.line for f in brand_lines}
     for f in found.titles:
         if f.line not in kept_titles:
             _mark(drops, f)
@@ -451,7 +461,7 @@ def _drop_injected_lines(found: Found, lines: list[Line], drops: Drops, cfg: Cle
             _mark(drops, f)
     for f in brand_lines:
         _mark(drops, f)
-    baits_of, brands_of = _by_line(found.bait), _by_line(found.brand)
+    baits_of, brands_of = _by_line(found.bait), _by_line(shapes)
     for ln in lines:
         if ln.index in drops or (ln.index in kept_titles and _inside(baits_of.get(ln.index, ()),
                                                                      brands_of.get(ln.index, ()))):
@@ -491,12 +501,12 @@ def _drop_stitched(found: Found, lines: list[Line], drops: Drops, cfg: CleanConf
             _mark(drops, f, R.HOTLIST)
 
 
-def _inline_cuts(found: Found, lines: list[Line], cfg: CleanConfig) -> list[Finding]:
+def _inline_cuts(found: Found, lines: list[Line], cfg: CleanConfig, echoes: list[Finding]) -> list[Finding]:
     """Spans cut (or repaired) inside the lines that stay on a spam page."""
     m = found.mirror
     return ([f for f in found.gibberish if not f.whole_line and f.weight >= ALIEN_MIN]
             + [f for f in found.bait if f.weight >= cfg.bait_cut]
-            + [f for f in found.brand if f.weight >= cfg.brand_cut]
+            + [f for f in found.brand + echoes if f.weight >= cfg.brand_cut]
             + [f for f in found.artifacts if not f.whole_line]
             + [f for f in found.separators + found.stray if not f.whole_line]
             + found.headline + found.spliced + m.glosses + m.variants

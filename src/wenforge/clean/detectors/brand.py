@@ -152,6 +152,50 @@ def _grey_tail(lines: list[Line]) -> list[Finding]:
     return out
 
 
+# a brand's name inside its shape: what is left of the shape's first part without separators, digits and action
+_SHAPE_PART_RE = re.compile(r"[\s\-_|｜:：,，、·・>）)\]】!！]+")
+_TRAILING_ACTION_RE = re.compile(rf"(?:{_ACTION})+$")
+_NAME_PREFIX_RE = re.compile(r"[A-Za-z0-9]{1,6}$")  # 365体育官网: the digits or letters before a Han name belong to it
+_NAME_MIN = 3  # a name of one trade word (体育, 娱乐) would cut articles about the trade
+ECHO_WEIGHT = 0.5  # an echo is as sure as the confirmed shape it repeats
+
+
+def brand_name(shape: str, before: str = "") -> str:
+    """The brand's name in one of its shapes (彩神平台2023 -> 彩神平台, 必一运动 - 官方体育赛事直播观看| -> 必一运动,
+    体育官网 after 365 -> 365体育); ``""`` when what is left is too short or only a trade word."""
+    first = next((p for p in _SHAPE_PART_RE.split(shape) if p), "")
+    name = _TRAILING_ACTION_RE.sub("", first.rstrip("0123456789"))
+    m = _NAME_PREFIX_RE.search(before)
+    if m and name[:1] and "\u4e00" <= name[0] <= "\u9fff":
+        name = m.group() + name
+    if len(name) < _NAME_MIN or GREY_RE.fullmatch(name) or not re.search(r"[\u4e00-\u9fff]", name):
+        return ""
+    return name
+
+
+def echoes(lines: list[Line], confirmed: list[Finding]) -> list[Finding]:
+    """On a spam page, every other place a confirmed brand's name stands (a title line of its own, glued to the
+    headline, a breadcrumb): injected like the shape it was found in. ``confirmed``: shapes strong enough to cut."""
+    names = set()
+    for f in confirmed:
+        ln = lines[f.line]
+        name = brand_name(f.detail, ln.text[: f.start - ln.start])
+        if name:
+            names.add(name)
+    own = {(f.start, f.end) for f in confirmed}
+    out = []
+    for name in sorted(names, key=len, reverse=True):
+        for ln in lines:
+            pos = ln.text.find(name)
+            while pos >= 0:
+                start, end = ln.start + pos, ln.start + pos + len(name)
+                if not any(s <= start and end <= e for s, e in own):
+                    out.append(Finding(start, end, R.BRAND_INJECTION, ECHO_WEIGHT, ln.index, detail=name))
+                    own.add((start, end))
+                pos = ln.text.find(name, pos + len(name))
+    return out
+
+
 def detect(lines: list[Line]) -> list[Finding]:
     """Inline findings over each brand shape (the name and its action or digits)."""
     if not lines:
