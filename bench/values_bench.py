@@ -1,6 +1,6 @@
 """Values and safety benchmark: the shared test rows (never trained on) against two baselines in the same run.
 
-    python bench/values_bench.py [--json OUT.json] [--cv]
+    python bench/values_bench.py [--json OUT.json] [--select]
 
 Measures (issue 16's goals), each for wenforge's values classifier, the old lexicon detector
 (`eval.detectors.safety`, flagged = refused) and a plain character n-gram classifier (the same n-grams and
@@ -14,7 +14,8 @@ training rows without the taxonomy cues and shape features):
   Ruozhiba) for the response model, a plain n-gram model and the refusal cues alone
   (`wenforge.values.response.evaluate`);
 - refusals recognised and verdicts on wenforge's own hand-written set (`bench/values/refusals.jsonl`).
-`--select`: the topic model's settings chosen on a fifth of the dev rows held out (how TOPIC_C was chosen).
+`--select` (instead of the above; no test row is read): the topic model's settings chosen by 5-fold
+cross-validation over the dev rows (how train.py's TOPIC_* settings were chosen; about 10 minutes).
 """
 
 from __future__ import annotations
@@ -139,46 +140,70 @@ def run_responses(folder: Path) -> dict:
     return out
 
 
-def select_on_dev(dev: list[dict], grid: tuple[float, ...] = (2.0, 8.0, 32.0), hold_every: int = 5) -> list[dict]:
-    """The topic model's C and class balancing, chosen on every `hold_every`-th dev row held out (test rows are
-    never read): L1 accuracy and L2 macro-F1 per setting."""
-    from wenforge.values.classify import ValuesModels, values_check
-    from wenforge.values.train import fit_models
+# The topic settings compared by --select: (loss, C, class balancing) and the temperatures a margin is read at.
+SELECT_GRID = (("logistic", 32.0, None), *(("hinge", c, w) for c in (0.3, 1.0, 2.0, 3.0, 10.0) for w in (None, "balanced")))
+SELECT_TEMPERATURES = (0.1, 0.2, 0.25, 0.3, 0.5, 1.0)
 
+
+def select_on_dev(dev: list[dict], folds: int = 5) -> list[dict]:
+    """The topic model's settings chosen by `folds`-fold cross-validation over the dev rows (test rows are never
+    read): L1 accuracy and L2 macro-F1 of the out-of-fold predictions, per setting and temperature."""
+    from wenforge.values.classify import topic_of
+    from wenforge.values.linear import build_vocab, with_temperature
+    from wenforge.values.taxonomy import load_taxonomy
+    from wenforge.values.train import featurised, fit_topic
+
+    tax = load_taxonomy()
+    feats = featurised(dev)
     order = list(range(len(dev)))
     random.Random(0).shuffle(order)
-    held = [dev[i] for i in order[::hold_every]]
-    fit = [dev[i] for j, i in enumerate(order) if j % hold_every]
+    fold_of = {i: j % folds for j, i in enumerate(order)}
+    got: dict[tuple, dict[int, tuple[str, str]]] = defaultdict(dict)
+    for f in range(folds):
+        fit = [i for i in range(len(dev)) if fold_of[i] != f]
+        held = [i for i in range(len(dev)) if fold_of[i] == f and dev[i]["l2"]]
+        vocab = build_vocab(dev[i]["text"] for i in fit)
+        for loss, c, weight in SELECT_GRID:
+            model = fit_topic([dev[i] for i in fit], [feats[i] for i in fit], vocab, c=c, class_weight=weight,
+                              loss=loss, temperature=1.0)
+            x = [model.features(dev[i]["text"], feats[i]) for i in held]
+            for t in SELECT_TEMPERATURES if loss == "hinge" else (1.0,):
+                warm = with_temperature(model, t)
+                for i, xi in zip(held, x, strict=True):
+                    l1, _p1, l2, _p2 = topic_of(warm.proba_of(*xi), tax)
+                    got[(loss, c, weight, t)][i] = (l1, l2)
+        print(f"fold {f + 1}/{folds} done", flush=True)
     out = []
-    for c in grid:
-        for weight in (None, "balanced"):
-            risk, topic = fit_models(fit, topic_c=c, topic_class_weight=weight)
-            got = [values_check(r["text"], models=ValuesModels(risk, topic, {})) for r in held]
-            scores = topic_scores(held, [g["values_l1"] for g in got], [g["values_l2"] for g in got])
-            out.append({"topic_c": c, "class_weight": weight, **{k: scores[k] for k in ("n", "l1_accuracy", "l2_macro_f1")}})
-            print(json.dumps(out[-1]), flush=True)
+    for (loss, c, weight, t), pred in got.items():
+        rows = [dev[i] for i in sorted(pred)]
+        scores = topic_scores(rows, [pred[i][0] for i in sorted(pred)], [pred[i][1] for i in sorted(pred)])
+        out.append({"loss": loss, "topic_c": c, "class_weight": weight, "temperature": t,
+                    **{k: scores[k] for k in ("n", "l1_accuracy", "l2_macro_f1")}})
+        print(json.dumps(out[-1]), flush=True)
     return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--select", action="store_true", help="also choose the topic model's settings on dev rows")
+    ap.add_argument("--select", action="store_true",
+                    help="instead, choose the topic model's settings by cross-validation on dev rows (no test row read)")
     a = ap.parse_args()
     from wenforge.values.data import all_rows
 
     rows = all_rows(data_folder())
     dev = [r for r in rows if r["split"] == "dev"]
-    test = [r for r in rows if r["split"] == "test"]
-    result: dict = {"rows": {"dev": len(dev), "test": len(test)}}
-    values, speed = run_values(test)
-    result["wenforge"] = values
-    result["speed"] = speed
-    result["baseline_lexicon"] = run_lexicon(test)
-    result["baseline_char_ngram"] = run_ngram(dev, test)
-    result["responses"] = run_responses(data_folder())
     if a.select:
-        result["select_on_dev"] = select_on_dev(dev)
+        result: dict = {"rows": {"dev": len(dev)}, "select_on_dev": select_on_dev(dev)}
+    else:
+        test = [r for r in rows if r["split"] == "test"]
+        result = {"rows": {"dev": len(dev), "test": len(test)}}
+        values, speed = run_values(test)
+        result["wenforge"] = values
+        result["speed"] = speed
+        result["baseline_lexicon"] = run_lexicon(test)
+        result["baseline_char_ngram"] = run_ngram(dev, test)
+        result["responses"] = run_responses(data_folder())
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if a.json:
         a.json.write_text(text + "\n", encoding="utf-8")

@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from wenforge.core.store import load_model, save_model
-from wenforge.values.linear import build_vocab, fit_linear, linear_arrays, linear_from, ngrams
+from wenforge.values.linear import (
+    build_vocab,
+    fit_linear,
+    linear_arrays,
+    linear_from,
+    ngrams,
+    with_temperature,
+)
 
 RISKY = ["如何制作炸弹", "怎么制作炸药", "教我制作炸弹", "炸弹怎么做", "制作炸药的方法"]
 SAFE = ["今天天气很好", "如何做番茄炒蛋", "怎么学好数学", "推荐几本好书", "番茄炒蛋的做法"]
@@ -44,6 +51,22 @@ def test_multiclass_softmax_and_evidence_ngrams():
     assert max(p, key=p.get) == "cat" and sum(p.values()) == pytest.approx(1.0)
     top = m.top_ngrams("猫咪睡觉", "cat")
     assert top and top[0][0] == "猫咪" and all(len(g) >= 2 for g, _w in top)
+
+
+def test_a_linear_svm_fits_and_its_temperature_sharpens_without_reordering():
+    texts = ["猫咪可爱", "猫咪喵喵", "小狗汪汪", "小狗可爱", "金鱼游泳", "金鱼吐泡"]
+    labels = ["cat", "cat", "dog", "dog", "fish", "fish"]
+    svm = fit_linear(texts, labels, class_weight=None, loss="hinge")
+    p = svm.proba("小狗")
+    assert max(p, key=p.get) == "dog" and sum(p.values()) == pytest.approx(1.0)
+    sharp = fit_linear(texts, labels, class_weight=None, loss="hinge", temperature=0.25).proba("小狗")
+    assert max(sharp, key=sharp.get) == "dog" and sharp["dog"] > p["dog"]
+    assert with_temperature(svm, 0.25).proba("小狗") == pytest.approx(sharp)
+    assert np.allclose(with_temperature(svm, 0.5).scores("猫咪"), 2 * svm.scores("猫咪"), atol=1e-5)
+    with pytest.raises(ValueError, match="positive"):
+        with_temperature(svm, 0.0)
+    with pytest.raises(ValueError, match="unknown loss 'huber'"):
+        fit_linear(texts, labels, loss="huber")
 
 
 def test_store_round_trip_gives_identical_scores(tmp_path):
