@@ -190,6 +190,18 @@ def test_stitched_seams():
     assert spam and R.STITCHED in reasons
 
 
+def test_inline_image_addresses_and_html_comments_are_not_gibberish():
+    """A reader page prints its images as data or object-store addresses; a portal leaves an HTML comment with a
+    path in it (its < mis-decoded): markup, not injected tokens."""
+    images = "\n".join(f"<image>data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB{k}CAYAAAAfFcSJAAAADUlEQVR42mNk"
+                        for k in "ABC")
+    stores = "\n".join(f"<image>s3://reader-images/8{k}130/8{k}130c9cc3b7547f95e55e02157a496fc.png" for k in "123")
+    comment = "壟!-- /8962/web_portal/dicengye_huazhonghua01 -->"
+    for extra in (images, stores, comment):
+        r = clean_page(f"{NEWS}\n{extra}\n{NEWS2}")
+        assert not r.spam and r.evidence.get(R.GIBBERISH, 0.0) < 0.2, extra[:30]
+
+
 def test_keyboard_mash_and_forum_jammers():
     spam, text, _, _ = _reasons(f"公交线路优化\n南州日报记者报道\nqoweiruptkjsdhfgmnbzxcvlk\n{NEWS}\n{NEWS2}")
     assert spam and "qoweiru" not in text

@@ -20,7 +20,11 @@ JAMMER_MIN_CHARS = 12  # a jammer line is a row of many short groups
 JAMMER_MIN_SYMBOLS = 3  # ... with symbols among them (plain words and numbers are not jammers)
 HAN_LINE_WEIGHT = 0.6  # a line of random Chinese characters on a modern page: as strong as a token line
 JAMMER_WEIGHT = 0.15  # forums add jammer lines to their own posts: removed always, weak evidence of spam
-_URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u9fff，。]+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
+# addresses and markup a page prints, never random tokens: URLs of any scheme (https://, s3://), data URIs of
+# inline images, e-mail addresses, and HTML comments (<!-- /8962/web_cntv/… -->, their < sometimes mis-decoded)
+_URL_RE = re.compile(r"(?:[a-z][a-z0-9+.-]{1,10}://|www\.|data:[a-z]+/)[^\s\u3000-\u9fff，。]+|[\w.+-]+@[\w-]+\.[\w.]+|"
+                     r"!--[^\n]*?--(?:>|$)", re.IGNORECASE)
+_URL_HINTS = ("://", "www.", "@", "data:", "!--")
 
 
 # anti-copy jammer lines (Discuz and similar forums): short letter/digit/symbol groups, no Chinese
@@ -77,7 +81,7 @@ def detect(lines: list[Line]) -> list[Finding]:
         if not toks:
             continue
         urls = [(ln.start + m.start(), ln.start + m.end()) for m in _URL_RE.finditer(ln.text)] \
-            if ("http" in ln.text or "www." in ln.text or "@" in ln.text) else []
+            if any(h in ln.text for h in _URL_HINTS) else []
         # score first (cached, and most tokens score 0); then drop URLs, e-mails and tokens inside them
         alien = [(s, e, t, sc) for s, e, t in toks if (sc := alien_score(t)) > 0]
         alien = [a for a in alien if "@" not in a[2] and not is_url(a[2])
