@@ -85,6 +85,14 @@ def test_spun_text_excluded_by_default_and_kept_when_asked():
     assert spam and "年夜型" in text
 
 
+def test_character_splitting_spinner_is_spun_text():
+    """The second spinner's outputs (人 -> 东说念主, 道 -> 说念, 做 -> 作念, 持续 -> 捏续)."""
+    spun = ("今年夏天，演唱会经济捏续成为文旅赛说念的新热点。不少东说念主专程赶来，只为在现场听一场演出。主办方表示，"
+            "会把服务作念得更细，让每位不雅众都满意而归。业内东说念主士指出，这一趋势还将捏续。")
+    spam, text, reasons, _ = _reasons(spun)
+    assert spam and text == "" and reasons[0] == R.SPUN_TEXT
+
+
 def test_spinner_outputs_are_rare_in_genuine_text():
     """The spinner table holds only outputs that genuine text almost never uses (the detector's premise)."""
     hz = stats()
@@ -105,7 +113,7 @@ def test_nianye_fan_is_genuine():
 # ------------------------------------------------------------------------------------------ injected
 
 
-@pytest.mark.parametrize("title", ["金沙娱乐8827-注册首页", "永利皇宫官网入口_", "蜜桃vlog现在时间下载-"])
+@pytest.mark.parametrize("title", ["金沙娱乐8827-注册首页", "永利皇宫官网入口_", "蜜桃vlog现在时间下载-", "新葡萄京官网首页 "])
 def test_brand_glued_to_a_headline_is_cut(title):
     head = "全市将新开和优化公交线路三十条"
     spam, text, reasons, _removed = _reasons(f"{title}{head}\n{NEWS}\n{NEWS2}")
@@ -130,6 +138,14 @@ def test_a_confirmed_brand_is_removed_wherever_its_name_stands():
 ])
 def test_brand_name_of_a_shape(shape, before, name):
     assert brand.brand_name(shape, before) == name
+
+
+def test_service_advert_glued_to_a_headline_is_cut_but_contact_lines_stay():
+    head = "全市将新开和优化公交线路三十条"
+    spam, text, reasons, _ = _reasons(f"{head}惠城开荒保洁13825404095\n{NEWS}\n{NEWS2}")
+    assert spam and R.BRAND_INJECTION in reasons and text.splitlines()[0] == head and "13825404095" not in text
+    for contact in ("咨询电话13812345678", "客服13812345678", "惠城开荒保洁13825404095"):
+        assert not clean_page(f"{contact}\n{NEWS}\n{NEWS2}").spam, contact
 
 
 def test_handle_tail_on_a_title():

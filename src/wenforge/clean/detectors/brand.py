@@ -30,6 +30,10 @@ _APP_SITE_RE = re.compile(r"(?:app|APP|App)(?:官网|官方|下载|入口|平台
 BRAND_ACTION_RE = re.compile(rf"({_NAME})[·・」)）]?{_ACTION}(?=$|[\s\-_|｜:：,，、·!！>）)\]】\d]|[\u4e00-\u9fff]{{0,2}}$)")
 # a name glued to a 3-5 digit suffix that ends the name (a separator or the line end follows, not a unit)
 BRAND_DIGITS_RE = re.compile(r"(?<![\d.])([\u4e00-\u9fff]{2,8}|[a-z]{2,6})(\d{3,5})(?=$|[\s\-_|｜:：,，、!！>)\]】])")
+# a service advert glued to a title: a trade's name (up to 6 characters) and a mobile number, no label between
+# them (…养老服务体系惠城开荒保洁13825404095); a contact line labels its number (电话 138…, 客服 138…, 微信 138…)
+PHONE_AD_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?<![电话线机号码服信系])1[3-9]\d{9}(?!\d)")
+_PHONE_HINT_RE = re.compile(r"1[3-9]\d{9}")
 # a site handle glued after the title's last separator: 公交线路优化方案公布|xyxy777
 HANDLE_TAIL_RE = re.compile(r"[|｜_\-]\s*([a-z]{2,10}\d{2,6}|\d{2,6}[a-z]{2,10})\s*$", re.IGNORECASE)
 # a brand and its action glued to the start of a headline with no separator (…娱乐手机版下载市交通运输局…)
@@ -38,7 +42,7 @@ HEAD_RE = re.compile(rf"^[^\s。！？，,]{{2,16}}?{_ACTION}(?=[\u4e00-\u9fff]|
 SLOGAN_RE = re.compile(r"^[^\n。！？]{2,30}?(?:下载|观看|入口|直播)[\-_|｜:：]")
 # trades and casino brands that black-hat pages advertise; they weigh a shape up, they never flag on their
 # own. Places (澳门, 银河) are not trades: most pages naming them are news
-GREY_RE = guarded(r"葡京|新京|金沙|威尼斯人|太阳城|永利|皇冠|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|六合彩|赌|老虎机|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|"
+GREY_RE = guarded(r"葡京|葡萄京|新京|金沙|威尼斯人|太阳城|永利|皇冠|博彩|娱乐|彩票|棋牌|百家乐|真人|电竞|快[三3]|时时彩|六合彩|赌|老虎机|体育|捕鱼|斗地主|牛牛|彩|糖心|蜜桃|"
                   r"麻豆|vlog|福利|伦理|黑料|吃瓜|成人|约炮|开奖|特马|一肖|一码|资料大全|六合|(?:股票|期货)?配资|炒股|期货|外汇|网贷|代孕|办证|刷单|兼职|私服|外挂", re.IGNORECASE)
 # a gaming brand at a title's edge: Latin initials before a trade (PG电子, AG真人) or a trade platform at the end
 EDGE_RE = guarded(rf"^[A-Z]{{2,5}}(?:电子|娱乐|体育|棋牌|真人|彩票|视讯|电竞)(?=\s)|(?<=\s)[\u4e00-\u9fff]{{0,4}}(?:{GREY_RE.pattern})"
@@ -60,6 +64,7 @@ ALIEN_BONUS = 0.1  # the shape's words occur nowhere else on the page: the page 
 DIGITS_WEIGHT = 0.2  # a name with a digit suffix in a title (新京6663): a handle, or a product model
 EDGE_WEIGHT = 0.55  # a gaming brand at a title's edge (PG电子, …娱乐平台)
 HANDLE_WEIGHT = 0.5  # a site handle after the title's last separator (|xyxy777)
+PHONE_AD_WEIGHT = 0.55  # a trade and a mobile number glued to a title: an advert, like a brand shape
 HEAD_WEIGHT = 0.3  # a brand and its action glued to the start of a headline ...
 HEAD_GREY_BONUS = 0.35  # ... with a grey trade in it
 SLOGAN_WEIGHT = 0.6  # a download / watch slogan with a grey trade or a Latin brand before a separator
@@ -126,6 +131,9 @@ def _line_spans(ln: Line, count: Count, actions: bool) -> list[tuple[int, int, f
         grey = GREY_RE.search(m.group(0)) is not None
         if grey or top:
             spans.append((m.start(), m.end(), DIGITS_WEIGHT + GREY_BONUS * grey))
+    if top and _PHONE_HINT_RE.search(ln.text):
+        # glued to a headline (text before it): a business's own title is its name and number alone
+        spans += [(m.start(), m.end(), PHONE_AD_WEIGHT) for m in PHONE_AD_RE.finditer(ln.text) if m.start() > 0]
     if top and not ln.sentence_like:
         spans += [(m.start(), m.end(), EDGE_WEIGHT) for m in EDGE_RE.finditer(ln.text)]
         m = HANDLE_TAIL_RE.search(ln.text)

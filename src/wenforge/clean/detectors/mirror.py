@@ -60,6 +60,9 @@ SPUN_FORMS = {
     "年夜": "大", "平易近": "民", "经由过程": "通过", "可以或许": "能够", "克日": "近日", "存眷": "关注", "规复": "恢复",
     "欢送": "欢迎", "今朝": "目前", "消息宣布": "新闻发布", "颠末": "经过", "查询拜访": "调查",
     "包管": "保证",
+    # a second spinner, common on 2024 farm pages, splits characters into look-alike pairs (人 -> 东说念主,
+    # 道 -> 说念, 做 -> 作念, 朋 -> 一又) and swaps a few words (持续 -> 捏续, 同一 -> 归拢)
+    "东说念主": "人", "说念": "道", "作念": "做", "一又": "朋", "捏续": "持续", "归拢": "同一",
 }
 _SPUN_RE = re.compile("|".join(sorted(SPUN_FORMS, key=len, reverse=True)))
 SPUN_MIN_FORMS = 2  # distinct spinner outputs: one alone is a rare or old-fashioned word
