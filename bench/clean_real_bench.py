@@ -53,7 +53,7 @@ def split_of(url: str) -> str:
 
 # holdout_*, final_*, last_*, next_*, blind_*: each read blind once (BENCHMARKS.md), development since; a new
 # blind set goes in unseen_*.jsonl
-DEVELOPMENT = "pages_*.jsonl,holdout_*.jsonl,final_*.jsonl,last_*.jsonl,next_*.jsonl,blind_*.jsonl,sixth_*.jsonl"
+DEVELOPMENT = "pages_*.jsonl,holdout_*.jsonl,final_*.jsonl,last_*.jsonl,next_*.jsonl,blind_*.jsonl,sixth_*.jsonl,seventh_*.jsonl"
 BLIND = "unseen_*.jsonl"
 
 
