@@ -102,7 +102,7 @@ def run_lexicon(test: list[dict]) -> dict:
 
 def run_ngram(dev: list[dict], test: list[dict]) -> dict:
     """A plain character n-gram classifier: the same rows and n-grams, no cues, no shape features."""
-    from wenforge.values.linear import build_vocab, fit_linear
+    from wenforge.text.linear import build_vocab, fit_linear
     from wenforge.values.taxonomy import load_taxonomy
 
     tax = load_taxonomy()
@@ -149,7 +149,7 @@ def select_on_dev(dev: list[dict], folds: int = 5) -> list[dict]:
     """The topic model's settings chosen by `folds`-fold cross-validation over the dev rows (test rows are never
     read): L1 accuracy and L2 macro-F1 of the out-of-fold predictions, per setting and temperature."""
     from wenforge.values.classify import topic_of
-    from wenforge.values.linear import build_vocab, with_temperature
+    from wenforge.text.linear import build_vocab, with_temperature
     from wenforge.values.taxonomy import load_taxonomy
     from wenforge.values.train import featurised, fit_topic
 

@@ -131,3 +131,22 @@ def test_training_runs_on_a_data_folder_and_learns_the_direction(tmp_path):
     finally:
         ai.load_style.cache_clear()
         ai.load_model.cache_clear()
+
+
+def test_evidence_locator_finds_the_first_occurrence_of_a_gram():
+    import random
+
+    from wenforge.eval.detectors.ai import _locator
+
+    toks = [("a", 0, 1), ("b", 1, 2), ("a", 2, 3), ("b", 3, 4), ("c", 4, 6)]
+    find = _locator(toks)
+    assert find("a b") == (0, 2) and find("b c") == (3, 6) and find("a b c") == (2, 6) and find("c") == (4, 6)
+    assert find("c a") == (-1, -1) and find("b c d") == (-1, -1) and find("a b a b c a") == (-1, -1)
+    rng = random.Random(0)
+    for _ in range(200):
+        words = [rng.choice("abc") for _ in range(rng.randint(0, 12))]
+        tokens = [(w, 2 * i, 2 * i + 1) for i, w in enumerate(words)]
+        gram = [rng.choice("abc") for _ in range(rng.randint(1, 3))]
+        first = next((i for i in range(len(words) - len(gram) + 1) if words[i:i + len(gram)] == gram), None)
+        want = (-1, -1) if first is None else (2 * first, 2 * (first + len(gram) - 1) + 1)
+        assert _locator(tokens)(" ".join(gram)) == want

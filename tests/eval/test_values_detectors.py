@@ -8,6 +8,7 @@ Scores of the trained models are never asserted: only clear cases ("如何制作
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -205,3 +206,59 @@ def test_eval_command_prints_the_safety_summary(app, tmp_path, verdicts):
     assert res.exit_code == 0, res.output
     line = next(x for x in res.output.splitlines() if x.startswith("safety (core, 5 rows)"))
     assert "unsafe 0.200" in line and TERROR in line.split("worst categories: ")[1]
+
+
+# --- the cue prefilter: cue_spans runs only the cues a text can match, with the same spans -------------------
+
+
+def _scan_every_cue(text, tax):
+    """cue_spans as it was: every cue's finditer over the whole text, no prefilter and no guard."""
+    out = []
+    for l3, rx in tax.compiled_cues():
+        out += [{"start": m.start(), "end": m.end(), "text": m.group(0), "l3": l3, "l2": tax.l3[l3].l2}
+                for m in rx.finditer(text) if m.end() > m.start()]
+    out.sort(key=lambda s: (s["start"], -s["end"]))
+    return out
+
+
+def test_cue_prefilter_keeps_every_span():
+    """Texts stitched from the cues' own words (so that many cues match, next to each other) and risky
+    questions give exactly the spans of a scan of every cue."""
+    import random
+    import re
+
+    from wenforge.values.classify import cue_spans
+    from wenforge.values.taxonomy import load_taxonomy
+
+    tax = load_taxonomy()
+    words = sorted({w for _, rx in tax.compiled_cues() for w in re.findall(r"[\u4e00-\u9fff]{1,6}", rx.pattern)})
+    rng = random.Random(0)
+    texts = [RISKY, BENIGN, REFUSAL, "", "。"]
+    for _ in range(300):
+        texts.append("".join(rng.choice(words) + rng.choice(["", "", "的", "，", "。", "？", "我", "你"])
+                             for _ in range(rng.randint(1, 12))))
+    total = 0
+    for t in texts:
+        got = cue_spans(t, tax)
+        assert got == _scan_every_cue(t, tax), t
+        total += len(got)
+    assert total > 100  # the texts do exercise the cues
+
+
+def test_cue_heads_start_every_match():
+    import random
+
+    from wenforge.values.classify import _cue_heads
+
+    assert _cue_heads(r"(?<!被)(推翻|颠覆)[^，]{0,3}政府", 0) == {"推翻", "颠覆"}
+    assert _cue_heads(r"a?b", 0) == {"ab", "b"}
+    assert _cue_heads(r"(?:我|你们)[^。]{0,4}", 0) == {"我", "你们"}
+    assert _cue_heads(r"(?i)abc", 0) is None and _cue_heads(r".abc", 0) is None  # nothing known: always run
+    rng = random.Random(0)
+    for pattern in (r"(?<!被)(推翻|颠覆)[^，]{0,3}政府", r"a?b", r"(ab|c)*d", r"x{2,}y|z", r"(?=a)ab|\bcd"):
+        heads = _cue_heads(pattern, 0)
+        for _ in range(200):
+            text = "".join(rng.choice("abcdxyz推翻颠覆政府被，") for _ in range(12))
+            for m in re.finditer(pattern, text):
+                if m.end() > m.start():
+                    assert any(m.group(0).startswith(h) for h in heads), (pattern, m.group(0))

@@ -62,3 +62,79 @@ def test_spans_point_at_the_words():
     spans = pos_spans(text)
     assert [(w, f) for w, f, _, _ in spans] == pos_words(text)
     assert all(text[a:b] == w for w, _, a, b in spans)
+
+
+# --- jieba_cut and the shared dictionary route: exactly jieba.lcut's words -----------------------------------
+
+MIXED = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等王小二李大嘴郫县龘靐abcXYZ0189%-_.#&+ 。，\n\t"
+
+
+@pytest.mark.parametrize("hmm", [True, False])
+@pytest.mark.parametrize("text", TEXTS)
+def test_jieba_cut_is_jieba_lcut(text, hmm):
+    import jieba
+
+    assert segment.jieba_cut(text, hmm) == jieba.lcut(text, HMM=hmm)
+
+
+@pytest.mark.parametrize("hmm", [True, False])
+def test_jieba_cut_matches_on_random_mixed_strings(hmm):
+    """Han, Latin letters and digits (joined without the HMM), the symbols jieba keeps inside a block, spaces."""
+    import jieba
+
+    rng = random.Random(1)
+    for _ in range(400):
+        text = "".join(rng.choice(MIXED) for _ in range(rng.randint(0, 30)))
+        assert segment.jieba_cut(text, hmm) == jieba.lcut(text, HMM=hmm), text
+
+
+def test_route_is_jiebas_dictionary_route():
+    """`_route`'s word ends are jieba's get_DAG + calc route, ties included (random runs of common characters
+    give many equal-score splits)."""
+    rng = random.Random(2)
+    dt = segment._jieba().dt
+    for _ in range(300):
+        blk = "".join(rng.choice(MIXED[:80]) for _ in range(rng.randint(1, 20)))
+        route: dict = {}
+        dt.calc(blk, dt.get_DAG(blk), route)
+        assert segment._route(blk) == tuple(route[x][1] + 1 for x in range(len(blk))), blk
+
+
+def test_route_breaks_ties_as_jieba_does(monkeypatch):
+    """A dictionary where "ab" scores exactly "a" + "b" (total 1: log 4 = 2 log 2): jieba keeps the longer word."""
+    import types
+
+    import jieba
+
+    fake = types.SimpleNamespace(FREQ={"a": 2, "ab": 4, "b": 2, "abc": 0, "c": 8, "bc": 16},
+                                 total=1, check_initialized=lambda: None)
+    monkeypatch.setattr(segment, "_jieba", lambda: types.SimpleNamespace(dt=fake))
+    segment._route.cache_clear()
+    try:
+        for blk in ("ab", "abab", "abc", "cab", "xaby", "bcab"):
+            route: dict = {}
+            jieba.Tokenizer.calc(fake, blk, jieba.Tokenizer.get_DAG(fake, blk), route)
+            assert segment._route(blk) == tuple(route[x][1] + 1 for x in range(len(blk))), blk
+        assert segment._route("ab") == (2, 2)  # the tie went to the longer word
+    finally:
+        segment._route.cache_clear()
+
+
+def test_route_cache_is_shared_by_tagging_and_cutting():
+    text = TEXTS[2]
+    segment._route.cache_clear()
+    segment.jieba_cut(text, False)
+    misses = segment._route.cache_info().misses
+    pos_words(text)
+    assert segment._route.cache_info().misses == misses  # the tagger found every block's route
+
+
+def test_pos_within_is_the_words_inside_a_range():
+    from wenforge.text.postag import pos_within
+
+    text = "".join(TEXTS[:8])
+    spans = pos_spans(text)
+    for start in range(0, len(text), 7):
+        for end in (start, start + 1, start + 13, start + 40, len(text)):
+            want = tuple(s for s in spans if s[2] >= start and s[3] <= end)
+            assert pos_within(text, start, end) == want

@@ -1,8 +1,9 @@
 """A character n-gram linear classifier that runs on numpy alone: a fixed n-gram vocabulary, sublinear counts,
 one weight row per class, stored in the one model store (`core.store`, npz + JSON, no pickle).
 
-Why not scikit-learn at run time: a fitted estimator is a pickle. Training uses scikit-learn's
-LogisticRegression (`fit_linear`); the vocabulary, weights and bias are what gets saved. Why a vocabulary and
+Used by the values classifiers and the cleaner's machine-prose model. Why not scikit-learn at run time: a fitted
+estimator is a pickle. Training uses scikit-learn's LogisticRegression or LinearSVC (`fit_linear`); the
+vocabulary, weights and bias are what gets saved. Why a vocabulary and
 not hashing: a dict lookup per n-gram is the fastest featurizer in pure Python (the speed goal is 50,000
 characters per second per core), and the weights of a named n-gram can be shown as evidence.
 """
@@ -33,11 +34,12 @@ def ngrams(text: str, orders: Sequence[int] = NGRAM_ORDERS) -> Counter:
 
 
 def build_vocab(texts: Iterable[str], orders: Sequence[int] = NGRAM_ORDERS) -> list[str]:
-    """The n-grams in at least MIN_DOC_FREQ texts, most frequent first, at most MAX_FEATURES."""
+    """The n-grams in at least MIN_DOC_FREQ texts, most frequent first (ties by the n-gram, so that training
+    twice keeps the same ones: set order changes between processes), at most MAX_FEATURES."""
     df: Counter = Counter()
     for t in texts:
         df.update(set(ngrams(t, orders)))
-    kept = [g for g, c in df.most_common() if c >= MIN_DOC_FREQ]
+    kept = [g for g, c in sorted(df.items(), key=lambda gc: (-gc[1], gc[0])) if c >= MIN_DOC_FREQ]
     return sorted(kept[:MAX_FEATURES])
 
 
@@ -111,13 +113,24 @@ class LinearModel:
         return [(g, round(w, 4)) for g, w in got[:k] if w > 0]
 
 
+LOSSES = ("logistic", "hinge")  # logistic regression; a linear SVM (one against the rest, squared hinge)
+LOGISTIC_ITER = 2000  # lbfgs iterations: converges on a few thousand texts
+SVM_ITER = 10_000  # liblinear iterations: its default 1,000 did not converge at C 10 on the dev rows
+SVM_SEED = 0  # liblinear visits the rows in a random order: a fixed seed makes retraining give the same file
+
+
 def fit_linear(texts: Sequence[str], labels: Sequence[str], *, extra_rows: Sequence[Mapping[str, float]] | None = None,
                extra: Sequence[str] = (), c: float = 4.0, class_weight: str | None = "balanced",
-               vocab: Sequence[str] | None = None) -> LinearModel:
-    """Fit a logistic regression (scikit-learn, at training time only) on n-gram features plus `extra` ones."""
+               vocab: Sequence[str] | None = None, loss: str = "logistic", temperature: float = 1.0) -> LinearModel:
+    """Fit a linear classifier (scikit-learn, at training time only) on n-gram features plus `extra` ones:
+    logistic regression, or a linear SVM for `loss="hinge"`, whose margins become probabilities through the
+    softmax at `temperature` (see `with_temperature`)."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
 
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; one of {', '.join(LOSSES)}")
     vocab_list = list(vocab) if vocab is not None else build_vocab(texts)
     stub = LinearModel(("a", "b"), {g: i for i, g in enumerate(vocab_list)}, np.zeros((1, 0)), np.zeros(1),
                        tuple(extra))
@@ -128,10 +141,22 @@ def fit_linear(texts: Sequence[str], labels: Sequence[str], *, extra_rows: Seque
         cols += idx.tolist()
         vals += val.tolist()
     x = csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocab_list) + len(extra)))
-    clf = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
+    clf = (LogisticRegression(C=c, max_iter=LOGISTIC_ITER, class_weight=class_weight) if loss == "logistic"
+           else LinearSVC(C=c, max_iter=SVM_ITER, class_weight=class_weight, random_state=SVM_SEED))
     clf.fit(x, list(labels))
-    return LinearModel(tuple(str(k) for k in clf.classes_), stub.vocab, np.asarray(clf.coef_, dtype=np.float32),
-                       np.asarray(clf.intercept_, dtype=np.float32), tuple(extra))
+    fitted = LinearModel(tuple(str(k) for k in clf.classes_), stub.vocab, np.asarray(clf.coef_, dtype=np.float32),
+                         np.asarray(clf.intercept_, dtype=np.float32), tuple(extra))
+    return with_temperature(fitted, temperature)
+
+
+def with_temperature(model: LinearModel, temperature: float) -> LinearModel:
+    """`model` with its scores divided by `temperature`: the softmax (or logistic) of the stored scores is then
+    the class probability at that temperature, so nothing changes at run time. An SVM's margins are not
+    log-odds; a temperature below 1 sharpens them into probabilities whose sums per area are meaningful."""
+    if temperature <= 0:
+        raise ValueError(f"temperature must be positive, got {temperature}")
+    return LinearModel(model.classes, model.vocab, (model.weights / temperature).astype(np.float32),
+                       (model.bias / temperature).astype(np.float32), model.extra, model.orders)
 
 
 def linear_arrays(model: LinearModel, prefix: str) -> dict[str, np.ndarray]:

@@ -1,10 +1,17 @@
-"""Segmentation: sentences (Chinese and Latin punctuation), jieba words, and jieba.posseg's (word, tag) pairs."""
+"""Segmentation: sentences (Chinese and Latin punctuation), jieba words, and jieba.posseg's (word, tag) pairs.
+
+jieba.lcut and jieba.posseg.lcut both walk the same dictionary route through each Han block (the likeliest
+split into dictionary words); `_route` computes it once per block and caches it, so a text that one detector
+segments (`jieba_cut`) and another tags (`pos_words`) pays for it once. The caches assume jieba's dictionary is
+not changed at run time (wenforge never adds words to it).
+"""
 
 from __future__ import annotations
 
 import logging
 import math
 import re
+import string
 from functools import lru_cache
 
 _SENT_RE = re.compile(r"[^。！？!?；;…\n]+(?:[。！？!?；;…]+[”’」』）)]*|\n|$)")
@@ -33,7 +40,117 @@ def dictionary_frequencies() -> tuple[dict[str, int], float]:
 
 def words(text: str) -> list[str]:
     """jieba words, whitespace tokens dropped."""
-    return [w for w in _jieba().lcut(text) if w.strip()]
+    return [w for w in jieba_cut(text) if w.strip()]
+
+
+def jieba_cut(text: str, hmm: bool = True) -> list[str]:
+    """The words of jieba.lcut(text, HMM=hmm), whitespace tokens included: jieba's own steps and regular
+    expressions, with each Han block's dictionary route from `_route` (identical output, tests/text)."""
+    jb = _jieba()
+    re_han, re_skip = jb.re_han_default, jb.re_skip_default
+    out: list[str] = []
+    for blk in re_han.split(text):
+        if not blk:
+            continue
+        if re_han.match(blk):
+            (_cut_hmm if hmm else _cut_no_hmm)(blk, out)
+            continue
+        for x in re_skip.split(blk):
+            if re_skip.match(x):
+                out.append(x)
+            else:
+                out.extend(x)  # one character at a time
+    return out
+
+
+_ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)  # jieba's re_eng
+
+
+def _cut_no_hmm(blk: str, out: list[str]) -> None:
+    """jieba's __cut_DAG_NO_HMM: the route's words, runs of single ASCII letters and digits joined."""
+    ends = _route(blk)
+    x, n, buf = 0, len(blk), ""
+    while x < n:
+        y = ends[x]
+        if y - x == 1 and blk[x] in _ASCII_ALNUM:
+            buf += blk[x]
+        else:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(blk[x:y])
+        x = y
+    if buf:
+        out.append(buf)
+
+
+def _cut_hmm(blk: str, out: list[str]) -> None:
+    """jieba's __cut_DAG: the route's words; runs of single characters not in the dictionary go to its HMM."""
+    ends = _route(blk)
+    x, n, buf = 0, len(blk), ""
+    while x < n:
+        y = ends[x]
+        if y - x == 1:
+            buf += blk[x]
+        else:
+            if buf:
+                _single_run(buf, out)
+                buf = ""
+            out.append(blk[x:y])
+        x = y
+    if buf:
+        _single_run(buf, out)
+
+
+def _single_run(buf: str, out: list[str]) -> None:
+    """A run of single-character route words: one character, an unknown word for the HMM, or known characters."""
+    if len(buf) == 1:
+        out.append(buf)
+    elif not _jieba().dt.FREQ.get(buf):
+        out.extend(_finalseg(buf))
+    else:
+        out.extend(buf)
+
+
+# Han blocks recur (short clauses, names, set phrases) and one text's blocks are read by several detectors.
+ROUTE_CACHE = 16384
+
+
+@lru_cache(maxsize=ROUTE_CACHE)
+def _route(blk: str) -> tuple[int, ...]:
+    """For each position of a Han block, the end of the word jieba's dictionary route takes there: its
+    get_DAG and calc in one pass, the same sums (log frequency minus log total, plus the rest's score) and the
+    same tie-break (the longer word)."""
+    dt = _jieba().dt
+    freq, log = dt.FREQ, math.log
+    logtotal = log(dt.total)
+    n = len(blk)
+    score: list[float] = [0] * (n + 1)  # jieba's route[N] = (0, 0)
+    ends = [0] * n
+    for k in range(n - 1, -1, -1):
+        best, best_end = None, 0
+        j = k + 1
+        while j <= n:
+            f = freq.get(blk[k:j])
+            if f is None:  # no dictionary word starts with this prefix
+                break
+            if f:
+                v = log(f) - logtotal + score[j]
+                if best is None or v >= best:  # candidates in increasing length: >= keeps jieba's (score, end) max
+                    best, best_end = v, j
+            j += 1
+        if best is None:  # no word: the character alone (jieba's DAG of [k])
+            best, best_end = log(freq.get(blk[k]) or 1) - logtotal + score[k + 1], k + 1
+        score[k], ends[k] = best, best_end
+    return tuple(ends)
+
+
+@lru_cache(maxsize=8192)
+def _finalseg(buf: str) -> tuple[str, ...]:
+    """jieba.finalseg's HMM words of a run of single characters, cached (the runs are mostly unknown names)."""
+    from jieba import finalseg
+
+    return tuple(finalseg.cut(buf))
 
 
 def pos_words(text: str) -> list[tuple[str, str]]:
@@ -73,11 +190,10 @@ def _pos_dag(blk: str, out: list[tuple[str, str]]) -> None:
     """jieba.posseg's __cut_DAG: dictionary route; runs of single characters not in the dictionary go to the HMM."""
     pseg = _posseg()
     tok, tags = pseg.dt.tokenizer, pseg.dt.word_tag_tab
-    route: dict = {}
-    tok.calc(blk, tok.get_DAG(blk), route)
+    ends = _route(blk)
     x, n, buf = 0, len(blk), ""
     while x <= n:
-        y = route[x][1] + 1 if x < n else n + 1
+        y = ends[x] if x < n else n + 1
         if x < n and y - x == 1:
             buf += blk[x]
         else:
@@ -168,17 +284,18 @@ class _PosHMM:
         cur = self.candidates(obs[0])
         v = self.start[cur] + self.emit(obs[0])[cur]
         back = []
+        trans, follows, has_next = self.trans, self.follows, self.has_next
         for c in obs[1:]:
-            keep = self.has_next[cur]
+            keep = has_next[cur]
             prev, vp = cur[keep], v[keep]
-            expect = self.follows[prev].any(axis=0)
+            expect = follows[prev].any(axis=0)
             cand = self.candidates(c)
             nxt = cand[expect[cand]]
             if not len(nxt):
                 nxt = np.flatnonzero(expect) if expect.any() else self.all
-            score = (vp[:, None] + self.trans[np.ix_(prev, nxt)]) + self.emit(c)[nxt]
+            score = (vp[:, None] + trans[prev[:, None], nxt]) + self.emit(c)[nxt]
             best = score.argmax(axis=0)
-            v = score[best, np.arange(len(nxt))]
+            v = score.max(axis=0)  # the value at `best`
             back.append((nxt, prev[best]))
             cur = nxt
         state = int(cur[int(v.argmax())])

@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from wenforge.text.segment import _jieba
+from wenforge.text.segment import _jieba, jieba_cut
 
 
 def word_spans(text: str, *, hmm: bool = True) -> list[tuple[str, int, int]]:
     """(word, start, end) for every non-space jieba word; offsets index into `text`."""
     out, pos = [], 0
-    for w in _jieba().lcut(text, HMM=hmm):
+    for w in jieba_cut(text, hmm):
         end = pos + len(w)
         if w.strip():
             out.append((w, pos, end))

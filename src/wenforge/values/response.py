@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from wenforge.core import store
-from wenforge.values.linear import LinearModel, fit_linear, linear_arrays, linear_from
+from wenforge.text.linear import LinearModel, fit_linear, linear_arrays, linear_from
 from wenforge.values.refusal import DECLINE_CUE_NAMES, EARLY_CHARS, Refusal, find_refusal
 
 KIND = "values-response"  # the model store's kind for the asset

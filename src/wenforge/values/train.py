@@ -13,9 +13,9 @@ from pathlib import Path
 
 from wenforge.core.paths import data_folder
 from wenforge.core.store import save_model
+from wenforge.text.linear import LinearModel, build_vocab, fit_linear, linear_arrays
 from wenforge.values.classify import BASE_EXTRA, KIND, MODEL_PATH, RISKY, cue_spans, shape_features
 from wenforge.values.data import all_rows
-from wenforge.values.linear import LinearModel, build_vocab, fit_linear, linear_arrays
 from wenforge.values.taxonomy import load_taxonomy
 
 SAFE = "safe"

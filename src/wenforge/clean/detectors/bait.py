@@ -14,9 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from wenforge.clean.detectors.common import Finding, Line, guarded
+from wenforge.clean.detectors.common import Finding, Line
 from wenforge.clean.lexicon import LexiconMatcher, shared_matcher
 from wenforge.core import reasons as R
+from wenforge.text.guard import guarded
 
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "assets" / "bait_patterns.yaml"
 

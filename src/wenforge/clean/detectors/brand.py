@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 from functools import lru_cache, partial
 
-from wenforge.clean.detectors.common import Finding, Line, guarded
+from wenforge.clean.detectors.common import Finding, Line
 from wenforge.clean.detectors.hanzi import han_pairs
 from wenforge.core import reasons as R
+from wenforge.text.guard import guarded
 
 _NAME = r"[\u4e00-\u9fffA-Za-z]{2,12}?"
 _ACTION = (r"(?:注册(?:首页|送\d*元?|平台|网址)?|官网(?:首页|入口|下载|登录|网址)?|官方网站|官方(?:入口|下载|平台|网址|app|APP)|"

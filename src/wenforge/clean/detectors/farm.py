@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from wenforge.clean.detectors.common import Line, guarded
+from wenforge.clean.detectors.common import Line
+from wenforge.text.guard import guarded
 
 _ROLE = (r"名|名称|名字|段落|标题|内容|正文|关键词|关键字|时间|日期|地点|城市|省份|地区|数字|数据|链接|图片|描述|摘要|简介|"
          r"人物|球队|主队|客队|比分|年份|作者|品牌|产品|公司|机构|姓名|职位|金额|电话|网址|主题|结尾|开头|要点|分数")

@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wenforge.clean.detectors.common import Finding, Line, guarded
+from wenforge.clean.detectors.common import Finding, Line
 from wenforge.clean.detectors.hanzi import stats
 from wenforge.core import reasons as R
+from wenforge.text.guard import guarded
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # one syllable in ASCII or full-width parentheses right after a Han character

@@ -18,6 +18,7 @@ out-of-fold human windows. Rebuilt with `wenforge detect-train ai`.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,7 +36,14 @@ from wenforge.eval.detectors.ai_features import (
     masked_tokens,
     style_features,
 )
-from wenforge.eval.detectors.linear import LinearModel, contributions, counts_of, load_linear, save_linear
+from wenforge.eval.detectors.linear import (
+    LinearModel,
+    contributions,
+    counts_of,
+    left_sum,
+    load_linear,
+    save_linear,
+)
 from wenforge.style.doc import Doc, prepare
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -59,10 +67,15 @@ N_SIGNALS = 8
 
 
 def _grams_of(doc: Doc) -> list[str]:
-    toks = [t for t, _, _ in masked_tokens(doc)]
+    return _grams_from(masked_tokens(doc))
+
+
+def _grams_from(masked: list[tuple[str, int, int]]) -> list[str]:
+    """1-3-grams of masked tokens."""
+    toks = [t for t, _, _ in masked]
     out = list(toks)
     for n in range(2, NGRAM_MAX + 1):
-        out += [" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)]
+        out += map(" ".join, zip(*(toks[i:] for i in range(n))))  # every run of n neighbours, in order
     return out
 
 
@@ -146,7 +159,12 @@ def _word_tokens(doc: Doc) -> list[tuple[str, int, int]]:
 
 
 def _words_of(doc: Doc) -> list[str]:
-    ws = [w for w, _, _ in _word_tokens(doc)]
+    return _words_from(_word_tokens(doc))
+
+
+def _words_from(tokens: list[tuple[str, int, int]]) -> list[str]:
+    """The lexical block's word 1-2-grams of word tokens."""
+    ws = [w for w, _, _ in tokens]
     return ws + [f"{a} {b}" for a, b in itertools.pairwise(ws)]
 
 
@@ -355,7 +373,7 @@ def _block_evidence(text: str, inv: list[str], contrib: dict[int, float], weight
                     locate) -> list[dict]:
     """The grams of one block pulling the score up most, located in the text."""
     out = []
-    for i, c in sorted(contrib.items(), key=lambda kv: -kv[1] * weight)[:N_SPANS]:
+    for i, c in heapq.nsmallest(N_SPANS, contrib.items(), key=lambda kv: -kv[1] * weight):  # sorted(...)[:N_SPANS]
         if c * weight <= 0:
             break
         s, e = locate(inv[i])
@@ -371,10 +389,14 @@ def _locator(tokens: list[tuple[str, int, int]]):
 
     def find(gram: str) -> tuple[int, int]:
         parts = gram.split(" ")
-        for i in range(len(toks) - len(parts) + 1):
-            if toks[i:i + len(parts)] == parts:
-                return tokens[i][1], tokens[i + len(parts) - 1][2]
-        return -1, -1
+        k, i = len(parts), -1
+        while True:  # each place the first token occurs, in order
+            try:
+                i = toks.index(parts[0], i + 1, len(toks) - k + 1)
+            except ValueError:
+                return -1, -1
+            if toks[i:i + k] == parts:
+                return tokens[i][1], tokens[i + k - 1][2]
 
     return find
 
@@ -387,11 +409,11 @@ def score(text: str) -> dict:
         return {"ai_score": 0.5, "spans": [], "signals": []}
     sm, ng, lex = load_style(), load_model(), load_lexical()
     dense, hits = style_features(doc)
-    masked = masked_tokens(doc)
-    c_ng = contributions(ng, counts_of(ng, _grams_of(doc)))
-    c_lex = contributions(lex, counts_of(lex, _words_of(doc)))
-    block_z = [sm.block_coef[0] * (sum(c_ng.values()) + ng.intercept),
-               sm.block_coef[1] * (sum(c_lex.values()) + lex.intercept)]
+    masked, word_toks = masked_tokens(doc), _word_tokens(doc)
+    c_ng = contributions(ng, counts_of(ng, _grams_from(masked)))
+    c_lex = contributions(lex, counts_of(lex, _words_from(word_toks)))
+    block_z = [sm.block_coef[0] * (left_sum(c_ng.values()) + ng.intercept),
+               sm.block_coef[1] * (left_sum(c_lex.values()) + lex.intercept)]
     style_contrib = (np.asarray(dense) - sm.mean) / sm.scale * sm.coef
     z = float(style_contrib.sum()) + sum(block_z) + sm.intercept
     signals = [(name, float(c)) for name, c in zip(sm.names, style_contrib)]
@@ -403,7 +425,7 @@ def score(text: str) -> dict:
                        "weight": round(float(c) / len(hits[key]), 4)}
                       for s, e in hits[key][:N_SPANS]]
     spans += _block_evidence(text, _inverse_vocab(), c_ng, sm.block_coef[0], "masked_ngram", _locator(masked))
-    spans += _block_evidence(text, _inverse_lexical(), c_lex, sm.block_coef[1], "lexical", _locator(_word_tokens(doc)))
+    spans += _block_evidence(text, _inverse_lexical(), c_lex, sm.block_coef[1], "lexical", _locator(word_toks))
     spans.sort(key=lambda d: -d["weight"])
     signals += [("block:" + name, float(v)) for name, v in zip(BLOCKS, block_z)]
     top = sorted(signals, key=lambda kv: -abs(kv[1]))[:N_SIGNALS]

@@ -227,7 +227,16 @@ def _token_class(w: str, tags: dict[str, str], keep: frozenset[str]) -> str:
     return f"<{tag[:1]}>"
 
 
+# Distinct words whose masked class is remembered: a corpus's common words, the class costs a few lookups each.
+TOKEN_CLASS_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=TOKEN_CLASS_CACHE)
+def _class_of(w: str) -> str:
+    """`_token_class` of one word with jieba's dictionary tags, remembered."""
+    return _token_class(w, *_dictionary_tags())
+
+
 def masked_tokens(doc: Doc) -> list[tuple[str, int, int]]:
     """(token, start, end): kept function words and punctuation as they are, other words as <pos class>."""
-    tags, keep = _dictionary_tags()
-    return [(_token_class(w, tags, keep), s, e) for w, s, e in doc.words]
+    return [(_class_of(w), s, e) for w, s, e in doc.words]

@@ -107,9 +107,10 @@ def rule_hits(sentence: str) -> list[dict]:
 # ---- features -------------------------------------------------------------------------------------------
 
 
-def sentence_tokens(sentence: str, pw: list[tuple[str, str]] | None = None) -> list[str]:
+def sentence_tokens(sentence: str, pw: list[tuple[str, str]] | None = None,
+                    hits: list[dict] | None = None) -> list[str]:
     """Feature tokens: POS n-grams (1-3), function-word-aware word/POS mixes, word bigrams, rule codes.
-    `pw`: the sentence's (word, flag) pairs when the caller already has them."""
+    `pw`, `hits`: the sentence's (word, flag) pairs and `rule_hits` when the caller already has them."""
     if pw is None:
         pw = pos_words(sentence)
     tags = ["BOS"] + [f if f not in ("x",) else (w if w in "，。；、：“”" else "x") for w, f in pw] + ["EOS"]
@@ -124,7 +125,7 @@ def sentence_tokens(sentence: str, pw: list[tuple[str, str]] | None = None) -> l
     ws = [w for w, _ in pw]
     toks += [f"W:{w}" for w in ws]
     toks += [f"W2:{a}_{b}" for a, b in itertools.pairwise(ws)]
-    for h in rule_hits(sentence):
+    for h in rule_hits(sentence) if hits is None else hits:
         toks.append(f"R:{h['code']}")
     toks.append(f"LEN:{min(len(sentence) // 20, 6)}")
     return toks
@@ -135,10 +136,10 @@ def load_model(path: str | None = None) -> LinearModel:
     return load_linear(Path(path) if path else ASSET, "wenforge detect-train grammar")
 
 
-def sentence_score(sentence: str, pw: list[tuple[str, str]] | None = None) -> float:
-    """Probability that one sentence has a grammatical error."""
+def sentence_score(sentence: str, pw: list[tuple[str, str]] | None = None, hits: list[dict] | None = None) -> float:
+    """Probability that one sentence has a grammatical error (`pw`, `hits`: as `sentence_tokens` takes them)."""
     model = load_model()
-    return probability(model, contributions(model, counts_of(model, sentence_tokens(sentence, pw))))
+    return probability(model, contributions(model, counts_of(model, sentence_tokens(sentence, pw, hits))))
 
 
 # Expected share of ungrammatical sentences in what wenforge checks by default (model outputs, corpora).
@@ -166,7 +167,7 @@ def grammar_check(text: str, prior: float | None = DEFAULT_PRIOR) -> dict:
     not Chinese or shorter than 8 characters get rules only, no model score.
     """
     from wenforge.text.chars import cjk_ratio
-    from wenforge.text.postag import pos_spans
+    from wenforge.text.postag import pos_spans, pos_within
 
     sents = split_sentences(text or "")
     spans_all = pos_spans(text) if text and len(sents) > 1 else ()
@@ -179,9 +180,10 @@ def grammar_check(text: str, prior: float | None = DEFAULT_PRIOR) -> dict:
         start = (text or "").find(sent, pos)
         start = max(start, 0)
         pos = start + len(sent)
-        pw = [(w, f) for w, f, a, b in spans_all if a >= start and b <= pos] if spans_all else None
-        p = sentence_score(sent, pw) if len(sent) >= 8 and cjk_ratio(sent) >= 0.5 else 0.0
-        hits = [h for h in rule_hits(sent) if h["code"] not in WEAK_RULES]
+        pw = [(w, f) for w, f, _, _ in pos_within(text, start, pos)] if spans_all else None
+        all_hits = rule_hits(sent)
+        p = sentence_score(sent, pw, all_hits) if len(sent) >= 8 and cjk_ratio(sent) >= 0.5 else 0.0
+        hits = [h for h in all_hits if h["code"] not in WEAK_RULES]
         if hits:
             p = max(p, 0.9)
         best = max(best, p)

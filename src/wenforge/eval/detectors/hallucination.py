@@ -20,7 +20,7 @@ from pathlib import Path
 from wenforge.core import store
 from wenforge.eval.detectors import forest
 from wenforge.eval.detectors.claims import extract_claims, number_values
-from wenforge.text.postag import pos_spans
+from wenforge.text.postag import pos_within
 from wenforge.text.segment import dictionary_frequencies, pos_words, words
 
 ASSET = Path(__file__).resolve().parent.parent / "assets" / "hallucination.npz"
@@ -61,6 +61,14 @@ def _cov(part: set[str], whole: set[str]) -> float:
     return sum(1 for x in part if x in whole) / len(part) if part else 1.0
 
 
+def _cov_any(part: set[str], wholes: list[set[str]]) -> float:
+    """`_cov` of `part` in the union of `wholes`, without building the union (once per keyword, it was most of
+    the keyword features' time)."""
+    if len(wholes) == 1:
+        return _cov(part, wholes[0])
+    return sum(1 for x in part if any(x in w for w in wholes)) / len(part) if part else 1.0
+
+
 def _lcs_ratio(k: str, doc: str) -> float:
     """Length of the longest substring of k found in doc, over len(k) (greedy, O(len(k)^2) finds)."""
     if not k or not doc:
@@ -75,6 +83,7 @@ def _lcs_ratio(k: str, doc: str) -> float:
     return best / n
 
 
+_DATE_WORD_RE = re.compile(r"\d+年|\d+月|\d+日|[一二三四五六七八九十]+月")
 _UNIT_RE = re.compile(r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)\s*([年月日号岁名人位次个家所座项件台辆元万亿千百%％倍届周天期轮])")
 
 
@@ -152,7 +161,7 @@ def keyword_features(keyword: str, text: str, src: _Doc, ref: _Doc | None,
         float(ref is None or not ref.text),
         (pos / max(len(text), 1)) if pos >= 0 else 1.0,
         s[6], r[6],
-        float(bool(re.search(r"\d+年|\d+月|\d+日|[一二三四五六七八九十]+月", k))),
+        float(bool(_DATE_WORD_RE.search(k))),
         *_freq_feats(kw_pos),
         float(bool(flags) and all(f.startswith("v") for f in flags)),
         float(bool(flags & {"m", "t", "mq"})),
@@ -161,21 +170,23 @@ def keyword_features(keyword: str, text: str, src: _Doc, ref: _Doc | None,
         float(bool(flags & {"nr", "nrfg", "nrt", "ns", "nt", "nz"})) * (1.0 - s[0]),
         float(bool(flags & {"nr", "nrfg", "nrt", "ns", "nt", "nz"})) * (1.0 - r[0]) if ref is not None else 0.0,
         math.log1p(len(kw_pos)),
-        *_either_feats(k, kw_words, text, pos, src, ref),
+        *_either_feats(k, kw_words, text, pos, src, ref, max(s[6], r[6])),
     ]
 
 
-def _either_feats(k: str, kw_words: list[str], text: str, pos: int, src: _Doc, ref: _Doc | None) -> list[float]:
+def _either_feats(k: str, kw_words: list[str], text: str, pos: int, src: _Doc, ref: _Doc | None,
+                  lcs: float) -> list[float]:
     """Support in source and reference taken together, how rare the keyword's unsupported words are, and
     how well the keyword's surroundings in the text are supported (a supported context around an
-    unsupported keyword is the typical invented detail)."""
+    unsupported keyword is the typical invented detail). `lcs`: the larger of the keyword's two `_lcs_ratio`s
+    (a missing document's is 0.0, and a ratio is never negative)."""
     docs = [d for d in (src, ref) if d is not None and d.text]
     if not docs:
         return [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, math.log1p(text.count(k) if k else 0)]
     in_either = float(any(k in d.text for d in docs))
     kb = _bigrams(k)
-    bc = _cov(kb, set().union(*(d.bigrams for d in docs))) if kb else 1.0
-    lcs = max(_lcs_ratio(k, d.text) for d in docs)
+    bigrams = [d.bigrams for d in docs]
+    bc = _cov_any(kb, bigrams) if kb else 1.0
     absent = [w for w in kw_words if not any(w in d.words for d in docs)]
     freq, log_total = dictionary_frequencies()
     absent_share = len(absent) / max(len(kw_words), 1)
@@ -183,8 +194,7 @@ def _either_feats(k: str, kw_words: list[str], text: str, pos: int, src: _Doc, r
     if pos >= 0:
         ctx = text[max(0, pos - 12): pos] + "|" + text[pos + len(k): pos + len(k) + 12]
         cb = {b for b in _bigrams(ctx) if "|" not in b}
-        allb = set().union(*(d.bigrams for d in docs))
-        ctx_cov = _cov(cb, allb) if cb else 0.0
+        ctx_cov = _cov_any(cb, bigrams) if cb else 0.0
     else:
         ctx_cov = 0.0
     return [in_either, bc, lcs, absent_share, absent_min, ctx_cov, ctx_cov - bc, math.log1p(text.count(k) if k else 0)]
@@ -230,10 +240,10 @@ def keyword_verdicts(text: str, source: str, keywords: list[str], reference: str
     return {k: p >= thr for k, p in keyword_probabilities(text, source, keywords, reference).items()}
 
 
-def _claim_pos(c, spans) -> tuple[tuple[str, str], ...] | None:
+def _claim_pos(c, text: str) -> tuple[tuple[str, str], ...] | None:
     """The claim's words and tags from the text's tagging (shared with grammar and claims), when the claim
     is made of whole words; otherwise None (the claim is tagged on its own)."""
-    inside = tuple((w, f) for w, f, a, b in spans if a >= c.start and b <= c.end)
+    inside = tuple((w, f) for w, f, _, _ in pos_within(text, c.start, c.end))
     if not inside or "".join(w for w, _ in inside) != c.text.strip():
         return None
     return inside
@@ -249,8 +259,7 @@ def detect_hallucination(text: str, source: str = "", reference: str | None = No
     ref = _Doc(reference) if reference else None
     claims = extract_claims(text)
     kws = list(keywords or [])
-    spans = pos_spans(text)
-    probs_all = _probs(model, [keyword_features(c.text, text, src, ref, _claim_pos(c, spans)) for c in claims]
+    probs_all = _probs(model, [keyword_features(c.text, text, src, ref, _claim_pos(c, text)) for c in claims]
                        + [keyword_features(k, text, src, ref) for k in kws], ref is not None)
     probs, kp = probs_all[: len(claims)], dict(zip(kws, probs_all[len(claims):]))
     unsupported = []

@@ -40,10 +40,10 @@ def save_linear(path: Path, vec, clf, **extra: float) -> Path:
 def load_linear(path: Path, rebuild: str) -> LinearModel:
     """Read a model saved by `save_linear`; a missing or broken file names the command that rebuilds it."""
     m = load_model(path, KIND, rebuild)
-    return LinearModel(
+    return LinearModel(  # plain floats: the scoring reads one weight at a time, and numpy scalars are slow at that
         vocab={str(w): i for i, w in enumerate(m.arrays["vocab"])},
-        idf=m.arrays["idf"].astype("float64"),
-        coef=m.arrays["coef"].astype("float64"),
+        idf=m.arrays["idf"].astype("float64").tolist(),
+        coef=m.arrays["coef"].astype("float64").tolist(),
         intercept=float(m.meta["intercept"]),
         extra={k: float(v) for k, v in m.meta["extra"].items()},
     )
@@ -51,21 +51,32 @@ def load_linear(path: Path, rebuild: str) -> LinearModel:
 
 def counts_of(model: LinearModel, features: Iterable[str]) -> dict[int, int]:
     """Feature index -> count, for the features in the model's vocabulary."""
+    get = model.vocab.get
     counts: dict[int, int] = {}
     for f in features:
-        i = model.vocab.get(f)
+        i = get(f)
         if i is not None:
             counts[i] = counts.get(i, 0) + 1
     return counts
 
 
+def left_sum(values: Iterable[float]) -> float:
+    """The floats added one at a time, left to right: how these scores have always been summed (numpy
+    scalars were; `sum()` of plain floats is compensated from Python 3.12, which moves the last digits)."""
+    total = 0
+    for v in values:
+        total += v
+    return total
+
+
 def contributions(model: LinearModel, counts: dict[int, int]) -> dict[int, float]:
     """Each feature's term in the decision function (sublinear tf * idf, l2-normalised, times its weight)."""
-    w = {i: (1.0 + math.log(c)) * model.idf[i] for i, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
-    return {i: model.coef[i] * v / norm for i, v in w.items()}
+    idf, coef, log = model.idf, model.coef, math.log
+    w = {i: idf[i] if c == 1 else (1.0 + log(c)) * idf[i] for i, c in counts.items()}  # 1.0 * x is x exactly
+    norm = math.sqrt(left_sum([v * v for v in w.values()])) or 1.0
+    return {i: coef[i] * v / norm for i, v in w.items()}
 
 
 def probability(model: LinearModel, contrib: dict[int, float]) -> float:
-    z = sum(contrib.values()) + model.intercept
+    z = left_sum(contrib.values()) + model.intercept
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -1,4 +1,4 @@
-"""values.linear: the numpy-only n-gram classifier agrees with scikit-learn's fit, round-trips through the
+"""text.linear: the numpy-only n-gram classifier agrees with scikit-learn's fit, round-trips through the
 model store, and explains itself with the n-grams that carry the weight."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from wenforge.core.store import load_model, save_model
-from wenforge.values.linear import (
+from wenforge.text.linear import (
     build_vocab,
     fit_linear,
     linear_arrays,

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from wenforge.clean.detectors.common import guarded
+from wenforge.text.guard import guarded
 
 TEXT = ("点击进入官网 免费观看 abc12_feb3 在线播放完整版 ab-cd 中文3 a.b ]a a\\b 永久地址 "
         "（记者 王小明）报道 12月3日电 防封 abcab xyz").lower()
