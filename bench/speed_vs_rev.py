@@ -3,10 +3,13 @@ with the number of texts whose outputs differ (0 when a change only makes it fas
 
     python bench/speed_vs_rev.py style [--rev 881735a] [--n 300] [--pairs 3] [--json OUT]
     python bench/speed_vs_rev.py clean [--rev 881735a] [--pairs 3]
+    python bench/speed_vs_rev.py detect [--rev 881735a] [--n 300] [--pairs 3]
 
 `style`: `score_style(text, with_proba=True)` on `test` windows of about 1,000 characters, half UHGEval news,
 half public-domain Republican prose (the shared data folder, WENFORGE_DATA). `clean`: `clean_page(text)` on the
-synthetic pages of 2-5 KB that `clean_bench.py` times (`--n` is ignored). Each side runs in its own process
+synthetic pages of 2-5 KB that `clean_bench.py` times (`--n` is ignored). `detect`: the four `wenforge detect`
+kinds (ai, grammar, hallucination, values) one after another on each of `detect_speed.py`'s dev texts, through
+`run_detector` as the command runs them. Each side runs in its own process
 (`git archive REV src` for the old one): every text once to warm up and to record the outputs (as JSON), then
 `--pairs` timed passes, old and new alternating; CPU time (`time.process_time`), medians. Characters per
 CPU-second for style, MB (UTF-8) per CPU-second for the cleaner.
@@ -39,9 +42,14 @@ sys.path.insert(0, sys.argv[1])
 if sys.argv[3] == "style":
     from wenforge.style.score import score_style
     full, fast = (lambda t: score_style(t, with_proba=True).to_dict()), score_style
-else:
+elif sys.argv[3] == "clean":
     from wenforge.clean import clean_page
     full, fast = (lambda t: clean_page(t).to_dict()), clean_page
+else:
+    from wenforge.eval.kinds import run_detector
+    def full(row):
+        return [run_detector(k, row) for k in ("ai", "grammar", "hallucination", "values")]
+    fast = full
 texts = json.load(open(sys.argv[2], encoding="utf-8"))
 outs = [json.dumps(full(t), ensure_ascii=False, sort_keys=True) for t in texts]
 print(json.dumps({"outputs": outs}), flush=True)
@@ -100,16 +108,25 @@ class Side:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("subject", choices=["style", "clean"])
+    ap.add_argument("subject", choices=["style", "clean", "detect"])
     ap.add_argument("--rev", default="881735a", help="git revision of the baseline (before the speed-ups)")
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--json", type=Path, default=None)
     a = ap.parse_args(argv)
-    texts = style_texts(data_folder(), a.n) if a.subject == "style" else clean_texts()
-    size = sum(map(len, texts)) if a.subject == "style" else sum(len(t.encode("utf-8")) for t in texts)
-    unit = "chars_per_cpu_s" if a.subject == "style" else "mb_per_cpu_s"
-    scale = 1.0 if a.subject == "style" else 1e-6
+    if a.subject == "detect":
+        from detect_speed import load_texts
+
+        texts = load_texts(data_folder(), a.n)
+        size = sum(len(r["text"]) for r in texts)
+    elif a.subject == "style":
+        texts = style_texts(data_folder(), a.n)
+        size = sum(map(len, texts))
+    else:
+        texts = clean_texts()
+        size = sum(len(t.encode("utf-8")) for t in texts)
+    unit = "mb_per_cpu_s" if a.subject == "clean" else "chars_per_cpu_s"
+    scale = 1e-6 if a.subject == "clean" else 1.0
     with tempfile.TemporaryDirectory() as tmp:
         tar = Path(tmp) / "src.tar"
         subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), a.rev, "src"], check=True)

@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -24,13 +25,25 @@ MAX_FEATURES = 60_000  # the most frequent n-grams kept: enough for a few thousa
 MAX_CHARS = 4_000  # longer texts are read in their first MAX_CHARS (a prompt or an answer's opening)
 
 
+_SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, 64)]  # sublinear weights of small counts, computed once
+
+
 def ngrams(text: str, orders: Sequence[int] = NGRAM_ORDERS) -> Counter:
-    """Character n-gram counts of `text` (its first MAX_CHARS), whitespace collapsed."""
+    """Character n-gram counts of `text` (its first MAX_CHARS), whitespace collapsed; counted order by order,
+    each in text order (the features' order, so their sums are the same however they are built)."""
     t = " ".join(text[:MAX_CHARS].split())
+    memo: dict[int, Sequence[str]] = {1: t}
     out: Counter = Counter()
     for n in orders:
-        out.update(t[i : i + n] for i in range(len(t) - n + 1))
+        out.update(_grams_of_order(t, n, memo))
     return out
+
+
+def _grams_of_order(t: str, n: int, memo: dict[int, Sequence[str]]) -> Sequence[str]:
+    """The n-grams of `t` in text order, each order built from the one below (C-level string joins)."""
+    if n not in memo:
+        memo[n] = list(map(add, _grams_of_order(t, n - 1, memo), t[n - 1 :]))
+    return memo[n]
 
 
 def build_vocab(texts: Iterable[str], orders: Sequence[int] = NGRAM_ORDERS) -> list[str]:
@@ -64,13 +77,10 @@ class LinearModel:
 
     def features(self, text: str, extra: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Sparse features of `text`: column indices and values (log1p counts, L2-normalised; extras as given)."""
-        idx, val = [], []
-        for g, c in ngrams(text, self.orders).items():
-            j = self.vocab.get(g)
-            if j is not None:
-                idx.append(j)
-                val.append(1.0 + math.log(c))
-        v = np.asarray(val, dtype=np.float64)
+        get = self.vocab.get
+        hits = [(j, c) for g, c in ngrams(text, self.orders).items() if (j := get(g)) is not None]
+        idx = [j for j, _ in hits]
+        v = np.asarray([_SUBLINEAR[c] if c < len(_SUBLINEAR) else 1.0 + math.log(c) for _, c in hits], dtype=np.float64)
         if len(v):
             v /= np.linalg.norm(v)
         n = len(self.vocab)
