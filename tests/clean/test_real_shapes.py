@@ -213,9 +213,25 @@ def test_inline_image_addresses_and_html_comments_are_not_gibberish():
                         for k in "ABC")
     stores = "\n".join(f"<image>s3://reader-images/8{k}130/8{k}130c9cc3b7547f95e55e02157a496fc.png" for k in "123")
     comment = "壟!-- /8962/web_portal/dicengye_huazhonghua01 -->"
-    for extra in (images, stores, comment):
+    doi = "10.3969/j.issn.1033-8221.2017.11.025"  # a journal article's identifier above its title
+    for extra in (images, stores, comment, doi):
         r = clean_page(f"{NEWS}\n{extra}\n{NEWS2}")
         assert not r.spam and r.evidence.get(R.GIBBERISH, 0.0) < 0.2, extra[:30]
+
+
+def test_a_title_ending_in_an_ordinary_word_is_no_decorated_copy():
+    """号 decorates a title only as a platform account (百家号); an encyclopedia entry named …信号 repeats its
+    title in the first sentence and in a table, and is genuine."""
+    page = ("跳转到内容\n某市暴雨警告信号\n维基百科，自由的百科全书\n"
+            "某市暴雨警告信号（英语：Rainstorm Warning），是某市一个气象警告信号系统。暴雨警告将透过各电台及电视台广播，"
+            "目的是及早提醒市民将会下大雨。\n三级制暴雨警告信号定义及安全提示\n[编辑]\n"
+            "• 下表是2020年9月1日起使用的黄色、红色、黑色暴雨警告信号及其定义与安全提示：\n级别 标示 意义 安全提示\n"
+            "黄色暴雨警告信号\n预测某市广泛地区一小时降雨量将达到约20毫米，或在过去一小时降雨量已达到20毫米，且预料雨势持续。")
+    r = clean_page(page)
+    assert not r.spam and r.evidence[R.TITLE_INJECTION] == 0
+    copy = f"{NEWS[:14]}\n{NEWS[:14]}_某某百家号\n{NEWS}\n{NEWS2}"
+    r = clean_page(copy)
+    assert R.TITLE_INJECTION in r.evidence and r.evidence[R.TITLE_INJECTION] > 0
 
 
 def test_keyboard_mash_and_forum_jammers():

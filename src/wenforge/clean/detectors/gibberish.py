@@ -21,10 +21,11 @@ JAMMER_MIN_SYMBOLS = 3  # ... with symbols among them (plain words and numbers a
 HAN_LINE_WEIGHT = 0.6  # a line of random Chinese characters on a modern page: as strong as a token line
 JAMMER_WEIGHT = 0.15  # forums add jammer lines to their own posts: removed always, weak evidence of spam
 # addresses and markup a page prints, never random tokens: URLs of any scheme (https://, s3://), data URIs of
-# inline images, e-mail addresses, and HTML comments (<!-- /8962/web_cntv/… -->, their < sometimes mis-decoded)
+# inline images, e-mail addresses, HTML comments (<!-- /8962/web_cntv/… -->, their < sometimes mis-decoded) and
+# DOIs (10.3969/j.issn.1033-8221.2017.11.025)
 _URL_RE = re.compile(r"(?:[a-z][a-z0-9+.-]{1,10}://|www\.|data:[a-z]+/)[^\s\u3000-\u9fff，。]+|[\w.+-]+@[\w-]+\.[\w.]+|"
-                     r"!--[^\n]*?--(?:>|$)", re.IGNORECASE)
-_URL_HINTS = ("://", "www.", "@", "data:", "!--")
+                     r"!--[^\n]*?--(?:>|$)|(?<![\w.])10\.\d{4,9}/[-._;:()/A-Za-z0-9]+", re.IGNORECASE)  # and DOIs
+_URL_HINTS = ("://", "www.", "@", "data:", "!--", "10.")
 
 
 # anti-copy jammer lines (Discuz and similar forums): short letter/digit/symbol groups, no Chinese

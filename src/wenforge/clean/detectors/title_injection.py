@@ -14,7 +14,9 @@ from wenforge.core import reasons as R
 
 _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2,}")
 _CJK_BIGRAM_RE = re.compile(r"(?=([\u3400-\u9fff\uf900-\ufaff，、：“”《》·]{2}))")  # the bigrams of those runs
-_SITE_RE = re.compile(r"(网|新闻|资讯|官网|手机版|头条|快报|首页|门户|在线|热线|视窗|号)\s*$|(网|新闻|资讯|官网|手机版)[_|\-]"
+# (号 only as a platform account, 百家号 / 公众号: 信号, 编号 and 口号 end ordinary titles)
+_SITE_RE = re.compile(r"(网|新闻|资讯|官网|手机版|头条|快报|首页|门户|在线|热线|视窗|(?:公众|头条|百家|企鹅|大鱼|搜狐|网易|一点|抖音|"
+                      r"快手|视频|微信|官方)号)\s*$|(网|新闻|资讯|官网|手机版)[_|\-]"
                       r"|[a-z0-9-]+\.(com|cn|net|cc|top|xyz|org)\b", re.IGNORECASE)
 _SEP_RE = re.compile(r"[_|｜]|\s-\s|-\"|\"-|【|】|\[|\]")
 _LAYOUT_RE = re.compile(r"[\s_|｜\-【】\[\]()（）→•·:：]+")
