@@ -6,7 +6,9 @@ into one temporary folder (flat, by file name) and returns the folder.
 
 from __future__ import annotations
 
+import json
 import subprocess
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -48,3 +50,19 @@ def stored(folder: Path) -> Path:
             save_model(npz, linear.KIND, {k: a[k] for k in ("vocab", "idf", "coef")},
                        {"intercept": float(a["intercept"][0]), "extra": extra})
     return folder
+
+
+def source_tree(rev: str, folder: Path) -> Path:
+    """The package tree `src` as of `rev`, extracted into `folder` (`git archive`); returns `folder/src`."""
+    tar = Path(folder) / "src.tar"
+    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), rev, "src"], check=True)
+    with tarfile.open(tar) as t:
+        t.extractall(folder, filter="data")
+    return Path(folder) / "src"
+
+
+def report(out: dict, path: Path | None) -> None:
+    """Print a bench's result as JSON, and write it to `path` when given."""
+    print(json.dumps(out, indent=1))
+    if path:
+        path.write_text(json.dumps(out, indent=1), encoding="utf-8")

@@ -21,7 +21,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DAT
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from baseline import report, source_tree
 from pipeline_bench import SHARDS, generate
 
 OUT = HERE / "out" / "pipeline_jieba"
@@ -113,15 +113,10 @@ def main(argv: list[str] | None = None) -> int:
            "pipeline_chars_per_cpu_s": round(chars / cpu), "jieba_chars_per_cpu_s": round(chars / jcpu)}
     if a.rev:
         with tempfile.TemporaryDirectory() as tmp:
-            tar = Path(tmp) / "src.tar"
-            subprocess.run(["git", "-C", str(HERE.parent), "archive", "-o", str(tar), a.rev, "src"], check=True)
-            with tarfile.open(tar) as t:
-                t.extractall(tmp, filter="data")
-            old = statistics.median(pipeline_cpu(data, a.workers, Path(tmp) / "src")[0] for _ in range(a.repeats))
+            src = source_tree(a.rev, Path(tmp))
+            old = statistics.median(pipeline_cpu(data, a.workers, src)[0] for _ in range(a.repeats))
         out |= {"rev": a.rev, "rev_pipeline_cpu_s": round(old, 1), "rev_ratio": round(old / jcpu, 2)}
-    print(json.dumps(out, indent=1))
-    if a.json:
-        a.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    report(out, a.json)
     return 0
 
 

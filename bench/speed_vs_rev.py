@@ -22,13 +22,13 @@ import json
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
 import devdata  # noqa: F401 - the data folder beside the checkout (WENFORGE_DATA)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from baseline import report, source_tree
 
 from wenforge.core.paths import data_folder
 
@@ -128,13 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     unit = "mb_per_cpu_s" if a.subject == "clean" else "chars_per_cpu_s"
     scale = 1e-6 if a.subject == "clean" else 1.0
     with tempfile.TemporaryDirectory() as tmp:
-        tar = Path(tmp) / "src.tar"
-        subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), a.rev, "src"], check=True)
-        with tarfile.open(tar) as t:
-            t.extractall(tmp, filter="data")
+        old_src = source_tree(a.rev, Path(tmp))
         texts_file = Path(tmp) / "texts.json"
         texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        old, new = Side(Path(tmp) / "src", texts_file, a.subject), Side(ROOT / "src", texts_file, a.subject)
+        old, new = Side(old_src, texts_file, a.subject), Side(ROOT / "src", texts_file, a.subject)
         cpu: dict[str, list[float]] = {"old": [], "new": []}
         for _ in range(a.pairs):
             cpu["old"].append(old.timed())
@@ -146,9 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {"subject": a.subject, "texts": len(texts), "size": size, "rev": a.rev, "outputs_differ": differ,
            unit: {k: round(size * scale / v, 3) for k, v in med.items()},
            "speedup": round(med["old"] / med["new"], 3), "cpu_s_runs": cpu}
-    print(json.dumps(out, indent=1))
-    if a.json:
-        a.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    report(out, a.json)
     return 0
 
 
