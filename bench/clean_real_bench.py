@@ -10,8 +10,8 @@ rebuilt by hand from the search queries in ``bench/data/real_queries_*.txt`` (th
 query returns; each page labelled spam or clean with its family, subkind, and for spam pages with a
 genuine article the genuine paragraphs and injected strings: format in ``bench/real/SPEC.md``, copied
 in docs/clean.md). Pages are split dev/test by a hash of their url: thresholds are tuned on `dev`,
-figures reported on `test`. On gloss mirrors a genuine paragraph is compared with its glosses (parenthesised
-pinyin syllables) taken out: the repair a perfect cleaner makes.
+figures reported on `test`. On spam pages a genuine paragraph is compared with its pinyin glosses (parenthesised
+syllables) taken out: the repair a perfect cleaner makes (until 2026-12-02 only on pages labelled gloss mirrors).
 
 Methods in the same run: keep_all; datatrove's Gopher + C4 + FineWeb filters with Chinese settings (as in
 ``clean_bench.py``); ``baseline``: ``clean_page`` as it was at ``--baseline-rev`` (the cleaner before this
@@ -71,9 +71,9 @@ def load(real: Path, split: str, patterns: str = DEVELOPMENT) -> list[dict]:
             if r["url"] in seen or (split != "all" and split_of(r["url"]) != split):
                 continue
             seen.add(r["url"])
-            genuine = r.get("genuine", [])
-            if r["family"] == "mirror" and r.get("subkind") == "gloss":
-                genuine = [_GLOSS_RE.sub("", p) for p in genuine]
+            # pinyin glosses are a mirror's damage on any spam page (an injected page may also be a gloss mirror):
+            # a perfect cleaner leaves the genuine lines without them
+            genuine = [_GLOSS_RE.sub("", p) for p in r.get("genuine", [])]
             items.append({
                 "id": r["id"], "url": r["url"], "text": r["text"], "spam": bool(r["spam"]),
                 "family": r["family"], "subkind": r.get("subkind", ""),
