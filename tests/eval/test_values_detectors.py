@@ -225,7 +225,6 @@ def test_cue_prefilter_keeps_every_span():
     """Texts stitched from the cues' own words (so that many cues match, next to each other) and risky
     questions give exactly the spans of a scan of every cue."""
     import random
-    import re
 
     from wenforge.values.classify import cue_spans
     from wenforge.values.taxonomy import load_taxonomy
@@ -243,22 +242,3 @@ def test_cue_prefilter_keeps_every_span():
         assert got == _scan_every_cue(t, tax), t
         total += len(got)
     assert total > 100  # the texts do exercise the cues
-
-
-def test_cue_heads_start_every_match():
-    import random
-
-    from wenforge.values.classify import _cue_heads
-
-    assert _cue_heads(r"(?<!被)(推翻|颠覆)[^，]{0,3}政府", 0) == {"推翻", "颠覆"}
-    assert _cue_heads(r"a?b", 0) == {"ab", "b"}
-    assert _cue_heads(r"(?:我|你们)[^。]{0,4}", 0) == {"我", "你们"}
-    assert _cue_heads(r"(?i)abc", 0) is None and _cue_heads(r".abc", 0) is None  # nothing known: always run
-    rng = random.Random(0)
-    for pattern in (r"(?<!被)(推翻|颠覆)[^，]{0,3}政府", r"a?b", r"(ab|c)*d", r"x{2,}y|z", r"(?=a)ab|\bcd"):
-        heads = _cue_heads(pattern, 0)
-        for _ in range(200):
-            text = "".join(rng.choice("abcdxyz推翻颠覆政府被，") for _ in range(12))
-            for m in re.finditer(pattern, text):
-                if m.end() > m.start():
-                    assert any(m.group(0).startswith(h) for h in heads), (pattern, m.group(0))

@@ -1,10 +1,11 @@
-"""First-character guards: read from the pattern's own text (no private re modules), never change a match."""
+"""First-character guards read from the pattern's own text (no private re modules) never change a match; match heads
+(read with re's parser) start every match."""
 
 import re
 
 import pytest
 
-from wenforge.text.guard import guarded
+from wenforge.text.guard import guarded, match_heads
 
 TEXT = ("点击进入官网 免费观看 abc12_feb3 在线播放完整版 ab-cd 中文3 a.b ]a a\\b 永久地址 "
         "（记者 王小明）报道 12月3日电 防封 abcab xyz").lower()
@@ -42,3 +43,20 @@ def test_flags_carry_over_and_verbose_patterns_stay_as_written():
     assert guarded(r"(?:ab | cd) e", re.VERBOSE).pattern == r"(?:ab | cd) e"
     with pytest.raises(re.error):
         guarded(r"(?:ab|cd")
+
+
+def test_match_heads_start_every_match():
+    import random
+
+    assert match_heads(r"(?<!被)(推翻|颠覆)[^，]{0,3}政府", 0) == {"推翻", "颠覆"}
+    assert match_heads(r"a?b", 0) == {"ab", "b"}
+    assert match_heads(r"(?:我|你们)[^。]{0,4}", 0) == {"我", "你们"}
+    assert match_heads(r"(?i)abc", 0) is None and match_heads(r".abc", 0) is None  # nothing known: always run
+    rng = random.Random(0)
+    for pattern in (r"(?<!被)(推翻|颠覆)[^，]{0,3}政府", r"a?b", r"(ab|c)*d", r"x{2,}y|z", r"(?=a)ab|\bcd"):
+        heads = match_heads(pattern, 0)
+        for _ in range(200):
+            text = "".join(rng.choice("abcdxyz推翻颠覆政府被，") for _ in range(12))
+            for m in re.finditer(pattern, text):
+                if m.end() > m.start():
+                    assert any(m.group(0).startswith(h) for h in heads), (pattern, m.group(0))

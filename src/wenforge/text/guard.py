@@ -1,6 +1,7 @@
 """First-character guards for regular expressions: the same pattern behind a look-ahead on the characters a
 match can start with, so the engine skips most positions of a long text at C speed. Used by the cleaner's
-detectors and the values cues; a pattern it cannot read is compiled as written."""
+detectors and the values cues; a pattern it cannot read is compiled as written. `match_heads` gives the 1-2
+character strings every match starts with, so a pattern need not run on a text that holds none of them."""
 
 from __future__ import annotations
 
@@ -198,3 +199,78 @@ def guarded(rx: str, flags: int = 0) -> re.Pattern:
     if not first or _engine_skips(alts):
         return plain
     return re.compile(f"(?=[{re.escape(''.join(sorted(first)))}])(?:{rx})", flags)
+
+# --- match heads ----------------------------------------------------------------------------------------------
+# The strings of HEAD_CHARS characters (or fewer) that every match of a pattern starts with, read with re's own
+# parser: a text holding none of them cannot match, so the pattern need not run on it (the values cues: most can
+# start in no given text). More than MAX_HEADS starts: unknown, always run.
+HEAD_CHARS = 2
+MAX_HEADS = 256
+_OPEN = frozenset({("", True)})  # (prefix, open): open means "then anything"; ("", True) knows nothing
+_EMPTY = frozenset({("", False)})
+
+
+def match_heads(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Non-empty strings of at most HEAD_CHARS characters, one of which starts every non-empty match of the
+    pattern (read with re's own parser, so no syntax is misread); None when that is not known."""
+    from re import _parser
+
+    try:
+        parsed = _parser.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:  # given or inline (?i): literals match other cases
+            return None
+        heads = _seq_heads(parsed.data)
+    except (re.error, ValueError, TypeError, AttributeError):  # a parser of another Python: no prefilter
+        return None
+    return None if ("", True) in heads else frozenset(s for s, _ in heads if s)
+
+
+def _cat_heads(a: frozenset, b: frozenset) -> frozenset:
+    """Starts of a match of A followed by a match of B, each side as (prefix, open) pairs."""
+    out = set()
+    for s, is_open in a:
+        if is_open or len(s) >= HEAD_CHARS:
+            out.add((s, is_open))
+            continue
+        for t, t_open in b:
+            u = s + t
+            out.add((u[:HEAD_CHARS], t_open and len(u) < HEAD_CHARS))
+    return frozenset(out) if len(out) <= MAX_HEADS else _OPEN
+
+
+def _seq_heads(items) -> frozenset:
+    out = _EMPTY
+    for op, av in items:
+        out = _cat_heads(out, _item_heads(op, av))
+    return out
+
+
+def _item_heads(op, av) -> frozenset:
+    """Starts of one parsed item's matches (zero-width items match the empty string, a superset)."""
+    from re import _constants as c
+
+    if op is c.LITERAL:
+        return frozenset({(chr(av), False)})
+    if op is c.IN and all(o is c.LITERAL for o, _ in av):
+        return frozenset((chr(v), False) for _, v in av)
+    if op is c.BRANCH:
+        out = frozenset().union(*(_seq_heads(alt) for alt in av[1]))
+        return out if len(out) <= MAX_HEADS else _OPEN
+    if op is c.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return _seq_heads(av[3])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        one, power, out = _seq_heads(sub), _EMPTY, set()
+        for n in range(lo + HEAD_CHARS + MAX_HEADS):  # powers settle after HEAD_CHARS steps or by growing
+            if n > hi:
+                return frozenset(out)
+            nxt = _cat_heads(power, one)
+            if n >= lo:
+                out |= power
+                if nxt == power:  # every further repeat starts the same way
+                    return frozenset(out)
+            power = nxt
+        return _OPEN
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return _EMPTY
+    return _OPEN  # any character, a negated or wide class, a back-reference, ignore-case

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from wenforge.core.store import load_model
-from wenforge.text.guard import guarded
+from wenforge.text.guard import guarded, match_heads
 from wenforge.text.linear import LinearModel, linear_from
 from wenforge.values.profile import CORE, Policy, load_policy
 from wenforge.values.taxonomy import ValuesTaxonomy, load_taxonomy
@@ -53,7 +53,8 @@ class ValuesModels:
 
 def cue_spans(text: str, taxonomy: ValuesTaxonomy | None = None) -> list[dict]:
     """Every L3 cue match: {start, end, text, l3, l2}, in text order. A cue runs only when the text holds one of
-    the strings its matches start with (`_cue_heads`), and with re's first-character guard (`guarded`)."""
+    the strings its matches start with (`text.guard.match_heads`; most of the 362 cues can start in no given
+    text: about 80 run on a news article), and with the first-character guard (`guarded`)."""
     tax = taxonomy or load_taxonomy()
     grams = set(text)
     grams.update(map(str.__add__, text, text[1:]))  # and every pair of neighbours
@@ -69,85 +70,11 @@ def cue_spans(text: str, taxonomy: ValuesTaxonomy | None = None) -> list[dict]:
     return out
 
 
-# The strings of CUE_HEAD characters (or fewer) that every match of a cue starts with: most cues can start in
-# no text at all (362 cues, about 80 run on a news article); more than MAX_CUE_HEADS starts: always run.
-CUE_HEAD = 2
-MAX_CUE_HEADS = 256
-_OPEN = frozenset({("", True)})  # (prefix, open): open means "then anything"; ("", True) knows nothing
-_EMPTY = frozenset({("", False)})
-
-
 @lru_cache(maxsize=8)
 def _cue_plans(cues: tuple[tuple[str, int], ...]) -> tuple[tuple[frozenset[str] | None, re.Pattern], ...]:
     """For each (pattern, flags) of a taxonomy's cues: its match starts (None when unknown) and the cue
     compiled with its first-character guard."""
-    return tuple((_cue_heads(p, f), guarded(p, f)) for p, f in cues)
-
-
-def _cue_heads(pattern: str, flags: int) -> frozenset[str] | None:
-    """Non-empty strings of at most CUE_HEAD characters, one of which starts every non-empty match of the
-    pattern (read with re's own parser, so no syntax is misread); None when that is not known."""
-    from re import _parser
-
-    try:
-        parsed = _parser.parse(pattern, flags)
-        if parsed.state.flags & re.IGNORECASE:  # given or inline (?i): literals match other cases
-            return None
-        heads = _seq_heads(parsed.data)
-    except (re.error, ValueError, TypeError, AttributeError):  # a parser of another Python: no prefilter
-        return None
-    return None if ("", True) in heads else frozenset(s for s, _ in heads if s)
-
-
-def _cat_heads(a: frozenset, b: frozenset) -> frozenset:
-    """Starts of a match of A followed by a match of B, each side as (prefix, open) pairs."""
-    out = set()
-    for s, is_open in a:
-        if is_open or len(s) >= CUE_HEAD:
-            out.add((s, is_open))
-            continue
-        for t, t_open in b:
-            u = s + t
-            out.add((u[:CUE_HEAD], t_open and len(u) < CUE_HEAD))
-    return frozenset(out) if len(out) <= MAX_CUE_HEADS else _OPEN
-
-
-def _seq_heads(items) -> frozenset:
-    out = _EMPTY
-    for op, av in items:
-        out = _cat_heads(out, _item_heads(op, av))
-    return out
-
-
-def _item_heads(op, av) -> frozenset:
-    """Starts of one parsed item's matches (zero-width items match the empty string, a superset)."""
-    from re import _constants as c
-
-    if op is c.LITERAL:
-        return frozenset({(chr(av), False)})
-    if op is c.IN and all(o is c.LITERAL for o, _ in av):
-        return frozenset((chr(v), False) for _, v in av)
-    if op is c.BRANCH:
-        out = frozenset().union(*(_seq_heads(alt) for alt in av[1]))
-        return out if len(out) <= MAX_CUE_HEADS else _OPEN
-    if op is c.SUBPATTERN and not av[1] & re.IGNORECASE:
-        return _seq_heads(av[3])
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-        lo, hi, sub = av
-        one, power, out = _seq_heads(sub), _EMPTY, set()
-        for n in range(lo + CUE_HEAD + MAX_CUE_HEADS):  # powers settle after CUE_HEAD steps or by growing
-            if n > hi:
-                return frozenset(out)
-            nxt = _cat_heads(power, one)
-            if n >= lo:
-                out |= power
-                if nxt == power:  # every further repeat starts the same way
-                    return frozenset(out)
-            power = nxt
-        return _OPEN
-    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-        return _EMPTY
-    return _OPEN  # any character, a negated or wide class, a back-reference, ignore-case
+    return tuple((match_heads(p, f), guarded(p, f)) for p, f in cues)
 
 
 def shape_features(text: str, spans: list[dict]) -> dict[str, float]:
